@@ -1,0 +1,111 @@
+"""Application factory: configuration, extensions, blueprints, error pages, CLI."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import DEV_SECRET_KEY, Defaults
+from .database import configure_engine, normalise_url
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CLINIC_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CLINIC")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if overrides:
+        app.config.update(overrides)
+
+    relaxed = app.config["DEVELOPMENT"] or app.config["TESTING"] or app.debug
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not relaxed:
+        raise ConfigurationError(
+            "Refusing to start with the development SECRET_KEY. Set CLINIC_SECRET_KEY to a long "
+            "random value (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not relaxed
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{Path(app.instance_path) / 'clinic.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(uri)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
+
+    from . import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .audit import bp as audit_bp
+    from .auth import bp as auth_bp
+    from .couples import bp as couples_bp
+    from .practice import bp as practice_bp
+
+    for bp in (auth_bp, couples_bp, practice_bp, audit_bp):
+        app.register_blueprint(bp)
+    app.add_url_rule("/", endpoint="index", view_func=_index)
+
+
+def _index():
+    from flask import redirect, url_for
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.role == "supervisor":
+        return redirect(url_for("practice.home"))
+    return redirect(url_for("couples.index"))
+
+
+def register_errors(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,76 @@
+"""Writing and reading audit events."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from werkzeug.exceptions import NotFound
+
+from ..extensions import db
+from ..timeutil import UTC
+from .models import AuditEvent
+
+
+def record(
+    action: str,
+    *,
+    user=None,
+    partner=None,
+    practice_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    couple_id: int | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the calling service commits it.
+
+    `detail` must hold ids and field names only, never client text or credentials.
+    """
+    if practice_id is None:
+        practice_id = getattr(user, "practice_id", None)
+    event = AuditEvent(
+        practice_id=practice_id,
+        actor_user_id=getattr(user, "id", None),
+        actor_partner_id=getattr(partner, "id", None),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        couple_id=couple_id,
+        ip=request.remote_addr if has_request_context() else "cli",
+        detail=detail,
+    )
+    db.session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    user_id: int | None = None
+    couple_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def list_events(viewer, filters: AuditFilter, *, page: int, per_page: int):
+    """The practice's audit log, newest first. Only owners may read it (NotFound otherwise).
+
+    Reading the log is itself recorded.
+    """
+    if viewer.role != "owner":
+        raise NotFound()
+    query = sa.select(AuditEvent).where(AuditEvent.practice_id == viewer.practice_id)
+    if filters.user_id:
+        query = query.where(AuditEvent.actor_user_id == filters.user_id)
+    if filters.couple_id:
+        query = query.where(AuditEvent.couple_id == filters.couple_id)
+    if filters.since:
+        query = query.where(AuditEvent.at >= datetime.combine(filters.since, time.min, UTC))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, UTC)
+        query = query.where(AuditEvent.at < end)
+    query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    record("audit.view", user=viewer, detail={"page": page})
+    db.session.commit()
+    return result

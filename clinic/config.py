@@ -1,0 +1,46 @@
+"""Configuration defaults; the factory layers instance/config.py, CLINIC_* variables and tests on top."""
+
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-secret-do-not-use-in-production"
+
+
+class Defaults:
+    SECRET_KEY = DEV_SECRET_KEY
+    # True for local development (`make run`): allows the development secret key and plain-HTTP
+    # cookies. Never set it on a server.
+    DEVELOPMENT = False
+
+    SQLALCHEMY_DATABASE_URI = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    SESSION_COOKIE_NAME = "clinic_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: secure unless DEVELOPMENT or TESTING
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    IDLE_TIMEOUT_SECONDS = 30 * 60
+    ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
+
+    # The CSRF token lives as long as the signed-in session (which is bounded above), so that
+    # somebody writing for an hour does not lose their text to an expired token.
+    WTF_CSRF_TIME_LIMIT = None
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+
+    # Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+    PROXY_FIX_X_FOR = 0
+    # Portal links and other absolute URLs are built from this, never from the Host header.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    CASELOAD_PAGE_SIZE = 20
+    AUDIT_PAGE_SIZE = 50
+
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_MAX_LENGTH = 128

@@ -1,0 +1,54 @@
+"""Forms for couples: the couple with its two partners, stage moves, status changes, search."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Form, FormField, IntegerField, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from ..exercises.catalogue import STAGES
+from ..formkit import options
+
+STAGE_CHOICES = [(s.number, f"{s.number}. {s.title}") for s in STAGES]
+STATUS_CHOICES = [("active", "Active"), ("paused", "Paused"), ("closed", "Closed")]
+
+
+class PartnerForm(Form):
+    name = StringField("Full name", validators=[InputRequired(), Length(max=120)])
+    preferred_name = StringField(
+        "Preferred name", validators=[Optional(), Length(max=80)],
+        description="What they like to be called; used in the portal.",
+    )
+    pronouns = StringField("Pronouns", validators=[Optional(), Length(max=40)])
+    email = EmailField(
+        "Email", validators=[Optional(), Email(), Length(max=254)],
+        description="Optional. Only used to send their own portal link.",
+    )
+
+
+class CoupleForm(FlaskForm):
+    case_label = StringField(
+        "Case label", validators=[InputRequired(), Length(max=120)],
+        description="How the couple appears on your caseload, e.g. “Chen & Wang”.",
+    )
+    current_stage = SelectField("Starting stage", coerce=int, choices=options(STAGE_CHOICES), default=1)
+    primary_clinician_id = SelectField("Primary clinician", coerce=int, validate_choice=False)
+    partner_a = FormField(PartnerForm, label="Partner A")
+    partner_b = FormField(PartnerForm, label="Partner B")
+
+
+class StageForm(FlaskForm):
+    stage = SelectField("Move to stage", coerce=int, choices=options(STAGE_CHOICES))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=options(STATUS_CHOICES))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    stage = IntegerField("Stage", validators=[Optional(), NumberRange(1, 6)])
+    status = SelectField(
+        "Status", choices=options([("", "Any status"), *STATUS_CHOICES]), validators=[Optional()]
+    )

@@ -1,0 +1,82 @@
+"""Couple, Partner and CoupleChange (the dated history of stage and status moves)."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+STATUSES = ("active", "paused", "closed")
+STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)
+
+
+class Couple(db.Model):
+    __tablename__ = "couple"
+    __table_args__ = (
+        sa.CheckConstraint("status in ('active', 'paused', 'closed')", name="status"),
+        sa.CheckConstraint("current_stage between 1 and 6", name="stage"),
+        sa.UniqueConstraint("practice_id", "pseudonym", name="uq_couple_practice_pseudonym"),
+        sa.Index("ix_couple_practice_activity", "practice_id", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id"))
+    primary_clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    case_label: Mapped[str] = mapped_column(sa.String(120))
+    status: Mapped[str] = mapped_column(sa.String(10), default="active")
+    current_stage: Mapped[int] = mapped_column(default=1)
+    # Stable, meaningless name used in de-identified reports.
+    pseudonym: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    primary_clinician = relationship("User")
+    partners = relationship(
+        "Partner", back_populates="couple", order_by="Partner.position", cascade="all, delete-orphan"
+    )
+    changes = relationship(
+        "CoupleChange", back_populates="couple", order_by="CoupleChange.changed_at.desc()"
+    )
+
+
+class Partner(db.Model):
+    __tablename__ = "partner"
+    __table_args__ = (
+        sa.UniqueConstraint("couple_id", "position", name="uq_partner_couple_position"),
+        sa.CheckConstraint("position in ('A', 'B')", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    position: Mapped[str] = mapped_column(sa.String(1))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    preferred_name: Mapped[str | None] = mapped_column(sa.String(80))
+    pronouns: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+
+    couple = relationship("Couple", back_populates="partners")
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name
+
+
+class CoupleChange(db.Model):
+    __tablename__ = "couple_change"
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('created', 'stage', 'status')", name="kind"),
+        sa.Index("ix_couple_change_couple_at", "couple_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    from_value: Mapped[str | None] = mapped_column(sa.String(20))
+    to_value: Mapped[str] = mapped_column(sa.String(20))
+    changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    couple = relationship("Couple", back_populates="changes")
+    changed_by = relationship("User")

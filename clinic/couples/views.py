@@ -1,0 +1,154 @@
+"""Caseload dashboard, couple pages, and the forms that change a couple."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..formkit import options
+from . import bp, services
+from .forms import CoupleForm, SearchForm, StageForm, StatusForm
+from .services import CaseloadFilter, CoupleInput, PartnerInput
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every couples page needs a signed-in owner or clinician; supervisors see no chart."""
+    if not current_user.sees_charts:
+        abort(404)
+
+
+@bp.route("/")
+def index():
+    form = SearchForm(request.args)
+    filters = CaseloadFilter()
+    if form.validate():
+        filters = CaseloadFilter(
+            q=form.q.data or "", stage=form.stage.data, status=form.status.data or None
+        )
+    page = request.args.get("page", 1, type=int)
+    couples = services.list_caseload(
+        _user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
+    )
+    return render_template("couples/index.html", couples=couples, form=form, filters=filters)
+
+
+def _input_from(form: CoupleForm) -> CoupleInput:
+    def partner(sub) -> PartnerInput:
+        return PartnerInput(
+            name=sub.form.name.data, preferred_name=sub.form.preferred_name.data,
+            pronouns=sub.form.pronouns.data, email=sub.form.email.data,
+        )
+
+    return CoupleInput(
+        case_label=form.case_label.data,
+        partner_a=partner(form.partner_a),
+        partner_b=partner(form.partner_b),
+        current_stage=form.current_stage.data or 1,
+        primary_clinician_id=form.primary_clinician_id.data,
+    )
+
+
+def _with_clinicians(form: CoupleForm) -> CoupleForm:
+    form.primary_clinician_id.choices = options(
+        (c.id, c.name) for c in services.clinician_choices(_user())
+    )
+    if form.primary_clinician_id.data is None:
+        form.primary_clinician_id.data = current_user.id
+    return form
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = _with_clinicians(CoupleForm())
+    if form.validate_on_submit():
+        try:
+            couple = services.create_couple(_user(), _input_from(form))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(f"{couple.case_label} is on your caseload.", "success")
+            return redirect(url_for("couples.detail", couple_id=couple.id))
+    return render_template("couples/create.html", form=form)
+
+
+@bp.route("/<int:couple_id>")
+def detail(couple_id: int):
+    couple = services.view_couple(_user(), couple_id)
+    return render_template(
+        "couples/detail.html",
+        couple=couple,
+        history=services.stage_history(couple),
+        stage_form=StageForm(stage=couple.current_stage),
+        status_form=StatusForm(status=couple.status),
+    )
+
+
+@bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
+def edit(couple_id: int):
+    couple = services.get_couple(_user(), couple_id)
+    if request.method == "GET":
+        partners = {p.position: p for p in couple.partners}
+        form = CoupleForm(
+            case_label=couple.case_label,
+            primary_clinician_id=couple.primary_clinician_id,
+            partner_a=partners["A"],
+            partner_b=partners["B"],
+        )
+    else:
+        form = CoupleForm()
+    _with_clinicians(form)
+    del form.current_stage  # the stage moves through its own form, with history
+    if form.validate_on_submit():
+        try:
+            services.update_couple(_user(), couple.id, _input_from(form))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("couples.detail", couple_id=couple.id))
+    return render_template("couples/edit.html", form=form, couple=couple)
+
+
+@bp.route("/<int:couple_id>/stage", methods=["POST"])
+def stage(couple_id: int):
+    services.get_couple(_user(), couple_id)
+    form = StageForm()
+    if not form.validate_on_submit():
+        flash("Choose a stage from 1 to 6.", "error")
+    else:
+        try:
+            couple = services.move_stage(_user(), couple_id, form.stage.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Moved to stage {couple.current_stage}.", "success")
+    return redirect(url_for("couples.detail", couple_id=couple_id))
+
+
+@bp.route("/<int:couple_id>/status", methods=["POST"])
+def status(couple_id: int):
+    services.get_couple(_user(), couple_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash("Choose active, paused or closed.", "error")
+    else:
+        try:
+            couple = services.change_status(_user(), couple_id, form.status.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"The couple is now {couple.status}.", "success")
+    return redirect(url_for("couples.detail", couple_id=couple_id))

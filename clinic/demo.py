@@ -1,0 +1,126 @@
+"""The demo practice, built from the seed articles' three case studies (development only)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from .auth.models import User
+from .auth.passwords import hash_password
+from .auth.services import NewUser, create_user
+from .couples.models import Couple, CoupleChange
+from .couples.services import CoupleInput, PartnerInput, create_couple
+from .extensions import db
+from .practice.models import Practice
+from .practice.services import create_practice
+from .timeutil import utcnow
+
+PRACTICE_NAME = "Harbour Lane Couples Practice"
+DOMAIN = "harbourlane.example"
+
+# (role, email local part, name)
+TEAM = (
+    ("owner", "mei.lin", "Dr. Mei Lin"),
+    ("clinician", "sam.okafor", "Sam Okafor"),
+    ("clinician", "ana.ruiz", "Ana Ruiz"),
+    ("supervisor", "helen.brooks", "Dr. Helen Brooks"),
+)
+
+
+@dataclass(frozen=True)
+class DemoCouple:
+    label: str
+    a: PartnerInput
+    b: PartnerInput
+    clinician: str
+    stage: int
+    days_in: int  # how long ago the work began; one stage a week, as in the seeds
+
+
+# Names follow the case studies; the partners the articles leave unnamed get a plain name here.
+COUPLES = (
+    DemoCouple(
+        "Chen & Wang",
+        PartnerInput("Chen Jing", "Jing", "she/her", None),
+        PartnerInput("Wang Hao", "Hao", "he/him", None),
+        "mei.lin", 6, 38,
+    ),
+    DemoCouple(
+        "Zhao & Zhou",
+        PartnerInput("Zhao Lei", "Lei", "he/him", None),
+        PartnerInput("Zhou Ting", "Ting", "she/her", None),
+        "sam.okafor", 4, 24,
+    ),
+    DemoCouple(
+        "Liu & Sun",
+        PartnerInput("Liu Jia", "Jia", "she/her", None),
+        PartnerInput("Sun Wei", "Wei", "he/him", None),
+        "ana.ruiz", 5, 31,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def seed() -> list[DemoLogin]:
+    """Create the demo practice once; on every run, give the demo accounts fresh passwords.
+
+    Idempotent: a second run adds no practice, user or couple.
+    """
+    practice = db.session.scalar(sa.select(Practice).where(Practice.name == PRACTICE_NAME))
+    if practice is None:
+        practice = create_practice(PRACTICE_NAME)
+    logins = []
+    users: dict[str, User] = {}
+    for role, local, name in TEAM:
+        email = f"{local}@{DOMAIN}"
+        password = _password()
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            user = create_user(practice.id, NewUser(email=email, name=name, role=role, password=password))
+        else:
+            user.password_hash = hash_password(password)
+            user.session_version = User.session_version + 1
+            user.active = True
+            db.session.commit()
+        users[local] = user
+        logins.append(DemoLogin(role, email, password))
+    for spec in COUPLES:
+        _seed_couple(practice, users, spec)
+    return logins
+
+
+def _seed_couple(practice: Practice, users: dict[str, User], spec: DemoCouple) -> Couple:
+    existing = db.session.scalar(
+        sa.select(Couple).where(Couple.practice_id == practice.id, Couple.case_label == spec.label)
+    )
+    if existing is not None:
+        return existing
+    clinician = users[spec.clinician]
+    couple = create_couple(clinician, CoupleInput(spec.label, spec.a, spec.b, current_stage=1))
+    # Backdate the story: one stage a week from the first session, as the seed programme runs.
+    start = utcnow() - timedelta(days=spec.days_in)
+    couple.created_at = start
+    for change in couple.changes:
+        change.changed_at = start
+    for stage in range(2, spec.stage + 1):
+        db.session.add(
+            CoupleChange(
+                couple_id=couple.id, kind="stage", from_value=str(stage - 1), to_value=str(stage),
+                changed_by_id=clinician.id, changed_at=start + timedelta(days=7 * (stage - 1)),
+            )
+        )
+    couple.current_stage = spec.stage
+    couple.last_activity_at = start + timedelta(days=7 * (spec.stage - 1))
+    db.session.commit()
+    return couple

@@ -1,0 +1,52 @@
+"""The domain error services raise, and the error pages."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule of the practice refused the request; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+_MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    403: ("Not allowed", "Your account cannot do this."),
+    404: ("Not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "That kind of request is not accepted here."),
+    413: ("Too large", "What you sent is larger than we accept. Please shorten it and try again."),
+    429: (
+        "Too many attempts",
+        "Please wait a few minutes before trying again. This protects your account.",
+    ),
+    500: ("Something went wrong on our side", "Nothing you typed is your fault. Please try again."),
+}
+
+
+def render_error(code: int, title: str | None = None, message: str | None = None):
+    default_title, default_message = _MESSAGES.get(code, _MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html", code=code, title=title or default_title,
+            message=message or default_message,
+        ),
+        code,
+    )
+
+
+def register(app: Flask) -> None:
+    for code in _MESSAGES:
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return render_error(
+            400,
+            "This form has expired",
+            "For your safety the form could not be accepted. Go back, reload the page, and send "
+            "it again.",
+        )

@@ -1,0 +1,29 @@
+"""Template filters and globals shared by every page."""
+
+from datetime import date, datetime
+
+from flask import Flask
+
+from .exercises.catalogue import STAGES
+from .timeutil import as_utc
+
+
+def _date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = as_utc(value).date()
+    return f"{value.day} {value:%b %Y}"
+
+
+def _datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.globals["stage_titles"] = {s.number: s.title for s in STAGES}
+    app.jinja_env.globals["stage_choices"] = [(s.number, f"{s.number}. {s.title}") for s in STAGES]

@@ -1,0 +1,175 @@
+"""Shared fixtures: the app on a fresh database per test, a client, and record builders."""
+
+import os
+import sqlite3
+from itertools import count
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from clinic import create_app
+from clinic.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _base_config(url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app(_base_config(url, instance))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """Build the schema once per run with the real migrations (triggers included)."""
+    instance = tmp_path_factory.mktemp("instance")
+    if PG_URL:
+        engine = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(_pg(PG_URL), instance)
+        return _pg(PG_URL)
+    path = instance / "template.sqlite3"
+    _migrate(f"sqlite:///{path}", instance)
+    return path
+
+
+def _pg(url: str) -> str:
+    from clinic.database import normalise_url
+
+    return normalise_url(url)
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    """A database holding the schema and no rows, private to this test."""
+    if PG_URL:
+        yield template_database
+        engine = sa.create_engine(template_database)
+        with engine.begin() as conn:
+            tables = conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).scalars().all()
+            if tables:
+                names = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return
+    target = tmp_path / "clinic.sqlite3"
+    with sqlite3.connect(template_database) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(request, database_url, tmp_path):
+    config = _base_config(database_url, tmp_path)
+    marker = request.node.get_closest_marker("config")
+    if marker:
+        config.update(marker.kwargs)
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_practice(app):
+    from clinic.practice.services import create_practice
+
+    def make(name: str | None = None):
+        return create_practice(name or f"Practice {next(_seq)}")
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_practice):
+    from clinic.auth.services import NewUser, create_user
+
+    def make(practice=None, role: str = "clinician", email: str | None = None,
+             name: str | None = None, password: str = PASSWORD):
+        practice = practice or make_practice()
+        n = next(_seq)
+        return create_user(
+            practice.id,
+            NewUser(
+                email=email or f"{role}{n}@example.org",
+                name=name or f"{role.capitalize()} {n}",
+                role=role,
+                password=password,
+            ),
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_couple(app):
+    from clinic.couples.services import CoupleInput, PartnerInput, create_couple
+
+    def make(clinician, label: str | None = None, a: str = "Chen Jing", b: str = "Wang Hao",
+             stage: int = 1):
+        return create_couple(
+            clinician,
+            CoupleInput(
+                case_label=label or f"Couple {next(_seq)}",
+                partner_a=PartnerInput(name=a, email="a@example.org"),
+                partner_b=PartnerInput(name=b),
+                current_stage=stage,
+            ),
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password: str = PASSWORD, target=None):
+        target = target or client
+        response = target.post(
+            "/auth/login", data={"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "config(**kwargs): extra app configuration for a test")
