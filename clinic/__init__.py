@@ -81,9 +81,12 @@ def register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .couples import bp as couples_bp
+    from .exercises import bp as exercises_bp
+    from .portal import bp as portal_bp
     from .practice import bp as practice_bp
+    from .records import bp as records_bp
 
-    for bp in (auth_bp, couples_bp, practice_bp, audit_bp):
+    for bp in (auth_bp, couples_bp, exercises_bp, records_bp, portal_bp, practice_bp, audit_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-DEV_SECRET_KEY = "dev-only-secret-do-not-use-in-production"
+DEV_SECRET_KEY = "dev-only-secret-do-not-use-in-production"  # noqa: S105 - refused outside development
 
 
 class Defaults:
@@ -33,6 +33,9 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    PORTAL_LINK_LIMIT = "20 per 15 minutes"
+    # How long a new portal link works, in days (0: until revoked or re-issued).
+    PORTAL_LINK_DAYS = 90
 
     # Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
     PROXY_FIX_X_FOR = 0

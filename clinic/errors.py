@@ -44,6 +44,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        from flask import request
+
+        from .resend import render_resend
+
+        if request.method == "POST" and request.form:
+            template = "portal/resend.html" if request.blueprint == "portal" else "resend.html"
+            return render_resend("csrf", template=template)
         return render_error(
             400,
             "This form has expired",

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from .exercises.catalogue import STAGES
+from .exercises.catalogue import STAGES, all_exercises
 from .timeutil import as_utc
 
 
@@ -22,8 +22,23 @@ def _datetime(value: datetime | None) -> str:
     return as_utc(value).strftime("%Y-%m-%d %H:%M")
 
 
+def _inbox_count() -> dict:
+    from flask import request
+    from flask_login import current_user
+
+    if request.blueprint == "portal" or not current_user.is_authenticated:
+        return {}
+    if not current_user.sees_charts:
+        return {}
+    from .exercises.services import unreviewed_count
+
+    return {"inbox_count": unreviewed_count(current_user)}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(_inbox_count)
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.globals["stage_titles"] = {s.number: s.title for s in STAGES}
+    app.jinja_env.globals["exercise_titles"] = {e.key: e.title for e in all_exercises()}
     app.jinja_env.globals["stage_choices"] = [(s.number, f"{s.number}. {s.title}") for s in STAGES]

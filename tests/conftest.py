@@ -1,5 +1,6 @@
 """Shared fixtures: the app on a fresh database per test, a client, and record builders."""
 
+import contextvars
 import os
 import sqlite3
 from itertools import count
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from clinic import create_app
@@ -82,6 +85,25 @@ def database_url(template_database, tmp_path):
     yield f"sqlite:///{target}"
 
 
+class RequestScopedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The `app` fixture keeps an app context pushed for the whole test so that builders and
+    services work; a request made inside it would reuse it, and with it `g` (where Flask-Login
+    caches the signed-in user: one client's sign-in leaked into the next request of another
+    client, so a replayed cookie "failed" without the session check ever running) and the
+    database session (so a view that forgot to commit went unnoticed). Each request therefore
+    runs in an empty contextvars context. The test's own transaction is committed first: on
+    SQLite it holds the write lock that the request's BEGIN IMMEDIATE would wait for.
+    `with client:` (preserved contexts) is not supported.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context() and db.session().in_transaction():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(request, database_url, tmp_path):
     config = _base_config(database_url, tmp_path)
@@ -89,6 +111,7 @@ def app(request, database_url, tmp_path):
     if marker:
         config.update(marker.kwargs)
     app = create_app(config)
+    app.test_client_class = RequestScopedClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -4,7 +4,6 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from ..formkit import options
-from ..practice.services import team
 from . import bp
 from .forms import AuditFilterForm
 from .services import AuditFilter, list_events
@@ -15,6 +14,10 @@ from .services import AuditFilter, list_events
 def index():
     if current_user.role != "owner":
         abort(404)
+    # Imported here, not at the top: every service imports clinic.audit (whose package imports
+    # this module), so a top-level import of practice -> auth -> audit would be circular.
+    from ..practice.services import team
+
     members = team(current_user)
     form = AuditFilterForm(request.args)
     form.user_id.choices = options([(0, "Anyone"), *[(m.id, m.name) for m in members]])

@@ -52,3 +52,10 @@ class SearchForm(FlaskForm):
     status = SelectField(
         "Status", choices=options([("", "Any status"), *STATUS_CHOICES]), validators=[Optional()]
     )
+
+
+class LinkForm(FlaskForm):
+    valid_days = IntegerField(
+        "Works for (days)", validators=[Optional(), NumberRange(0, 365)], default=90,
+        description="0 means until you revoke or replace it.",
+    )

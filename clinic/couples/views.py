@@ -4,9 +4,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
+from ..exercises import services as exercises
 from ..formkit import options
+from ..portal import services as portal
+from ..records import services as records
 from . import bp, services
-from .forms import CoupleForm, SearchForm, StageForm, StatusForm
+from .forms import CoupleForm, LinkForm, SearchForm, StageForm, StatusForm
 from .services import CaseloadFilter, CoupleInput, PartnerInput
 
 
@@ -93,7 +96,47 @@ def detail(couple_id: int):
         history=services.stage_history(couple),
         stage_form=StageForm(stage=couple.current_stage),
         status_form=StatusForm(status=couple.status),
+        assignments=exercises.couple_assignments(couple),
+        links=portal.links_for_couple(_user(), couple.id),
+        link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
+        exceptions=records.couple_records(couple.id, "exception", limit=10),
+        placements=records.couple_records(couple.id, "scale", limit=10),
     )
+
+
+@bp.route("/<int:couple_id>/partners/<int:partner_id>/link", methods=["POST"])
+def issue_link(couple_id: int, partner_id: int):
+    """Create a partner's personal link and show it once: only its hash is kept."""
+    services.get_couple(_user(), couple_id)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        flash("Choose how many days the link works (0 for no expiry).", "error")
+        return redirect(url_for("couples.detail", couple_id=couple_id))
+    issued = portal.issue_link(
+        _user(), couple_id, partner_id, valid_days=form.valid_days.data or None
+    )
+    url = current_app.config["BASE_URL"].rstrip("/") + url_for("portal.open", token=issued.token)
+    return render_template(
+        "couples/link.html", couple=issued.link.partner.couple, partner=issued.link.partner,
+        link=issued.link, url=url, qr=_qr_svg(url),
+    )
+
+
+def _qr_svg(url: str):
+    import segno
+    from markupsafe import Markup
+
+    # segno writes the SVG from the URL alone; nothing a person typed reaches it.
+    return Markup(segno.make(url, error="m").svg_inline(scale=5, title="QR code of the link"))  # noqa: S704
+
+
+@bp.route("/<int:couple_id>/partners/<int:partner_id>/link/revoke", methods=["POST"])
+def revoke_link(couple_id: int, partner_id: int):
+    services.get_couple(_user(), couple_id)
+    # The app-wide CSRF check has already run for this POST; there are no other fields.
+    count = portal.revoke_link(_user(), couple_id, partner_id)
+    flash("The link no longer works." if count else "There was no working link.", "success")
+    return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="portal-links"))
 
 
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])

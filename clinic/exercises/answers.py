@@ -1,0 +1,211 @@
+"""Read and check posted exercise answers, keeping everything the person typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from .catalogue import SCALE_MAX, SCALE_MIN, Exercise, Field
+
+PREFIX = "a-"
+MAX_GROUPS = 50  # never read more repeated groups than this from a form, whatever is posted
+
+_INT_RE = re.compile(r"^\d{1,3}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class FormLike(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getlist(self, key: str) -> list[Any]: ...
+
+
+def input_name(field_key: str, index: int | None = None, sub_key: str | None = None) -> str:
+    """HTML name: `a-<key>` (also every item of a list/ranked), `a-<key>-<i>-<sub>` in groups."""
+    if index is None:
+        return f"{PREFIX}{field_key}"
+    return f"{PREFIX}{field_key}-{index}-{sub_key}"
+
+
+def error_key(field_key: str, index: int, sub_key: str) -> str:
+    """Key of an error about one subfield of one repeated group."""
+    return f"{field_key}.{index}.{sub_key}"
+
+
+def _clean(raw: Any) -> str:
+    if raw is None:
+        return ""
+    text = str(raw).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _empty_value(field: Field) -> Any:
+    if field.kind in ("list", "ranked", "repeated"):
+        return []
+    if field.kind == "scale":
+        return None
+    return ""
+
+
+def _value_is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def empty_answers(exercise: Exercise) -> dict[str, Any]:
+    """Answers for a blank form, in the shapes `parse_answers` returns."""
+    return {f.key: _empty_value(f) for f in exercise.fields}
+
+
+def is_empty(answers: Mapping[str, Any] | None) -> bool:
+    """True when nothing at all has been filled in."""
+    if not answers:
+        return True
+    return all(_value_is_empty(v) for v in answers.values())
+
+
+def _too_long(limit: int, length: int) -> str:
+    return f"Please keep this to {limit} characters or fewer — it is {length} at the moment."
+
+
+def _parse_simple(field: Field, raw: Any, *, final: bool) -> tuple[Any, str | None]:
+    """One value of a text, scale or date field: (value kept for re-display, error or None)."""
+    text = _clean(raw)
+    if field.kind in ("short_text", "long_text"):
+        if field.limit is not None and len(text) > field.limit:
+            return text, _too_long(field.limit, len(text))
+        if final and field.required and not text:
+            return text, "Please write something here before you submit."
+        return text, None
+    if field.kind == "scale":
+        if not text:
+            if final and field.required:
+                return None, f"Please choose a number from {SCALE_MIN} to {SCALE_MAX}."
+            return None, None
+        if _INT_RE.match(text) and SCALE_MIN <= int(text) <= SCALE_MAX:
+            return int(text), None
+        return text, f"Please choose a number from {SCALE_MIN} to {SCALE_MAX}."
+    if field.kind == "date":
+        if not text:
+            if final and field.required:
+                return "", "Please enter a date."
+            return "", None
+        if _DATE_RE.match(text):
+            try:
+                return dt.date.fromisoformat(text).isoformat(), None
+            except ValueError:
+                pass
+        return text, "Please enter a real date, like 2025-03-14 (year, month, day)."
+    raise ValueError(f"not a simple field kind: {field.kind!r}")
+
+
+def _parse_items(field: Field, form: FormLike, *, final: bool) -> tuple[list[str], str | None]:
+    items = [t for t in (_clean(v) for v in form.getlist(input_name(field.key))) if t]
+    word = field.items_word
+    if field.max_items is not None and len(items) > field.max_items:
+        return items, (
+            f"Please keep it to {field.max_items} {word} at most — "
+            f"you have {len(items)} at the moment."
+        )
+    limit = field.limit
+    if limit is not None:
+        for n, item in enumerate(items, start=1):
+            if len(item) > limit:
+                return items, (
+                    f"Please keep each one to {limit} characters or fewer — "
+                    f"number {n} is {len(item)} at the moment."
+                )
+    if not final:
+        return items, None
+    if field.kind == "ranked":
+        seen: set[str] = set()
+        for item in items:
+            if item.casefold() in seen:
+                return items, f"“{item}” is in the list twice — please keep each one only once."
+            seen.add(item.casefold())
+    minimum = field.min_items or (1 if field.required else 0)
+    if len(items) < minimum:
+        if minimum == 1:
+            return items, "Please add at least one before you submit."
+        return items, f"Please list at least {minimum} {word} — you have {len(items)} so far."
+    return items, None
+
+
+def _group_indices(field: Field, form: FormLike) -> list[int]:
+    """Indices of the groups posted for a repeated field, in order."""
+    indices: set[int] = set()
+    keys = getattr(form, "keys", None)
+    if callable(keys):
+        pattern = re.compile(
+            rf"^{re.escape(input_name(field.key))}-(\d{{1,3}})-"
+            rf"(?:{'|'.join(re.escape(s.key) for s in field.subfields)})$"
+        )
+        for name in keys():
+            m = pattern.match(str(name))
+            if m and int(m.group(1)) < MAX_GROUPS:
+                indices.add(int(m.group(1)))
+    else:  # a bare mapping without keys(): look where the template puts them
+        upto = max(field.max_items or 0, field.min_items or 0, 1)
+        indices.update(range(min(upto, MAX_GROUPS)))
+    return sorted(indices)
+
+
+def _parse_groups(
+    field: Field, form: FormLike, *, final: bool, errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for i in _group_indices(field, form):
+        parsed = {
+            sub.key: _parse_simple(sub, form.get(input_name(field.key, i, sub.key)), final=False)
+            for sub in field.subfields
+        }
+        if all(_value_is_empty(value) for value, _err in parsed.values()):
+            continue  # a blank spare group
+        position = len(groups)
+        group: dict[str, Any] = {}
+        for sub in field.subfields:
+            value, problem = parsed[sub.key]
+            if problem is None and final:
+                value, problem = _parse_simple(sub, value, final=True)
+            group[sub.key] = value
+            if problem:
+                errors[error_key(field.key, position, sub.key)] = problem
+        groups.append(group)
+    word = field.items_word
+    if field.max_items is not None and len(groups) > field.max_items:
+        errors[field.key] = (
+            f"Please keep it to {field.max_items} {word} at most — you have {len(groups)}."
+        )
+    elif final:
+        minimum = field.min_items or (1 if field.required else 0)
+        if len(groups) < minimum:
+            errors[field.key] = (
+                "Please fill in at least one before you submit."
+                if minimum == 1
+                else f"Please fill in at least {minimum} {word} — you have {len(groups)} so far."
+            )
+    return groups
+
+
+def parse_answers(
+    exercise: Exercise, form: FormLike, *, final: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read an exercise form. Returns (answers, errors); answers keep everything typed.
+
+    With final=False (saving a draft) nothing is required and minimum counts are not checked;
+    types, lengths and maximum counts always are.
+    """
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in exercise.fields:
+        if field.kind in ("list", "ranked"):
+            value, problem = _parse_items(field, form, final=final)
+        elif field.kind == "repeated":
+            value, problem = _parse_groups(field, form, final=final, errors=errors), None
+        else:
+            value, problem = _parse_simple(field, form.get(input_name(field.key)), final=final)
+        answers[field.key] = value
+        if problem:
+            errors[field.key] = problem
+    return answers, errors

@@ -1,0 +1,78 @@
+"""Assignment (an exercise given to a partner or the couple) and its Submission."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+ASSIGNMENT_STATUSES = ("assigned", "started", "submitted", "reviewed", "withdrawn")
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignment"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status in ('assigned', 'started', 'submitted', 'reviewed', 'withdrawn')",
+            name="status",
+        ),
+        # Either one partner's, or the couple's jointly: never both, never neither.
+        sa.CheckConstraint(
+            "(joint AND partner_id IS NULL) OR (NOT joint AND partner_id IS NOT NULL)",
+            name="assignee",
+        ),
+        sa.Index("ix_assignment_couple_status", "couple_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
+    joint: Mapped[bool] = mapped_column(default=False)
+    exercise_key: Mapped[str] = mapped_column(sa.String(60))
+    exercise_version: Mapped[int]
+    due_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(10), default="assigned")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    couple = relationship("Couple")
+    partner = relationship("Partner")
+    created_by = relationship("User")
+    submission = relationship("Submission", back_populates="assignment", uselist=False)
+
+
+class Submission(db.Model):
+    __tablename__ = "submission"
+    __table_args__ = (
+        sa.CheckConstraint("state in ('draft', 'submitted')", name="state"),
+        sa.Index("ix_submission_couple_submitted", "couple_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignment.id"), unique=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    # The partner who last wrote in it (for a joint exercise, either one).
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id"))
+    exercise_key: Mapped[str] = mapped_column(sa.String(60))
+    exercise_version: Mapped[int]
+    # The prompts exactly as the partner saw them, so later catalogue edits never garble this.
+    prompts: Mapped[dict] = mapped_column(sa.JSON)
+    answers: Mapped[dict] = mapped_column(sa.JSON)
+    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    # The partner's choice: False keeps it between them and the clinician.
+    shared_with_partner: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reply: Mapped[str | None] = mapped_column(sa.Text)
+    replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    assignment = relationship("Assignment", back_populates="submission")
+    partner = relationship("Partner")
+    reviewed_by = relationship("User")

@@ -1,0 +1,353 @@
+"""Use cases for assignments and submissions, for the clinician and for a partner's portal."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from ..audit.services import record
+from ..couples.models import Couple, Partner
+from ..couples.services import caseload_query, get_couple
+from ..errors import DomainError
+from ..extensions import db
+from ..timeutil import utcnow
+from . import catalogue
+from .models import Assignment, Submission
+
+TARGETS = ("A", "B", "each", "joint")
+OPEN_STATUSES = ("assigned", "started")
+
+
+@dataclass(frozen=True)
+class AssignmentRequest:
+    exercise_key: str
+    target: str  # A, B, each (one assignment per partner) or joint
+    due_on: date | None = None
+    note: str | None = None
+
+
+# --- clinician side -------------------------------------------------------------------------
+
+def assign_exercises(user, couple_id: int, requests: list[AssignmentRequest]) -> list[Assignment]:
+    """Give one or more exercises to a couple at once.
+
+    Raises DomainError(field=<exercise key>) for an unknown exercise or a target that does not
+    fit it (a joint exercise goes to the couple; an individual one to A, B or each).
+    """
+    couple = get_couple(user, couple_id)
+    if not requests:
+        raise DomainError("Choose at least one exercise to assign.")
+    partners = {p.position: p for p in couple.partners}
+    now = utcnow()
+    created: list[Assignment] = []
+    for req in requests:
+        try:
+            exercise = catalogue.get(req.exercise_key)
+        except KeyError:
+            raise DomainError("This exercise is not in the catalogue.", field=req.exercise_key) from None
+        if req.target not in TARGETS:
+            raise DomainError("Choose who does it.", field=req.exercise_key)
+        if exercise.is_joint != (req.target == "joint"):
+            message = (
+                "The couple does this one together: choose “Both, together”."
+                if exercise.is_joint
+                else "Each partner does this one on their own: choose A, B or each."
+            )
+            raise DomainError(message, field=req.exercise_key)
+        targets = {"A": ["A"], "B": ["B"], "each": ["A", "B"], "joint": [None]}[req.target]
+        for position in targets:
+            assignment = Assignment(
+                couple_id=couple.id,
+                partner_id=partners[position].id if position else None,
+                joint=position is None,
+                exercise_key=exercise.key,
+                exercise_version=exercise.version,
+                due_on=req.due_on,
+                note=(req.note or "").strip() or None,
+                status="assigned",
+                created_by_id=user.id,
+                created_at=now,
+                updated_at=now,
+            )
+            db.session.add(assignment)
+            created.append(assignment)
+    db.session.flush()
+    couple.last_activity_at = now
+    for assignment in created:
+        record(
+            "assignment.create", user=user, object_type="assignment", object_id=assignment.id,
+            couple_id=couple.id, detail={"exercise": assignment.exercise_key},
+        )
+    db.session.commit()
+    return created
+
+
+def _assignment_query(user) -> sa.Select:
+    return sa.select(Assignment).join(Couple, Assignment.couple_id == Couple.id).where(
+        Couple.id.in_(caseload_query(user).with_only_columns(Couple.id))
+    )
+
+
+def get_assignment(user, assignment_id: int) -> Assignment:
+    """An assignment of a couple in the user's caseload; NotFound otherwise."""
+    assignment = db.session.scalar(_assignment_query(user).where(Assignment.id == assignment_id))
+    if assignment is None:
+        raise NotFound()
+    return assignment
+
+
+def withdraw_assignment(user, assignment_id: int) -> Assignment:
+    """Take back an assignment nobody has started. Raises DomainError once work has begun."""
+    assignment = get_assignment(user, assignment_id)
+    if assignment.status != "assigned":
+        raise DomainError("This exercise has been started, so it can no longer be withdrawn.")
+    assignment.status = "withdrawn"
+    assignment.updated_at = utcnow()
+    record(
+        "assignment.withdraw", user=user, object_type="assignment", object_id=assignment.id,
+        couple_id=assignment.couple_id,
+    )
+    db.session.commit()
+    return assignment
+
+
+def couple_assignments(couple: Couple) -> list[Assignment]:
+    """A couple's assignments (withdrawn ones last), for a page that already checked access."""
+    order = sa.case((Assignment.status == "withdrawn", 1), else_=0)
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.couple_id == couple.id)
+            .options(selectinload(Assignment.submission), selectinload(Assignment.partner))
+            .order_by(order, Assignment.created_at.desc(), Assignment.id.desc())
+        )
+    )
+
+
+def _submission_query(user) -> sa.Select:
+    return sa.select(Submission).where(
+        Submission.couple_id.in_(caseload_query(user).with_only_columns(Couple.id))
+    )
+
+
+def inbox(user, *, page: int, per_page: int):
+    """Submitted work across the user's caseload: not yet reviewed first, newest first."""
+    query = (
+        _submission_query(user)
+        .where(Submission.state == "submitted")
+        .options(
+            selectinload(Submission.partner).selectinload(Partner.couple),
+            selectinload(Submission.assignment),
+        )
+        .order_by(
+            sa.case((Submission.reviewed_at.is_(None), 0), else_=1),
+            Submission.submitted_at.desc(),
+            Submission.id.desc(),
+        )
+    )
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    record("inbox.view", user=user, detail={"page": page})
+    db.session.commit()
+    return result
+
+
+def unreviewed_count(user) -> int:
+    return db.session.scalar(
+        _submission_query(user)
+        .where(Submission.state == "submitted", Submission.reviewed_at.is_(None))
+        .with_only_columns(sa.func.count(Submission.id))
+    )
+
+
+def get_submission(user, submission_id: int) -> Submission:
+    """A submission of a couple in the user's caseload; drafts stay private to the partner."""
+    submission = db.session.scalar(
+        _submission_query(user).where(
+            Submission.id == submission_id, Submission.state == "submitted"
+        )
+    )
+    if submission is None:
+        raise NotFound()
+    return submission
+
+
+def view_submission(user, submission_id: int) -> Submission:
+    submission = get_submission(user, submission_id)
+    record(
+        "submission.view", user=user, object_type="submission", object_id=submission.id,
+        couple_id=submission.couple_id,
+    )
+    db.session.commit()
+    return submission
+
+
+def mark_reviewed(user, submission_id: int) -> Submission:
+    submission = get_submission(user, submission_id)
+    now = utcnow()
+    submission.reviewed_at = now
+    submission.reviewed_by_id = user.id
+    submission.assignment.status = "reviewed"
+    submission.assignment.updated_at = now
+    record(
+        "submission.review", user=user, object_type="submission", object_id=submission.id,
+        couple_id=submission.couple_id,
+    )
+    db.session.commit()
+    return submission
+
+
+def reply(user, submission_id: int, text: str) -> Submission:
+    """Leave a short reply the partner sees in their portal. Raises DomainError(field=reply)."""
+    submission = get_submission(user, submission_id)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Write a reply first.", field="reply")
+    submission.reply = text
+    submission.replied_at = utcnow()
+    record(
+        "submission.reply", user=user, object_type="submission", object_id=submission.id,
+        couple_id=submission.couple_id,
+    )
+    db.session.commit()
+    return submission
+
+
+# --- partner side (portal) ------------------------------------------------------------------
+
+def _partner_assignment_query(partner: Partner) -> sa.Select:
+    """Assignments a partner may open: their own and the couple's joint ones, never withdrawn."""
+    return sa.select(Assignment).where(
+        Assignment.couple_id == partner.couple_id,
+        Assignment.status != "withdrawn",
+        sa.or_(Assignment.partner_id == partner.id, Assignment.joint.is_(True)),
+    )
+
+
+def partner_assignments(partner: Partner) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            _partner_assignment_query(partner)
+            .options(selectinload(Assignment.submission))
+            .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
+        )
+    )
+
+
+def get_partner_assignment(partner: Partner, assignment_id: int) -> Assignment:
+    """The portal's scoped getter for assignments; NotFound for the other partner's and others'."""
+    assignment = db.session.scalar(
+        _partner_assignment_query(partner).where(Assignment.id == assignment_id)
+    )
+    if assignment is None:
+        raise NotFound()
+    return assignment
+
+
+def exercise_for(assignment: Assignment) -> catalogue.Exercise:
+    """The exercise exactly as it was when assigned."""
+    return catalogue.get(assignment.exercise_key, assignment.exercise_version)
+
+
+def save_answers(
+    partner: Partner, assignment_id: int, answers: dict, *, submit: bool, shared: bool
+) -> Submission:
+    """Save a draft, or submit. A submitted exercise can no longer be edited.
+
+    Raises NotFound outside the partner's assignments and DomainError if already submitted.
+    """
+    assignment = get_partner_assignment(partner, assignment_id)
+    exercise = exercise_for(assignment)
+    submission = assignment.submission
+    now = utcnow()
+    if submission is not None and submission.state == "submitted":
+        raise DomainError("This exercise was already sent to your therapist.")
+    if submission is None:
+        submission = Submission(
+            assignment_id=assignment.id,
+            couple_id=assignment.couple_id,
+            exercise_key=exercise.key,
+            exercise_version=exercise.version,
+            prompts=exercise.snapshot(),
+            started_at=now,
+        )
+        db.session.add(submission)
+    submission.partner_id = partner.id
+    submission.answers = answers
+    submission.updated_at = now
+    submission.shared_with_partner = bool(shared) and not assignment.joint
+    if submit:
+        submission.state = "submitted"
+        submission.submitted_at = now
+        assignment.status = "submitted"
+    else:
+        submission.state = "draft"
+        assignment.status = "started"
+    assignment.updated_at = now
+    assignment.couple.last_activity_at = now
+    db.session.flush()
+    record(
+        "portal.submit" if submit else "portal.draft", partner=partner,
+        practice_id=assignment.couple.practice_id, object_type="submission",
+        object_id=submission.id, couple_id=assignment.couple_id,
+    )
+    db.session.commit()
+    return submission
+
+
+def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id: int) -> None:
+    """A record-type assignment (exception log, scale) gained an entry: it counts as submitted.
+
+    Adds to the caller's transaction; the records service commits.
+    """
+    assignment = get_partner_assignment(partner, assignment_id)
+    exercise = exercise_for(assignment)
+    if exercise.record != kind:
+        raise DomainError("This entry does not belong to that exercise.")
+    now = utcnow()
+    submission = assignment.submission
+    if submission is None:
+        submission = Submission(
+            assignment_id=assignment.id, couple_id=assignment.couple_id,
+            exercise_key=exercise.key, exercise_version=exercise.version,
+            prompts=exercise.snapshot(), answers={"record_ids": []}, started_at=now,
+        )
+        db.session.add(submission)
+    submission.partner_id = partner.id
+    submission.answers = {"record_ids": [*submission.answers.get("record_ids", []), record_id]}
+    submission.state = "submitted"
+    submission.submitted_at = now
+    submission.updated_at = now
+    # A new entry after a review is new work for the clinician.
+    submission.reviewed_at = None
+    assignment.status = "submitted"
+    assignment.updated_at = now
+
+
+def shared_by_other(partner: Partner) -> list[Submission]:
+    """What the other partner chose to share, plus the couple's joint work."""
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .join(Assignment, Submission.assignment_id == Assignment.id)
+            .where(
+                Submission.couple_id == partner.couple_id,
+                Submission.state == "submitted",
+                Assignment.status != "withdrawn",
+                sa.or_(
+                    sa.and_(Submission.partner_id != partner.id,
+                            Submission.shared_with_partner.is_(True)),
+                    Assignment.joint.is_(True),
+                ),
+            )
+            .order_by(Submission.submitted_at.desc())
+        )
+    )
+
+
+def get_shared_submission(partner: Partner, submission_id: int) -> Submission:
+    for submission in shared_by_other(partner):
+        if submission.id == submission_id:
+            return submission
+    raise NotFound()

@@ -1,0 +1,126 @@
+"""Clinician pages: assign exercises, the submissions inbox, one submission, review and reply."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..couples.services import get_couple
+from ..errors import DomainError
+from ..records.services import records_by_ids
+from . import bp, catalogue, services
+from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
+from .services import AssignmentRequest
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.before_request
+@login_required
+def _clinicians_only():
+    if not current_user.sees_charts:
+        abort(404)
+
+
+def _rows_for(couple) -> list[dict]:
+    return [
+        {"key": e.key, "target": "joint" if e.is_joint else "each"}
+        for e in catalogue.suggested_first(couple.current_stage)
+    ]
+
+
+@bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])
+def assign(couple_id: int):
+    couple = get_couple(_user(), couple_id)
+    form = AssignForm() if request.method == "POST" else AssignForm(data={"rows": _rows_for(couple)})
+    if form.validate_on_submit():
+        picked = [row.form for row in form.rows if row.form.pick.data]
+        requests = [
+            AssignmentRequest(
+                exercise_key=row.key.data, target=row.target.data, due_on=row.due_on.data,
+                note=row.note.data,
+            )
+            for row in picked
+        ]
+        try:
+            created = services.assign_exercises(_user(), couple.id, requests)
+        except DomainError as error:
+            row = next((r.form for r in form.rows if r.form.key.data == error.field), None)
+            if row is not None:
+                row.target.errors = [*row.target.errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            flash(f"{len(created)} assignment{'s' if len(created) != 1 else ''} added.", "success")
+            return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
+    exercises_by_key = {e.key: e for e in catalogue.all_exercises()}
+    return render_template(
+        "exercises/assign.html", couple=couple, form=form, exercises=exercises_by_key,
+        target_labels=TARGET_LABELS,
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+def withdraw(assignment_id: int):
+    assignment = services.get_assignment(_user(), assignment_id)
+    if ReviewForm().validate_on_submit():
+        try:
+            services.withdraw_assignment(_user(), assignment.id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("The assignment was withdrawn.", "success")
+    return redirect(url_for("couples.detail", couple_id=assignment.couple_id, _anchor="assignments"))
+
+
+@bp.route("/inbox")
+def inbox():
+    page = max(request.args.get("page", 1, type=int), 1)
+    items = services.inbox(_user(), page=page, per_page=current_app.config["CASELOAD_PAGE_SIZE"])
+    return render_template("exercises/inbox.html", items=items)
+
+
+@bp.route("/submissions/<int:submission_id>")
+def submission(submission_id: int):
+    item = services.view_submission(_user(), submission_id)
+    entries = []
+    if item.prompts.get("record"):
+        entries = records_by_ids(
+            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
+        )
+    return render_template(
+        "exercises/submission.html", submission=item, entries=entries,
+        reply_form=ReplyForm(reply=item.reply), review_form=ReviewForm(),
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
+def review(submission_id: int):
+    services.get_submission(_user(), submission_id)
+    if ReviewForm().validate_on_submit():
+        services.mark_reviewed(_user(), submission_id)
+        flash("Marked as reviewed.", "success")
+    return redirect(url_for("exercises.submission", submission_id=submission_id))
+
+
+@bp.route("/submissions/<int:submission_id>/reply", methods=["POST"])
+def reply(submission_id: int):
+    item = services.get_submission(_user(), submission_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            services.reply(_user(), submission_id, form.reply.data)
+        except DomainError as error:
+            form.reply.errors = [error.message]
+        else:
+            flash("Your reply is visible in their portal.", "success")
+            return redirect(url_for("exercises.submission", submission_id=submission_id))
+    entries = []
+    if item.prompts.get("record"):
+        entries = records_by_ids(
+            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
+        )
+    return render_template(
+        "exercises/submission.html", submission=item, entries=entries, reply_form=form,
+        review_form=ReviewForm(),
+    ), 422

@@ -1,0 +1,32 @@
+"""Portal forms. Exercise answers are read by the catalogue's parser, not by WTForms."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField
+
+from ..formkit import options
+
+SHARE_CHOICES = options(
+    [
+        ("private", "Only my therapist"),
+        ("shared", "My therapist and my partner"),
+    ]
+)
+
+
+class ContinueForm(FlaskForm):
+    token = HiddenField()
+
+
+class PrivacyForm(FlaskForm):
+    """The privacy choice and the idempotency key that ride along with every portal entry."""
+
+    sharing = RadioField("Who can read this?", choices=SHARE_CHOICES, default="private")
+    idempotency_key = HiddenField()
+
+    @property
+    def shared(self) -> bool:
+        return self.sharing.data == "shared"
+
+
+class SimpleForm(FlaskForm):
+    """Only the CSRF token: for buttons that change one thing."""

@@ -1,0 +1,54 @@
+"""The portal session: which partner this browser speaks for, and for how long."""
+
+import time
+
+from flask import current_app, g, session
+
+from ..timeutil import utcnow
+from . import services
+
+KEY = "portal"
+
+
+def start(link) -> None:
+    """Begin a portal session for a link's partner.
+
+    The session is cleared first (no clinician session survives alongside), except that a
+    partner who re-opens their own link keeps their CSRF secret: a page they were writing on
+    in another tab can then still be sent.
+    """
+    previous = session.get(KEY) or {}
+    csrf_secret = session.get("csrf_token") if previous.get("partner") == link.partner_id else None
+    session.clear()
+    if csrf_secret:
+        session["csrf_token"] = csrf_secret
+    now = int(time.time())
+    session.permanent = True
+    session[KEY] = {"link": link.id, "partner": link.partner_id, "at": now, "seen": now}
+
+
+def end() -> None:
+    session.pop(KEY, None)
+    session.clear()
+
+
+def current_partner():
+    """The partner of this portal session, or None if there is none or it has lapsed."""
+    if "portal_partner" in g:
+        return g.portal_partner
+    data = session.get(KEY) or {}
+    now = int(time.time())
+    partner = None
+    idle = current_app.config["IDLE_TIMEOUT_SECONDS"]
+    absolute = current_app.config["ABSOLUTE_TIMEOUT_SECONDS"]
+    if data and now - data.get("seen", 0) <= idle and now - data.get("at", 0) <= absolute:
+        partner = services.portal_partner(data.get("link"), data.get("partner"), utcnow())
+    if partner is not None:
+        data["seen"] = now
+        session[KEY] = data
+    g.portal_partner = partner
+    return partner
+
+
+def had_session() -> bool:
+    return bool(session.get(KEY))

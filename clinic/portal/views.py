@@ -1,0 +1,218 @@
+"""Portal pages: the link's Continue page, then the partner's home, exercises and entries."""
+
+import secrets
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from ..errors import DomainError
+from ..exercises import services as exercises
+from ..exercises.answers import parse_answers
+from ..extensions import limiter
+from ..records import services as records
+from . import bp, services
+from . import session as portal_session
+from .forms import ContinueForm, PrivacyForm, SimpleForm
+
+OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended"}
+
+
+def resend_page(reason: str):
+    """Show someone whose post could not be accepted everything they typed, ready to resend."""
+    from ..resend import render_resend
+
+    return render_resend(reason, template="portal/resend.html")
+
+
+@bp.before_request
+def _require_partner():
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if portal_session.current_partner() is not None:
+        return None
+    if request.method == "POST":
+        return resend_page("portal-expired")
+    return redirect(url_for("portal.ended"))
+
+
+@bp.after_request
+def _portal_headers(response):
+    # The link's token must never travel on in a Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _partner():
+    return g.portal_partner
+
+
+def _continue_limit():
+    return current_app.config["PORTAL_LINK_LIMIT"]
+
+
+@bp.route("/l/<token>")
+def open(token: str):
+    """Show a Continue button. Nothing is looked up or used up: mail scanners open links."""
+    return render_template("portal/open.html", form=ContinueForm(token=token))
+
+
+@bp.route("/continue", methods=["POST"])
+@limiter.limit(_continue_limit)
+def continue_():
+    form = ContinueForm()
+    token = form.token.data if form.validate_on_submit() else ""
+    try:
+        link = services.exchange_token(token or "")
+    except services.LinkRefused:
+        return render_template("portal/refused.html"), 404
+    portal_session.start(link)
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/ended")
+def ended():
+    return render_template("portal/ended.html")
+
+
+@bp.route("/leave", methods=["POST"])
+def leave():
+    portal_session.end()
+    return redirect(url_for("portal.ended", left=1))
+
+
+@bp.route("/")
+def home():
+    partner = _partner()
+    assignments = exercises.partner_assignments(partner)
+    todo = [a for a in assignments if a.status in ("assigned", "started")]
+    done = [a for a in assignments if a.status in ("submitted", "reviewed")]
+    services.audit_view(partner, "home")
+    return render_template(
+        "portal/home.html", partner=partner, todo=todo, done=done,
+        shared=exercises.shared_by_other(partner),
+    )
+
+
+def _exercise_page(partner, assignment, answers, errors, privacy):
+    exercise = exercises.exercise_for(assignment)
+    return render_template(
+        "portal/exercise.html", partner=partner, assignment=assignment, exercise=exercise,
+        answers=answers, errors=errors, privacy=privacy,
+    )
+
+
+@bp.route("/exercises/<int:assignment_id>", methods=["GET", "POST"])
+def exercise(assignment_id: int):
+    partner = _partner()
+    assignment = exercises.get_partner_assignment(partner, assignment_id)
+    exercise = exercises.exercise_for(assignment)
+    if exercise.record:
+        return redirect(url_for("portal.add_record", kind=exercise.record, assignment=assignment.id))
+    submission = assignment.submission
+    if submission is not None and submission.state == "submitted":
+        return redirect(url_for("portal.submission", submission_id=submission.id))
+    privacy = PrivacyForm()
+    if request.method == "POST":
+        final = request.form.get("action") == "submit"
+        answers, errors = parse_answers(exercise, request.form, final=final)
+        if errors:
+            flash("Some answers need another look — everything you wrote is still here.", "error")
+            return _exercise_page(partner, assignment, answers, errors, privacy), 422
+        try:
+            exercises.save_answers(
+                partner, assignment.id, answers, submit=final, shared=privacy.shared
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("portal.home"))
+        if final:
+            flash("Sent to your therapist. Thank you.", "success")
+            return redirect(url_for("portal.home"))
+        flash("Draft saved. You can come back to it any time.", "success")
+        return redirect(url_for("portal.exercise", assignment_id=assignment.id))
+    services.audit_view(partner, "assignment", assignment.id)
+    answers = submission.answers if submission else {}
+    if submission is not None:
+        privacy.sharing.data = "shared" if submission.shared_with_partner else "private"
+    return _exercise_page(partner, assignment, answers, {}, privacy)
+
+
+@bp.route("/sent/<int:submission_id>")
+def submission(submission_id: int):
+    partner = _partner()
+    own = next(
+        (a.submission for a in exercises.partner_assignments(partner)
+         if a.submission and a.submission.id == submission_id and a.submission.state == "submitted"
+         and (a.joint or a.submission.partner_id == partner.id)),
+        None,
+    )
+    item = own or exercises.get_shared_submission(partner, submission_id)
+    entries = []
+    if item.prompts.get("record"):
+        entries = records.records_by_ids(
+            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
+        )
+        entries = [e for e in entries if e.partner_id == partner.id or e.shared_with_partner]
+    services.audit_view(partner, "submission", item.id)
+    return render_template(
+        "portal/submission.html", partner=partner, submission=item, own=own is not None,
+        entries=entries,
+    )
+
+
+@bp.route("/add/<any(exception, scale):kind>", methods=["GET", "POST"])
+def add_record(kind: str):
+    partner = _partner()
+    assignment_id = request.args.get("assignment", type=int)
+    if assignment_id is not None:
+        assignment = exercises.get_partner_assignment(partner, assignment_id)
+        if exercises.exercise_for(assignment).record != kind:
+            abort(404)
+    exercise = records.record_exercise(kind)
+    privacy = PrivacyForm()
+    if request.method == "POST":
+        answers, errors = parse_answers(exercise, request.form, final=True)
+        if errors or not privacy.validate():
+            flash("Some answers need another look — everything you wrote is still here.", "error")
+            return render_template(
+                "portal/record.html", kind=kind, exercise=exercise, answers=answers,
+                errors=errors, privacy=privacy, assignment_id=assignment_id,
+            ), 422
+        records.add_from_portal(
+            partner, kind, answers, shared=privacy.shared, assignment_id=assignment_id,
+            idempotency_key=privacy.idempotency_key.data or None,
+        )
+        flash(
+            "Added to your exception log." if kind == "exception" else "Your place on the scale is saved.",
+            "success",
+        )
+        return redirect(url_for("portal.entries"))
+    privacy.idempotency_key.data = secrets.token_urlsafe(16)
+    return render_template(
+        "portal/record.html", kind=kind, exercise=exercise, answers={}, errors={},
+        privacy=privacy, assignment_id=assignment_id,
+    )
+
+
+@bp.route("/entries")
+def entries():
+    partner = _partner()
+    services.audit_view(partner, "entries")
+    return render_template(
+        "portal/entries.html", partner=partner,
+        exceptions=records.visible_to_partner(partner, "exception"),
+        placements=records.visible_to_partner(partner, "scale"),
+        form=SimpleForm(),
+    )
+
+
+@bp.route("/entries/<any(exception, scale):kind>/<int:record_id>/sharing", methods=["POST"])
+def sharing(kind: str, record_id: int):
+    partner = _partner()
+    form = SimpleForm()
+    if form.validate_on_submit():
+        shared = request.form.get("shared") == "1"
+        records.set_sharing(partner, kind, record_id, shared)
+        flash("Your partner can now read this entry." if shared else "This entry is now private.",
+              "success")
+    return redirect(url_for("portal.entries"))

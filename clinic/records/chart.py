@@ -1,0 +1,390 @@
+"""Dyadic 1-10 scale chart drawn as accessible, deterministic SVG from plain data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup, escape
+
+SCALE_MIN, SCALE_MAX = 1, 10
+MAX_SERIES = 2
+MARKER_KINDS = ("session", "stage")
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+# Characters XML 1.0 forbids even when escaped.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FONT = "DejaVu Sans, Noto Sans, Liberation Sans, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    value: int
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Marker:
+    day: date
+    label: str
+    kind: str  # "session" or "stage"
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: Markup  # every text inside is escaped here; the only thing a template marks safe
+    rows: list[tuple[date, dict[str, int]]] = field(hash=False)
+    title: str
+    description: str
+    id: str
+
+
+@dataclass(frozen=True)
+class _Style:
+    colour: str
+    dash: str | None
+    shape: str
+
+
+# Okabe-Ito blue and vermillion: told apart with colour-blindness, 5.2:1 and 3.9:1 on white;
+# line dash and point shape differ as well, so the chart also works in greyscale.
+_STYLES = (_Style("#0072B2", None, "circle"), _Style("#D55E00", "7 4", "diamond"))
+_MARKER_STYLE = {"session": ("#767676", "2 3", 1.0), "stage": ("#4D4D4D", None, 1.5)}
+
+
+@dataclass(frozen=True)
+class _Frame:
+    left: float
+    right: float
+    top: float
+    bottom: float
+    first: date | None
+    last: date | None
+
+    def x(self, day: date) -> float:
+        if self.first is None or self.last is None or self.first == self.last:
+            return (self.left + self.right) / 2
+        span = (self.last - self.first).days
+        return self.left + (day - self.first).days / span * (self.right - self.left)
+
+    def y(self, value: float) -> float:
+        share = (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
+        return self.bottom - share * (self.bottom - self.top)
+
+
+def scale_chart(
+    series: tuple[Series, ...] | list[Series],
+    markers: tuple[Marker, ...] | list[Marker] = (),
+    *,
+    title: str,
+    description: str | None = None,
+    width: int = 640,
+    height: int = 260,
+    id_prefix: str | None = None,
+) -> Chart:
+    """Draw one line per partner on the 1-10 scale, with session and stage markers.
+
+    Points are drawn in date order (input order within a day). Markers outside the dates of the
+    points are left out. Element ids derive from a hash of the input, so two different charts on
+    a page never clash and the same input gives the same SVG; pass ``id_prefix`` to show the very
+    same chart twice on one page. Raises ValueError for more than two series, duplicate labels,
+    values outside 1-10, unknown marker kinds or an invalid ``id_prefix``.
+
+    WeasyPrint lays SVG text out glyph by glyph (about 0.25 ms each), so keep marker labels
+    short ("S3", "Stage 2"); visible labels are cut at 18 characters, the full one is a tooltip.
+    """
+    series = tuple(Series(s.label, _sorted(s.points)) for s in series)
+    markers = tuple(markers)
+    _validate(series, markers, width, height, id_prefix)
+    digest = hashlib.sha256(repr((series, markers, title, description, width, height)).encode())
+    chart_id = id_prefix or f"scale-{digest.hexdigest()[:12]}"
+    days = sorted({p.day for s in series for p in s.points})
+    first, last = (days[0], days[-1]) if days else (None, None)
+    shown = tuple(
+        m for m in sorted(markers, key=lambda m: (m.day, m.kind, m.label))
+        if first is not None and last is not None and first <= m.day <= last
+    )  # fmt: skip
+    if description is None:
+        description = _describe(series, shown, first, last)
+    top = 30 + (22 if shown else 0)
+    frame = _Frame(46, width - 22, top, height - 26, first, last)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="scale-chart" id="{chart_id}"'
+        f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        f' width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' font-family="{_FONT}" font-size="10">',
+        f'<title id="{chart_id}-title">{_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_text(description)}</desc>',
+        f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
+    ]
+    parts += _axes(frame, days)
+    parts += _markers(frame, shown)
+    for index, one in enumerate(series):
+        parts += _series(frame, one, _STYLES[index], index)
+    parts += _legend(series, {m.kind for m in shown}, width)
+    if not days:
+        middle = (frame.top + frame.bottom) / 2
+        parts.append(
+            f'<text x="{_n((frame.left + frame.right) / 2)}" y="{_n(middle)}"'
+            ' text-anchor="middle" fill="#333333">No scale placements yet.</text>'
+        )
+    parts.append("</svg>")
+    # Safe: every piece of text in parts went through _text(); numbers through _n().
+    svg = Markup("".join(parts))  # noqa: S704
+    return Chart(svg, _rows(series), title, description, chart_id)
+
+
+def _sorted(points: tuple[Point, ...] | list[Point]) -> tuple[Point, ...]:
+    return tuple(sorted(points, key=lambda p: p.day))  # stable: input order within a day
+
+
+def _validate(series, markers, width, height, id_prefix) -> None:
+    if len(series) > MAX_SERIES:
+        raise ValueError(f"a scale chart shows at most {MAX_SERIES} series, got {len(series)}")
+    labels = [s.label for s in series]
+    if len(set(labels)) != len(labels):
+        raise ValueError("series labels must differ")
+    for s in series:
+        for p in s.points:
+            if isinstance(p.value, bool) or not isinstance(p.value, int):
+                raise ValueError(f"scale values are integers, got {p.value!r}")
+            if not SCALE_MIN <= p.value <= SCALE_MAX:
+                raise ValueError(f"scale value {p.value} is outside {SCALE_MIN} to {SCALE_MAX}")
+    for m in markers:
+        if m.kind not in MARKER_KINDS:
+            raise ValueError(f"marker kind must be one of {MARKER_KINDS}, got {m.kind!r}")
+    if width < 240 or height < 160:
+        raise ValueError("a scale chart needs at least 240 x 160 units")
+    if id_prefix is not None and not _ID_RE.match(id_prefix):
+        raise ValueError(f"invalid id_prefix {id_prefix!r}")
+
+
+def _axes(frame: _Frame, days: list[date]) -> list[str]:
+    out = ['<g class="axes" stroke-width="1">']
+    for value in range(SCALE_MIN, SCALE_MAX + 1):
+        y = _n(frame.y(value))
+        colour = "#767676" if value == SCALE_MIN else "#DDDDDD"
+        out.append(
+            f'<line x1="{_n(frame.left - 8)}" y1="{y}" x2="{_n(frame.right + 8)}" y2="{y}"'
+            f' stroke="{colour}"/>'
+        )
+        out.append(
+            f'<text x="{_n(frame.left - 14)}" y="{_n(frame.y(value) + 3.5)}"'
+            f' text-anchor="end" fill="#333333">{value}</text>'
+        )
+    for day in _ticks(days):
+        x = _n(frame.x(day))
+        out.append(
+            f'<line x1="{x}" y1="{_n(frame.bottom)}" x2="{x}" y2="{_n(frame.bottom + 4)}"'
+            ' stroke="#767676"/>'
+        )
+        out.append(
+            f'<text x="{x}" y="{_n(frame.bottom + 16)}" text-anchor="middle"'
+            f' fill="#333333">{_text(_short_date(day, days))}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def _ticks(days: list[date], most: int = 5) -> list[date]:
+    if not days:
+        return []
+    first, last = days[0], days[-1]
+    span = (last - first).days
+    count = min(most, span + 1)
+    if count == 1:
+        return [first]
+    ticks = [
+        date.fromordinal(first.toordinal() + round(i * span / (count - 1))) for i in range(count)
+    ]
+    return sorted(set(ticks))
+
+
+def _markers(frame: _Frame, markers: tuple[Marker, ...]) -> list[str]:
+    if not markers:
+        return []
+    out = ['<g class="markers" font-size="9">']
+    lane_ends = [float("-inf"), float("-inf")]
+    for m in markers:
+        colour, dash, stroke = _MARKER_STYLE[m.kind]
+        x = frame.x(m.day)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line class="marker marker-{m.kind}" x1="{_n(x)}" y1="{_n(frame.top - 4)}"'
+            f' x2="{_n(x)}" y2="{_n(frame.bottom)}" stroke="{colour}" stroke-width="{stroke}"'
+            f"{dash_attr}><title>{_text(m.label)}</title></line>"
+        )
+        label = _truncate(m.label, 18)
+        end = x + 2 + _text_width(label, 5.2)
+        # Two label lanes above the plot; a label that fits in neither is left to the table.
+        for lane, lane_end in enumerate(lane_ends):
+            if x + 2 > lane_end + 4 and end <= frame.right + 20:
+                lane_ends[lane] = end
+                y = frame.top - 8 - (1 - lane) * 11
+                out.append(
+                    f'<text x="{_n(x + 2)}" y="{_n(y)}" fill="{colour}">{_text(label)}</text>'
+                )
+                break
+    out.append("</g>")
+    return out
+
+
+def _series(frame: _Frame, series: Series, style: _Style, index: int) -> list[str]:
+    dash_attr = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    out = [f'<g class="series series-{index + 1}" data-label="{_text(series.label)}">']
+    coords = [(frame.x(p.day), frame.y(p.value)) for p in series.points]
+    if len(coords) > 1:
+        path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
+        out.append(
+            f'<polyline points="{path}" fill="none" stroke="{style.colour}"'
+            f' stroke-width="2.5" stroke-linejoin="round"{dash_attr}/>'
+        )
+    # No per-point <title> tooltips: WeasyPrint parses them for nothing, and the table that goes
+    # with the chart (Chart.rows) carries every value for screen and print.
+    out += [_shape(style, x, y, "point") for x, y in coords]
+    out.append("</g>")
+    return out
+
+
+def _shape(style: _Style, x: float, y: float, css_class: str) -> str:
+    # Series 1 is a filled circle, series 2 a larger hollow diamond: where both partners placed
+    # themselves at the same value on the same day, the circle stays visible inside the diamond.
+    if style.shape == "circle":
+        return (
+            f'<circle class="{css_class}" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{style.colour}"/>'
+        )
+    d = 6.5
+    points = f"{_n(x)},{_n(y - d)} {_n(x + d)},{_n(y)} {_n(x)},{_n(y + d)} {_n(x - d)},{_n(y)}"
+    return (
+        f'<polygon class="{css_class}" points="{points}" fill="none" stroke="{style.colour}"'
+        f' stroke-width="2"/>'
+    )
+
+
+def _legend(series: tuple[Series, ...], kinds: set[str], width: int) -> list[str]:
+    out = ['<g class="legend">']
+    x, y = 46.0, 14.0
+    for index, one in enumerate(series):
+        style = _STYLES[index]
+        dash_attr = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+        label = _truncate(one.label, 32)
+        out.append(
+            f'<line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + 26)}" y2="{_n(y)}"'
+            f' stroke="{style.colour}" stroke-width="2.5"{dash_attr}/>'
+        )
+        out.append(_shape(style, x + 13, y, "legend-point"))
+        out.append(f'<text x="{_n(x + 32)}" y="{_n(y + 3.5)}" fill="#1A1A1A">{_text(label)}</text>')
+        x += 32 + _text_width(label, 6.2) + 18
+    for kind, name in (("session", "Session"), ("stage", "Stage")):
+        if kind in kinds and x + 60 <= width:
+            colour, dash, stroke = _MARKER_STYLE[kind]
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<line x1="{_n(x + 4)}" y1="{_n(y - 7)}" x2="{_n(x + 4)}" y2="{_n(y + 5)}"'
+                f' stroke="{colour}" stroke-width="{stroke}"{dash_attr}/>'
+            )
+            out.append(f'<text x="{_n(x + 10)}" y="{_n(y + 3.5)}" fill="#333333">{name}</text>')
+            x += 62
+    out.append("</g>")
+    return out
+
+
+def _rows(series: tuple[Series, ...]) -> list[tuple[date, dict[str, int]]]:
+    """One row per day; a partner with several placements on one day gets extra rows that day."""
+    by_day: dict[date, dict[str, list[int]]] = {}
+    for s in series:
+        for p in s.points:
+            by_day.setdefault(p.day, {}).setdefault(s.label, []).append(p.value)
+    rows = []
+    for day in sorted(by_day):
+        values = by_day[day]
+        for i in range(max(len(v) for v in values.values())):
+            rows.append((day, {label: v[i] for label, v in values.items() if i < len(v)}))
+    return rows
+
+
+def _describe(series, markers, first, last) -> str:
+    if not any(s.points for s in series):
+        return "No scale placements yet."
+    with_year = first.year != last.year
+    sentences: list[str] = []
+    previous_span = None
+    said_moved = False
+    for s in series:
+        if not s.points:
+            sentences.append(f"{s.label} has no placements yet")
+            continue
+        start, end = s.points[0], s.points[-1]
+        if len(s.points) == 1:
+            when = _long_date(start.day, with_year)
+            sentences.append(f"{s.label} placed themselves at {start.value} on {when}")
+            continue
+        span = (start.day, end.day)
+        if span == previous_span:
+            when = ""
+        elif start.day == end.day:
+            when = f" on {_long_date(start.day, with_year)}"
+        else:
+            when = (
+                f" between {_long_date(start.day, with_year)} and {_long_date(end.day, with_year)}"
+            )
+        if start.value == end.value:
+            verb = f"started and ended at {start.value}"
+        else:
+            # "A moved from 3 to 6 …; B from 4 to 5": the verb is said once.
+            verb = f"{'' if said_moved else 'moved '}from {start.value} to {end.value}"
+            said_moved = True
+        sentences.append(f"{s.label} {verb}{when}")
+        previous_span = span
+    text = "; ".join(sentences) + "."
+    if markers:
+        names = {"session": "session", "stage": "stage change"}
+        counts = [
+            f"{n} {names[kind]}{'s' if n != 1 else ''}"
+            for kind in MARKER_KINDS
+            if (n := sum(1 for m in markers if m.kind == kind))
+        ]
+        text += f" Vertical lines mark {' and '.join(counts)}."
+    return text
+
+
+def _long_date(day: date, with_year: bool = True) -> str:
+    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if with_year else text
+
+
+def _short_date(day: date, days: list[date]) -> str:
+    text = f"{day.day} {_MONTHS[day.month - 1][:3]}"
+    return f"{text} {day.year}" if days[0].year != days[-1].year else text
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text_width(text: str, per_char: float) -> float:
+    wide = sum(1 for c in text if unicodedata.east_asian_width(c) in "WF")
+    return (len(text) - wide) * per_char + wide * per_char * 1.8
+
+
+def _text(value: str) -> str:
+    return str(escape(_XML_ILLEGAL.sub("", str(value))))
+
+
+def _n(number: float) -> str:
+    text = f"{number:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

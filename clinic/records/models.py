@@ -1,0 +1,67 @@
+"""Running records: each exception-log entry and each scale placement is its own row."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+SOURCES = ("portal", "session")
+
+
+class _RecordMixin:
+    """Columns both records share: whose it is, where it came from, and who may see it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(10))
+    # Shared with the other partner by the writer's choice; otherwise clinician-only.
+    shared_with_partner: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Set by the portal form: a retried post with the same key is stored once.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+
+class ExceptionEntry(_RecordMixin, db.Model):
+    __tablename__ = "exception_entry"
+    __table_args__ = (
+        sa.CheckConstraint("source in ('portal', 'session')", name="source"),
+        sa.Index("ix_exception_entry_partner_day", "partner_id", "occurred_on"),
+        sa.Index("ix_exception_entry_couple_day", "couple_id", "occurred_on"),
+    )
+
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    occurred_on: Mapped[date]
+    context: Mapped[str] = mapped_column(sa.Text)
+    behaviour: Mapped[str | None] = mapped_column(sa.Text)
+    thoughts: Mapped[str | None] = mapped_column(sa.Text)
+    feelings: Mapped[str | None] = mapped_column(sa.Text)
+    meaning: Mapped[str | None] = mapped_column(sa.Text)
+
+    partner = relationship("Partner")
+
+
+class ScalePlacement(_RecordMixin, db.Model):
+    __tablename__ = "scale_placement"
+    __table_args__ = (
+        sa.CheckConstraint("source in ('portal', 'session')", name="source"),
+        sa.CheckConstraint("value between 1 and 10", name="value"),
+        sa.Index("ix_scale_placement_partner_day", "partner_id", "placed_on"),
+        sa.Index("ix_scale_placement_couple_day", "couple_id", "placed_on"),
+    )
+
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id"))
+    assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignment.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    placed_on: Mapped[date]
+    value: Mapped[int]
+    movement: Mapped[str | None] = mapped_column(sa.Text)
+    keeps_from_lower: Mapped[str | None] = mapped_column(sa.Text)
+    one_higher: Mapped[str | None] = mapped_column(sa.Text)
+
+    partner = relationship("Partner")

@@ -1,0 +1,53 @@
+"""Nothing typed is lost: a post that cannot be accepted comes back with its text, to send again."""
+
+from urllib.parse import urlsplit
+
+from flask import render_template, request
+
+# Hidden bookkeeping fields: sent again, but not shown as "what you wrote".
+_QUIET = {"idempotency_key", "action", "token", "sharing", "shared"}
+
+MESSAGES = {
+    "csrf": (
+        "Please send this again",
+        "For your safety this page had grown too old to be accepted. Everything you wrote is "
+        "below; press “Send again” to save it.",
+    ),
+    "portal-expired": (
+        "Your text is safe — please open your link again",
+        "For your privacy you were signed out after a while without activity. Everything you "
+        "wrote is below. Open your personal link again (from the message your therapist sent), "
+        "then come back to this page and press “Send again”.",
+    ),
+}
+
+
+def _same_origin() -> bool:
+    """True when the post came from one of our own pages (Origin, else Referer, matches).
+
+    A resend button on a cross-site post would turn a forged request into a one-click one,
+    so it is only offered for our own forms.
+    """
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return False
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+def render_resend(reason: str, *, template: str = "resend.html"):
+    title, message = MESSAGES[reason]
+    fields = [
+        (name, value)
+        for name, values in request.form.lists()
+        for value in values
+        if name != "csrf_token"
+    ]
+    visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
+    return (
+        render_template(
+            template, title=title, message=message, fields=fields, visible=visible,
+            action=request.path, can_resend=_same_origin(),
+        ),
+        400 if reason == "csrf" else 401,
+    )

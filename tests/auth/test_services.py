@@ -1,0 +1,162 @@
+"""Account use cases without HTTP: sign-in, session versions, creating users, passwords."""
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from clinic.audit.models import AuditEvent
+from clinic.auth import services
+from clinic.auth.models import User
+from clinic.auth.passwords import verify_password
+from clinic.errors import DomainError
+from clinic.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+def _actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_authenticate_returns_the_user_and_records_the_sign_in(make_user):
+    user = make_user(email="mei@example.org")
+
+    signed_in = services.authenticate("  MEI@example.org ", PASSWORD)
+
+    assert signed_in.id == user.id
+    assert signed_in.last_login_at is not None
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "auth.login")
+    ).one()
+    assert (event.actor_user_id, event.practice_id) == (user.id, user.practice_id)
+
+
+@pytest.mark.parametrize("case", ["unknown email", "wrong password", "disabled account"])
+def test_every_refused_sign_in_gives_the_same_error(make_user, case):
+    user = make_user(email="sam@example.org")
+    email, password = "sam@example.org", PASSWORD
+    if case == "unknown email":
+        email = "nobody@example.org"
+    elif case == "wrong password":
+        password = "not the password"
+    else:
+        user.active = False
+        db.session.commit()
+
+    with pytest.raises(DomainError) as refused:
+        services.authenticate(email, password)
+
+    assert refused.value.message == services.GENERIC_LOGIN_ERROR
+    assert refused.value.field is None
+    assert "auth.login_failed" in _actions()
+    assert db.session.get(User, user.id).last_login_at is None
+
+
+def test_unknown_email_costs_about_as_much_time_as_a_wrong_password(make_user):
+    """The password hash is checked even for an unknown address, so timing tells nothing."""
+    make_user(email="timing@example.org")
+
+    def fastest(email: str) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            with pytest.raises(DomainError):
+                services.authenticate(email, "a wrong password")
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    known, unknown = fastest("timing@example.org"), fastest("nobody@example.org")
+    # Without the dummy hash an unknown address answers ~50x faster; allow generous noise.
+    assert unknown > 0.5 * known, (unknown, known)
+
+
+def test_load_user_accepts_only_the_current_session_version(make_user):
+    user = make_user()
+    current = user.get_id()
+
+    assert services.load_user(current).id == user.id
+    assert services.load_user(f"{user.id}.{user.session_version + 1}") is None
+    for garbage in ("", "abc", str(user.id), f"{user.id}.x", "1.2.3"):
+        assert services.load_user(garbage) is None
+
+    services.end_sessions(user, reason="sign-out")
+
+    assert services.load_user(current) is None
+    assert services.load_user(user.get_id()).id == user.id
+    assert _actions()[-1] == "auth.logout"
+
+
+def test_a_disabled_user_is_not_loaded(make_user):
+    user = make_user()
+    user.active = False
+    db.session.commit()
+
+    assert services.load_user(user.get_id()) is None
+
+
+def test_create_user_normalises_the_email_and_hashes_the_password(make_practice):
+    practice = make_practice()
+
+    user = services.create_user(
+        practice.id,
+        services.NewUser(email=" Ana.Ruiz@Example.org ", name=" Ana Ruiz ", role="clinician",
+                         password=PASSWORD),
+    )
+
+    assert (user.email, user.name, user.role) == ("ana.ruiz@example.org", "Ana Ruiz", "clinician")
+    assert user.active and user.session_version == 1
+    assert PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("$argon2id$")
+    assert verify_password(user.password_hash, PASSWORD)
+    assert "user.create" in _actions()
+
+
+@pytest.mark.parametrize(
+    ("field", "changes", "message"),
+    [
+        ("password", {"password": "short"}, "Use at least 8 characters."),
+        ("password", {"password": "x" * 129}, "Use at most 128 characters."),
+        ("password", {"password": "Password1"}, "most commonly used"),
+        ("role", {"role": "admin"}, "Choose owner, clinician or supervisor."),
+        ("email", {"email": "TAKEN@example.org"}, "already exists"),
+    ],
+)
+def test_create_user_refusals(make_user, make_practice, field, changes, message):
+    make_user(email="taken@example.org")
+    practice = make_practice()
+    data = {"email": "new@example.org", "name": "New", "role": "clinician", "password": PASSWORD}
+    data.update(changes)
+    before = db.session.scalar(sa.select(sa.func.count(User.id)))
+
+    with pytest.raises(DomainError) as refused:
+        services.create_user(practice.id, services.NewUser(**data))
+
+    assert refused.value.field == field
+    assert message in refused.value.message
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
+
+
+def test_set_password_replaces_the_hash_and_ends_other_sessions(make_user):
+    user = make_user()
+    old_session = user.get_id()
+
+    services.set_password(user, "a brand new passphrase")
+
+    assert services.load_user(old_session) is None
+    assert verify_password(user.password_hash, "a brand new passphrase")
+    assert not verify_password(user.password_hash, PASSWORD)
+    assert "user.password" in _actions()
+
+
+def test_set_password_refuses_a_common_password(make_user):
+    user = make_user()
+    old_hash, old_session = user.password_hash, user.get_id()
+
+    with pytest.raises(DomainError) as refused:
+        services.set_password(user, "iloveyou")
+
+    assert refused.value.field == "password"
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+    assert services.load_user(old_session) is not None

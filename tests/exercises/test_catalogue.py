@@ -1,0 +1,302 @@
+"""The exercise catalogue: stages, exercises, records, versions and snapshots."""
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from clinic.exercises import catalogue
+from clinic.exercises.catalogue import CatalogueError, Field
+
+ROOT = Path(__file__).parents[2]
+
+EXPECTED = {
+    1: ["relationship-narrative", "listening-practice", "hope-question"],
+    2: ["coping-list", "strength-exploration", "exception-log"],
+    3: ["miracle-question", "scale-placement", "value-ranking"],
+    4: ["exception-deep-description", "pattern-recognition", "micro-experiment"],
+    5: ["action-menu", "commitment-experiment", "feedback-loop"],
+    6: ["progress-narrative", "prevention-plan", "celebration-meaning"],
+}
+
+
+def test_six_stages_in_order_with_their_days():
+    stages = catalogue.STAGES
+    assert [s.number for s in stages] == [1, 2, 3, 4, 5, 6]
+    assert [s.title for s in stages] == [
+        "Partnership building",
+        "Resource identification",
+        "Vision clarification",
+        "Exception amplification",
+        "Action construction",
+        "Consolidation & maintenance",
+    ]
+    dash = "\N{EN DASH}"
+    assert [s.days.split(dash) for s in stages] == [
+        ["1", "7"],
+        ["8", "14"],
+        ["15", "21"],
+        ["22", "28"],
+        ["29", "35"],
+        ["36", "40+"],
+    ]
+    assert all(s.summary.strip() for s in stages)
+    assert catalogue.stage(4).title == "Exception amplification"
+    with pytest.raises(KeyError):
+        catalogue.stage(7)
+
+
+def test_three_exercises_per_stage_as_in_the_product_table():
+    for number, keys in EXPECTED.items():
+        assert [ex.key for ex in catalogue.for_stage(number)] == keys
+    everything = catalogue.all_exercises()
+    assert [ex.key for ex in everything] == [k for keys in EXPECTED.values() for k in keys]
+    assert len({ex.key for ex in everything}) == 18
+    with pytest.raises(KeyError):
+        catalogue.for_stage(0)
+
+
+def test_only_listening_practice_is_done_together():
+    joint = [ex.key for ex in catalogue.all_exercises() if ex.mode == "joint"]
+    assert joint == ["listening-practice"]
+    assert catalogue.get("listening-practice").is_joint
+    assert {ex.mode for ex in catalogue.all_exercises()} == {"individual", "joint"}
+
+
+def test_every_exercise_has_prompts_a_client_can_read():
+    for ex in catalogue.all_exercises():
+        assert ex.version >= 1
+        assert ex.title.strip() and ex.purpose.strip()
+        assert ex.fields
+        for f in ex.fields:
+            assert f.kind in catalogue.KINDS
+            assert f.label.strip()
+            assert "  " not in f.label
+
+
+def test_exception_log_is_a_running_record_with_its_six_fields():
+    ex = catalogue.get("exception-log")
+    assert ex.record == "exception" and ex.stage == 2
+    kinds = {f.key: f.kind for f in ex.fields}
+    assert kinds == {
+        "date": "date",
+        "context": "long_text",
+        "behaviour": "long_text",
+        "thoughts": "long_text",
+        "feelings": "long_text",
+        "meaning": "long_text",
+    }
+    assert ex.field("date").required and ex.field("context").required
+
+
+def test_scale_placement_is_a_running_record_with_a_1_to_10_value():
+    ex = catalogue.get("scale-placement")
+    assert ex.record == "scale" and ex.stage == 3
+    assert [f.key for f in ex.fields] == ["value", "movement", "keeps_from_lower", "one_higher"]
+    assert ex.field("value").kind == "scale" and ex.field("value").required
+    assert not any(f.required for f in ex.fields[1:])
+    records = [ex.key for ex in catalogue.all_exercises() if ex.record]
+    assert records == ["exception-log", "scale-placement"]
+
+
+def test_value_ranking_offers_suggested_values_and_a_focus():
+    ex = catalogue.get("value-ranking")
+    values = ex.field("values")
+    assert values.kind == "ranked"
+    assert (values.min_items, values.max_items) == (5, 10)
+    assert {"honesty", "kindness", "playfulness", "respect", "humour"} <= set(values.suggestions)
+    assert len(values.suggestions) >= 10
+    assert [f.kind for f in ex.fields[1:]] == ["short_text", "long_text", "short_text"]
+
+
+@pytest.mark.parametrize(
+    ("key", "field_key", "kind", "low", "high"),
+    [
+        ("coping-list", "ways", "list", 3, 30),
+        ("action-menu", "actions", "list", 10, 20),
+        ("exception-deep-description", "moments", "repeated", 3, 5),
+        ("micro-experiment", "days", "repeated", 3, 3),
+        ("commitment-experiment", "experiments", "repeated", 1, 2),
+    ],
+)
+def test_counted_fields_have_the_agreed_limits(key, field_key, kind, low, high):
+    f = catalogue.get(key).field(field_key)
+    assert (f.kind, f.min_items, f.max_items) == (kind, low, high)
+
+
+def test_repeated_groups_ask_the_right_things():
+    deep = catalogue.get("exception-deep-description").field("moments")
+    assert [s.key for s in deep.subfields] == [
+        "moment",
+        "context",
+        "thoughts",
+        "actions",
+        "body",
+        "capacity",
+        "more_of_it",
+    ]
+    assert deep.subfields[0].kind == "short_text"
+    micro = catalogue.get("micro-experiment")
+    assert [s.key for s in micro.field("days").subfields] == ["day", "tried", "noticed"]
+    assert micro.field("days").subfields[0].kind == "date"
+    assert micro.field("learning").kind == "long_text"
+    commit = catalogue.get("commitment-experiment").field("experiments")
+    assert [s.key for s in commit.subfields] == ["action", "hope_to_learn", "how_know"]
+
+
+def test_field_text_limits_default_by_kind():
+    assert Field("a", "A", "short_text").limit == 200
+    assert Field("a", "A", "long_text").limit == 5000
+    assert Field("a", "A", "list").limit == 200
+    assert Field("a", "A", "long_text", max_length=50).limit == 50
+    assert Field("a", "A", "scale").limit is None
+
+
+def test_get_returns_current_version_and_rejects_unknown():
+    ex = catalogue.get("miracle-question")
+    assert ex.key == "miracle-question" and ex.version == 1
+    assert catalogue.get("miracle-question", 1) is ex
+    with pytest.raises(KeyError):
+        catalogue.get("no-such-exercise")
+    with pytest.raises(KeyError):
+        catalogue.get("miracle-question", 99)
+
+
+def test_a_new_version_becomes_current_and_the_old_one_stays_retrievable(monkeypatch):
+    old = catalogue.get("hope-question")
+    new = dataclasses.replace(
+        old,
+        version=old.version + 1,
+        fields=(Field("tonight", "What would tonight look like, a little better?", "long_text"),),
+    )
+    monkeypatch.setitem(catalogue._VERSIONS, ("hope-question", new.version), new)
+
+    assert catalogue.get("hope-question") is new
+    assert catalogue.get("hope-question", old.version) is old
+    assert catalogue.versions("hope-question") == [old.version, new.version]
+    listed = [ex for ex in catalogue.all_exercises() if ex.key == "hope-question"]
+    assert listed == [new]
+    # The old prompts are still there for a submission made against version 1.
+    old_labels = [f["label"] for f in catalogue.get("hope-question", 1).snapshot()["fields"]]
+    assert old_labels == [f.label for f in old.fields]
+    assert "What would tonight look like, a little better?" not in old_labels
+
+
+def test_snapshot_is_plain_json_with_prompts_and_subfields():
+    for ex in catalogue.all_exercises():
+        snap = ex.snapshot()
+        assert json.loads(json.dumps(snap)) == snap
+        assert (snap["key"], snap["version"], snap["title"]) == (ex.key, ex.version, ex.title)
+        assert [f["key"] for f in snap["fields"]] == [f.key for f in ex.fields]
+        for f, data in zip(ex.fields, snap["fields"], strict=True):
+            assert (data["label"], data["kind"], data["help"]) == (f.label, f.kind, f.help)
+            assert [s["key"] for s in data["subfields"]] == [s.key for s in f.subfields]
+    deep = catalogue.get("exception-deep-description").snapshot()["fields"][0]
+    assert deep["subfields"][0]["label"] == "Which moment?"
+
+
+def test_suggested_first_puts_the_current_stage_first():
+    keys = [ex.key for ex in catalogue.suggested_first(4)]
+    assert keys[:3] == EXPECTED[4]
+    assert keys[3:] == [k for n in (1, 2, 3, 5, 6) for k in EXPECTED[n]]
+    assert [ex.key for ex in catalogue.suggested_first(1)] == [
+        k for keys in EXPECTED.values() for k in keys
+    ]
+    with pytest.raises(KeyError):
+        catalogue.suggested_first(9)
+
+
+def _published():
+    return list(catalogue._VERSIONS.values())
+
+
+def test_the_published_catalogue_validates():
+    catalogue.validate(_published())
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        (lambda exs: [*exs, exs[0]], "published twice"),
+        (lambda exs: exs[1:], "stage 1 has 2 current exercises"),
+        (
+            lambda exs: [dataclasses.replace(exs[0], fields=(Field("x", "X", "essay"),)), *exs[1:]],
+            "unknown kind 'essay'",
+        ),
+        (
+            lambda exs: [
+                dataclasses.replace(exs[0], fields=(Field("x", "X", "repeated"),)),
+                *exs[1:],
+            ],
+            "a repeated field needs subfields",
+        ),
+        (
+            lambda exs: [
+                dataclasses.replace(
+                    exs[0],
+                    fields=(Field("x", "X", "repeated", subfields=(Field("y", "Y", "list"),)),),
+                ),
+                *exs[1:],
+            ],
+            "a subfield must be one of",
+        ),
+        (
+            lambda exs: [dataclasses.replace(exs[0], mode="together"), *exs[1:]],
+            "unknown mode",
+        ),
+        (
+            lambda exs: [
+                dataclasses.replace(ex, record=None) if ex.record == "scale" else ex for ex in exs
+            ],
+            "exactly one scale record",
+        ),
+        (
+            lambda exs: [
+                dataclasses.replace(exs[0], fields=(Field("a", "A", "long_text"),) * 2),
+                *exs[1:],
+            ],
+            "duplicate field keys",
+        ),
+    ],
+)
+def test_a_broken_catalogue_is_refused(breakage, message):
+    with pytest.raises(CatalogueError, match=re.escape(message)):
+        catalogue.validate(breakage(_published()))
+
+
+def _all_prompt_text():
+    def field_texts(f):
+        yield f.label
+        yield f.help
+        for sub in f.subfields:
+            yield from field_texts(sub)
+
+    for ex in catalogue.all_exercises():
+        yield ex.title
+        yield ex.purpose
+        yield ex.instructions
+        for f in ex.fields:
+            yield from field_texts(f)
+    for s in catalogue.STAGES:
+        yield s.summary
+
+
+def test_prompts_are_in_our_own_words_not_copied_from_the_seed_articles():
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("seed articles not present beside the repository")
+    n = 8
+
+    def words(text):
+        return re.findall(r"[a-z']+", text.lower())
+
+    seed_words = words(" ".join(p.read_text(encoding="utf-8") for p in seeds))
+    seed_runs = {tuple(seed_words[i : i + n]) for i in range(len(seed_words) - n + 1)}
+    copied = []
+    for text in _all_prompt_text():
+        w = words(text)
+        runs = (tuple(w[i : i + n]) for i in range(len(w) - n + 1))
+        copied += [" ".join(run) for run in runs if run in seed_runs]
+    assert copied == []
