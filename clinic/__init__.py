@@ -71,8 +71,9 @@ def register_extensions(app: Flask) -> None:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
-    from . import security, templating
+    from . import logs, security, templating
 
+    logs.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .couples import bp as couples_bp
     from .exercises import bp as exercises_bp
+    from .notes import models as _notes_models  # noqa: F401  (until notes has a blueprint)
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
     from .records import bp as records_bp

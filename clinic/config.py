@@ -43,6 +43,12 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
 
     CASELOAD_PAGE_SIZE = 20
+    TIMELINE_PAGE_SIZE = 20
+
+    # When the couple page and the dashboard raise a flag.
+    SCALE_DIVERGENCE_THRESHOLD = 3  # partners this many points apart
+    SCALE_DROP_THRESHOLD = 2  # a partner fell this many points since the last session
+    ATTENTION_INACTIVE_DAYS = 14  # nothing submitted for this many days
     AUDIT_PAGE_SIZE = 50
 
     PASSWORD_MIN_LENGTH = 8

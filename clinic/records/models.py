@@ -43,6 +43,7 @@ class ExceptionEntry(_RecordMixin, db.Model):
     meaning: Mapped[str | None] = mapped_column(sa.Text)
 
     partner = relationship("Partner")
+    tags = relationship("ExceptionTag", order_by="ExceptionTag.category, ExceptionTag.value")
 
 
 class ScalePlacement(_RecordMixin, db.Model):
@@ -65,3 +66,33 @@ class ScalePlacement(_RecordMixin, db.Model):
     one_higher: Mapped[str | None] = mapped_column(sa.Text)
 
     partner = relationship("Partner")
+
+
+TAG_CATEGORIES = {
+    "activity": "Shared activity",
+    "time": "Time of day",
+    "place": "Place",
+    "initiator": "Who started it",
+}
+
+
+class ExceptionTag(db.Model):
+    """A condition under which an exception came (added by the partner or the clinician)."""
+
+    __tablename__ = "exception_tag"
+    __table_args__ = (
+        sa.UniqueConstraint("entry_id", "category", "value", name="uq_exception_tag_entry_value"),
+        sa.CheckConstraint(
+            "category in ('activity', 'time', 'place', 'initiator')", name="category"
+        ),
+        sa.Index("ix_exception_tag_couple_category", "couple_id", "category"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("exception_entry.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    category: Mapped[str] = mapped_column(sa.String(12))
+    value: Mapped[str] = mapped_column(sa.String(60))
+    added_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    added_by_partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

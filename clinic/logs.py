@@ -1,0 +1,31 @@
+"""Logging that never carries a portal token: request lines are redacted before they are written."""
+
+import logging
+import re
+
+from flask import Flask
+
+_TOKEN_PATH = re.compile(r"(/portal/l/)[A-Za-z0-9_\-]+")
+REDACTED = r"\1[redacted]"
+
+
+class RedactPortalTokens(logging.Filter):
+    """Rewrite `/portal/l/<token>` to `/portal/l/[redacted]` in any record passing through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/portal/l/" in message:
+            record.msg = _TOKEN_PATH.sub(REDACTED, message)
+            record.args = ()
+        return True
+
+
+_FILTER = RedactPortalTokens()
+
+
+def init_app(app: Flask) -> None:
+    # Werkzeug's development server and gunicorn's access log both print request paths.
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -1,0 +1,65 @@
+"""SessionNote (a draft until signed; then locked) and Addendum (signed corrections)."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class SessionNote(db.Model):
+    __tablename__ = "session_note"
+    __table_args__ = (
+        sa.CheckConstraint("status in ('draft', 'signed')", name="status"),
+        sa.CheckConstraint("attendees in ('both', 'A', 'B')", name="attendees"),
+        # A signed note carries its signer, time and hash; a draft carries none of them.
+        sa.CheckConstraint(
+            "(status = 'draft' AND signed_at IS NULL AND signed_by_id IS NULL AND content_hash IS NULL)"
+            " OR (status = 'signed' AND signed_at IS NOT NULL AND signed_by_id IS NOT NULL"
+            " AND content_hash IS NOT NULL)",
+            name="signature",
+        ),
+        sa.Index("ix_session_note_couple_date", "couple_id", "session_date"),
+        sa.Index("ix_session_note_clinician_status", "clinician_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
+    clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    session_date: Mapped[date]
+    duration_minutes: Mapped[int] = mapped_column(default=50)
+    attendees: Mapped[str] = mapped_column(sa.String(4), default="both")
+    # Section key -> text, in the collaborative structure (see clinic/notes/sections.py).
+    sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Exception-log entries cited as unique outcomes, and scale positions noted today.
+    cited_exception_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    scale_today: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(6), default="draft")
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    couple = relationship("Couple")
+    clinician = relationship("User", foreign_keys=[clinician_id])
+    signed_by = relationship("User", foreign_keys=[signed_by_id])
+    addenda = relationship("Addendum", back_populates="note", order_by="Addendum.signed_at")
+
+
+class Addendum(db.Model):
+    """A correction or later thought on a signed note; signed (and hashed) when written."""
+
+    __tablename__ = "addendum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(sa.ForeignKey("session_note.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    note = relationship("SessionNote", back_populates="addenda")
+    author = relationship("User")

@@ -1,0 +1,152 @@
+"""Plain-data views of change: the dyadic scale trend, flags, the exception patterns."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..couples.models import Couple, CoupleChange
+from ..extensions import db
+from ..timeutil import as_utc
+from . import rules
+from .chart import Chart, Marker, Point, Series, scale_chart
+from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
+
+
+@dataclass(frozen=True)
+class PartnerTrend:
+    partner_id: int
+    name: str
+    first: tuple[date, int] | None
+    latest: tuple[date, int] | None
+    reference: int | None
+    dropped_by: int
+    dropped: bool
+
+    @property
+    def change(self) -> int | None:
+        if self.first is None or self.latest is None:
+            return None
+        return self.latest[1] - self.first[1]
+
+
+@dataclass(frozen=True)
+class Progress:
+    chart: Chart
+    partners: list[PartnerTrend]
+    diverged: bool
+    gap: int | None
+    last_session: date | None
+    markers: list[Marker] = field(default_factory=list)
+
+    @property
+    def any_drop(self) -> bool:
+        return any(p.dropped for p in self.partners)
+
+
+def session_days(couple_id: int) -> list[date]:
+    """Days of the couple's sessions (from session notes, once that feature records them)."""
+    from ..notes.services import session_days as note_days  # notes build on records
+
+    return note_days(couple_id)
+
+
+def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
+    stage_changes = db.session.scalars(
+        sa.select(CoupleChange)
+        .where(CoupleChange.couple_id == couple.id, CoupleChange.kind.in_(("created", "stage")))
+        .order_by(CoupleChange.changed_at)
+    )
+    markers = [
+        Marker(day=as_utc(c.changed_at).date(), label=f"Stage {c.to_value}", kind="stage")
+        for c in stage_changes
+    ]
+    markers += [Marker(day=d, label=f"S{i}", kind="session") for i, d in enumerate(sessions, 1)]
+    return sorted(markers, key=lambda m: (m.day, m.kind))
+
+
+def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -> Progress:
+    """The scale trend of both partners (or of one, for that partner's own portal page).
+
+    Two queries whatever the number of placements: placements, stage changes (plus the
+    sessions query of the notes feature).
+    """
+    partners = [partner] if partner is not None else list(couple.partners)
+    query = sa.select(
+        ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value
+    ).where(ScalePlacement.couple_id == couple.id)
+    if partner is not None:
+        query = query.where(ScalePlacement.partner_id == partner.id)
+    rows = db.session.execute(query.order_by(ScalePlacement.placed_on, ScalePlacement.id)).all()
+    by_partner: dict[int, list[tuple[date, int]]] = {p.id: [] for p in partners}
+    for partner_id, day, value in rows:
+        by_partner.setdefault(partner_id, []).append((day, value))
+
+    sessions = session_days(couple.id)
+    last_session = sessions[-1] if sessions else None
+    drop_threshold = current_app.config["SCALE_DROP_THRESHOLD"]
+    trends = []
+    for p in partners:
+        points = by_partner.get(p.id, [])
+        latest = points[-1] if points else None
+        reference = rules.reference_value(points, last_session)
+        fell = rules.drop(reference, latest[1] if latest else None)
+        trends.append(
+            PartnerTrend(
+                partner_id=p.id, name=p.display_name, first=points[0] if points else None,
+                latest=latest, reference=reference, dropped_by=fell,
+                dropped=fell >= drop_threshold,
+            )
+        )
+    latest_values = [t.latest[1] if t.latest else None for t in trends]
+    gap = None
+    if len(latest_values) == 2 and None not in latest_values:
+        gap = abs(latest_values[0] - latest_values[1])
+    markers = _markers(couple, sessions) if partner is None else []
+    series = [
+        Series(label=p.display_name, points=tuple(Point(d, v) for d, v in by_partner.get(p.id, [])))
+        for p in partners
+    ]
+    chart = scale_chart(
+        series, markers, title=title or "Scale placements over time (1 to 10)",
+    )
+    return Progress(
+        chart=chart,
+        partners=trends,
+        diverged=len(latest_values) == 2
+        and rules.diverged(*latest_values, current_app.config["SCALE_DIVERGENCE_THRESHOLD"]),
+        gap=gap,
+        last_session=last_session,
+        markers=markers,
+    )
+
+
+@dataclass(frozen=True)
+class PatternCount:
+    category: str
+    label: str
+    values: list[tuple[str, int]]  # (value, number of entries), most frequent first
+
+
+def patterns(couple_id: int, *, partner_ids: list[int] | None = None) -> list[PatternCount]:
+    """Under which conditions exceptions come: tag values counted per category (one query)."""
+    query = (
+        sa.select(ExceptionTag.category, ExceptionTag.value, sa.func.count(ExceptionTag.id))
+        .join(ExceptionEntry, ExceptionTag.entry_id == ExceptionEntry.id)
+        .where(ExceptionTag.couple_id == couple_id)
+        .group_by(ExceptionTag.category, ExceptionTag.value)
+    )
+    if partner_ids is not None:
+        query = query.where(ExceptionEntry.partner_id.in_(partner_ids))
+    counts: dict[str, Counter] = {key: Counter() for key in TAG_CATEGORIES}
+    for category, value, number in db.session.execute(query):
+        counts[category][value] += number
+    return [
+        PatternCount(
+            category=key, label=label,
+            values=sorted(counts[key].items(), key=lambda item: (-item[1], item[0].lower())),
+        )
+        for key, label in TAG_CATEGORIES.items()
+    ]
