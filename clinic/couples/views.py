@@ -7,6 +7,7 @@ from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
 from ..portal import services as portal
+from ..records import progress as records_progress
 from ..records import services as records
 from . import bp, services
 from .forms import CoupleForm, LinkForm, SearchForm, StageForm, StatusForm
@@ -37,7 +38,10 @@ def index():
     couples = services.list_caseload(
         _user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
-    return render_template("couples/index.html", couples=couples, form=form, filters=filters)
+    attention = records_progress.attention(_user()) if page == 1 else []
+    return render_template(
+        "couples/index.html", couples=couples, form=form, filters=filters, attention=attention
+    )
 
 
 def _input_from(form: CoupleForm) -> CoupleInput:
@@ -99,8 +103,9 @@ def detail(couple_id: int):
         assignments=exercises.couple_assignments(couple),
         links=portal.links_for_couple(_user(), couple.id),
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
-        exceptions=records.couple_records(couple.id, "exception", limit=10),
-        placements=records.couple_records(couple.id, "scale", limit=10),
+        exceptions=records.couple_records(couple.id, "exception", limit=5),
+        progress=records_progress.couple_progress(couple),
+        patterns=records_progress.patterns(couple.id),
     )
 
 

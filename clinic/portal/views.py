@@ -8,7 +8,9 @@ from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
 from ..extensions import limiter
+from ..records import progress as records_progress
 from ..records import services as records
+from ..records.models import TAG_CATEGORIES
 from . import bp, services
 from . import session as portal_session
 from .forms import ContinueForm, PrivacyForm, SimpleForm
@@ -177,10 +179,12 @@ def add_record(kind: str):
             return render_template(
                 "portal/record.html", kind=kind, exercise=exercise, answers=answers,
                 errors=errors, privacy=privacy, assignment_id=assignment_id,
+                tag_values=request.form, **_tag_context(),
             ), 422
         records.add_from_portal(
             partner, kind, answers, shared=privacy.shared, assignment_id=assignment_id,
             idempotency_key=privacy.idempotency_key.data or None,
+            tags=records.tags_from_form(request.form),
         )
         flash(
             "Added to your exception log." if kind == "exception" else "Your place on the scale is saved.",
@@ -190,8 +194,12 @@ def add_record(kind: str):
     privacy.idempotency_key.data = secrets.token_urlsafe(16)
     return render_template(
         "portal/record.html", kind=kind, exercise=exercise, answers={}, errors={},
-        privacy=privacy, assignment_id=assignment_id,
+        privacy=privacy, assignment_id=assignment_id, tag_values={}, **_tag_context(),
     )
+
+
+def _tag_context() -> dict:
+    return {"tag_categories": TAG_CATEGORIES, "tag_suggestions": records.TAG_SUGGESTIONS}
 
 
 @bp.route("/entries")
@@ -200,6 +208,9 @@ def entries():
     services.audit_view(partner, "entries")
     return render_template(
         "portal/entries.html", partner=partner,
+        progress=records_progress.couple_progress(
+            partner.couple, partner=partner, title="My place on the scale over time"
+        ),
         exceptions=records.visible_to_partner(partner, "exception"),
         placements=records.visible_to_partner(partner, "scale"),
         form=SimpleForm(),

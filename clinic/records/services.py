@@ -1,5 +1,6 @@
 """Use cases for exception-log entries and scale placements, from the portal or in session."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -9,11 +10,12 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record
 from ..couples.models import Partner
 from ..couples.services import get_couple
+from ..errors import DomainError
 from ..exercises import catalogue
 from ..exercises.services import note_record_added
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import ExceptionEntry, ScalePlacement
+from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
 
 KINDS = {"exception": ExceptionEntry, "scale": ScalePlacement}
 EXERCISE_FOR = {"exception": "exception-log", "scale": "scale-placement"}
@@ -51,6 +53,7 @@ def _build(kind: str, answers: dict):
 def add_from_portal(
     partner: Partner, kind: str, answers: dict, *, shared: bool,
     assignment_id: int | None = None, idempotency_key: str | None = None,
+    tags: list[tuple[str, str]] = (),
 ):
     """A partner adds an exception entry or a scale placement (validated answers).
 
@@ -82,6 +85,9 @@ def add_from_portal(
         return db.session.scalar(sa.select(model).where(model.idempotency_key == idempotency_key))
     if assignment_id is not None:
         note_record_added(partner, assignment_id, kind, row.id)
+    if kind == "exception":
+        for category, value in tags:
+            _add_tag(row, category, _clean_tag(category, value), partner=partner)
     partner.couple.last_activity_at = row.created_at
     record(
         f"portal.{kind}_add", partner=partner, practice_id=partner.couple.practice_id,
@@ -179,3 +185,113 @@ def records_by_ids(couple_id: int, kind: str, ids: list[int]) -> list:
             sa.select(model).where(model.couple_id == couple_id, model.id.in_(ids)).order_by(model.id)
         )
     )
+
+
+# --- timeline and tags ----------------------------------------------------------------------
+
+TAG_SUGGESTIONS = {
+    "activity": ("cooking together", "a walk", "shopping", "a shared meal", "a small kind gesture"),
+    "time": ("morning", "afternoon", "evening", "night", "weekend"),
+    "place": ("at home", "in the kitchen", "outdoors", "in the car", "apart (messages)"),
+    "initiator": ("me", "my partner", "both of us"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    partner_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def timeline(user, couple_id: int, filters: TimelineFilter, *, page: int, per_page: int):
+    """A couple's exception log, newest first, filtered and paginated; the read is audited.
+
+    A fixed number of queries per page: count, rows, partners and tags (selectin).
+    """
+    couple = get_couple(user, couple_id)
+    query = (
+        sa.select(ExceptionEntry)
+        .where(ExceptionEntry.couple_id == couple.id)
+        .options(sa.orm.selectinload(ExceptionEntry.partner), sa.orm.selectinload(ExceptionEntry.tags))
+        .order_by(ExceptionEntry.occurred_on.desc(), ExceptionEntry.id.desc())
+    )
+    if filters.partner_id:
+        query = query.where(ExceptionEntry.partner_id == filters.partner_id)
+    if filters.since:
+        query = query.where(ExceptionEntry.occurred_on >= filters.since)
+    if filters.until:
+        query = query.where(ExceptionEntry.occurred_on <= filters.until)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    record(
+        "exception.timeline", user=user, object_type="couple", object_id=couple.id,
+        couple_id=couple.id, detail={"page": page},
+    )
+    db.session.commit()
+    return couple, result
+
+
+def _clean_tag(category: str, value: str) -> str:
+    if category not in TAG_CATEGORIES:
+        raise DomainError("Choose what kind of condition this is.", field="category")
+    value = " ".join((value or "").split())
+    if not value:
+        raise DomainError("Write the condition in a few words.", field="value")
+    if len(value) > 60:
+        raise DomainError("Keep it to 60 characters or fewer.", field="value")
+    return value
+
+
+def _add_tag(entry: ExceptionEntry, category: str, value: str, *, user=None, partner=None) -> bool:
+    exists = db.session.scalar(
+        sa.select(ExceptionTag.id).where(
+            ExceptionTag.entry_id == entry.id, ExceptionTag.category == category,
+            sa.func.lower(ExceptionTag.value) == value.lower(),
+        )
+    )
+    if exists:
+        return False
+    db.session.add(
+        ExceptionTag(
+            entry_id=entry.id, couple_id=entry.couple_id, category=category, value=value,
+            added_by_user_id=getattr(user, "id", None), added_by_partner_id=getattr(partner, "id", None),
+        )
+    )
+    return True
+
+
+def tag_entry(user, couple_id: int, entry_id: int, category: str, value: str) -> ExceptionEntry:
+    """The clinician adds a condition tag to an entry. Raises DomainError(field=category|value)."""
+    couple = get_couple(user, couple_id)
+    entry = db.session.scalar(
+        sa.select(ExceptionEntry).where(ExceptionEntry.id == entry_id, ExceptionEntry.couple_id == couple.id)
+    )
+    if entry is None:
+        raise NotFound()
+    value = _clean_tag(category, value)
+    if _add_tag(entry, category, value, user=user):
+        record("exception.tag", user=user, object_type="exception", object_id=entry.id, couple_id=couple.id)
+    db.session.commit()
+    return entry
+
+
+def remove_tag(user, couple_id: int, tag_id: int) -> None:
+    couple = get_couple(user, couple_id)
+    tag = db.session.scalar(
+        sa.select(ExceptionTag).where(ExceptionTag.id == tag_id, ExceptionTag.couple_id == couple.id)
+    )
+    if tag is None:
+        raise NotFound()
+    db.session.delete(tag)
+    record("exception.untag", user=user, object_type="exception", object_id=tag.entry_id, couple_id=couple.id)
+    db.session.commit()
+
+
+def tags_from_form(form) -> list[tuple[str, str]]:
+    """(category, value) pairs from the optional `tag-<category>` inputs of the portal form."""
+    pairs = []
+    for category in TAG_CATEGORIES:
+        value = " ".join((form.get(f"tag-{category}") or "").split())[:60]
+        if value:
+            pairs.append((category, value))
+    return pairs

@@ -1,12 +1,15 @@
 """Clinician pages for recording an exception entry or a scale placement during a session."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..couples.services import get_couple
+from ..errors import DomainError
 from ..exercises.answers import parse_answers
 from . import bp, services
-from .forms import SessionRecordForm
+from .forms import SessionRecordForm, TagForm, TimelineForm
+from .models import TAG_CATEGORIES
+from .services import TAG_SUGGESTIONS, TimelineFilter
 
 
 @bp.before_request
@@ -42,3 +45,49 @@ def create(couple_id: int, kind: str):
         "records/create.html", couple=couple, kind=kind, exercise=exercise, form=form,
         answers=answers, errors=errors,
     ), status
+
+
+@bp.route("/couples/<int:couple_id>/exceptions")
+def timeline(couple_id: int):
+    user = current_user._get_current_object()
+    form = TimelineForm(request.args)
+    filters = TimelineFilter()
+    if form.validate():
+        filters = TimelineFilter(
+            partner_id=form.partner_id.data or None, since=form.since.data, until=form.until.data
+        )
+    page = max(request.args.get("page", 1, type=int), 1)
+    couple, entries = services.timeline(
+        user, couple_id, filters, page=page, per_page=current_app.config["TIMELINE_PAGE_SIZE"]
+    )
+    form.set_partners(couple)
+    return render_template(
+        "records/timeline.html", couple=couple, entries=entries, form=form, filters=filters,
+        tag_form=TagForm(), categories=TAG_CATEGORIES, suggestions=TAG_SUGGESTIONS,
+    )
+
+
+@bp.route("/couples/<int:couple_id>/exceptions/<int:entry_id>/tags", methods=["POST"])
+def tag(couple_id: int, entry_id: int):
+    user = current_user._get_current_object()
+    get_couple(user, couple_id)
+    form = TagForm()
+    if form.validate_on_submit():
+        try:
+            services.tag_entry(user, couple_id, entry_id, form.category.data, form.value.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Tag added.", "success")
+    else:
+        flash("Choose a kind of condition and write it in a few words.", "error")
+    return redirect(url_for("records.timeline", couple_id=couple_id, _anchor=f"entry-{entry_id}"))
+
+
+@bp.route("/couples/<int:couple_id>/tags/<int:tag_id>/remove", methods=["POST"])
+def untag(couple_id: int, tag_id: int):
+    user = current_user._get_current_object()
+    services.remove_tag(user, couple_id, tag_id)
+    flash("Tag removed.", "success")
+    return redirect(url_for("records.timeline", couple_id=couple_id))
+
