@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from . import demo_story as story
 from .auth.models import User
 from .auth.passwords import hash_password
 from .auth.services import NewUser, create_user
@@ -14,7 +15,7 @@ from .couples.services import CoupleInput, PartnerInput, create_couple
 from .extensions import db
 from .practice.models import Practice
 from .practice.services import create_practice
-from .timeutil import utcnow
+from .timeutil import as_utc, utcnow
 
 PRACTICE_NAME = "Harbour Lane Couples Practice"
 DOMAIN = "harbourlane.example"
@@ -123,4 +124,64 @@ def _seed_couple(practice: Practice, users: dict[str, User], spec: DemoCouple) -
     couple.current_stage = spec.stage
     couple.last_activity_at = start + timedelta(days=7 * (spec.stage - 1))
     db.session.commit()
+    _tell_story(couple, clinician)
     return couple
+
+
+def _at(start, day: int, hour: int = 19):
+    return (start + timedelta(days=day - 1)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _tell_story(couple: Couple, clinician: User) -> None:
+    """Weeks of placements, exception entries, assignments and submissions for one couple.
+
+    Written through the same services the portal and the clinician use, then backdated.
+    """
+    from .exercises import services as exercises
+    from .records import services as records
+
+    start = as_utc(couple.created_at)
+    partners = {p.position: p for p in couple.partners}
+    for position, points in story.PLACEMENTS.get(couple.case_label, {}).items():
+        for day, value, movement in points:
+            row = records.add_from_portal(
+                partners[position], "scale",
+                {"value": value, "date": _at(start, day).date().isoformat(), "movement": movement},
+                shared=False,
+            )
+            row.created_at = _at(start, day)
+    for entry in story.EXCEPTIONS:
+        label, position, day, shared, context, behaviour, thoughts, feelings, meaning, tags = entry
+        if label != couple.case_label:
+            continue
+        row = records.add_from_portal(
+            partners[position], "exception",
+            {"date": _at(start, day).date().isoformat(), "context": context, "behaviour": behaviour,
+             "thoughts": thoughts, "feelings": feelings, "meaning": meaning},
+            shared=shared, tags=tags,
+        )
+        row.created_at = _at(start, day)
+    for label, key, target, day, due_in, note, submissions in story.ASSIGNMENTS:
+        if label != couple.case_label:
+            continue
+        created = exercises.assign_exercises(
+            clinician, couple.id,
+            [exercises.AssignmentRequest(key, target, (_at(start, day + due_in)).date(), note)],
+        )
+        for assignment in created:
+            assignment.created_at = assignment.updated_at = _at(start, day, 17)
+            position = assignment.partner.position if assignment.partner else "A"
+            if position not in submissions:
+                continue
+            sent_day, shared, answers = submissions[position]
+            submission = exercises.save_answers(
+                partners[position], assignment.id, answers, submit=sent_day is not None, shared=shared
+            )
+            when = _at(start, sent_day or day + 1, 21)
+            submission.started_at = submission.updated_at = when
+            if sent_day is not None:
+                submission.submitted_at = when
+                if sent_day + 7 < (utcnow() - start).days:
+                    exercises.mark_reviewed(clinician, submission.id)
+                    submission.reviewed_at = when + timedelta(days=2)
+    db.session.commit()

@@ -1,0 +1,113 @@
+"""What happened to the three demo couples, week by week: data only, told in our own words.
+
+Day numbers count from each couple's first session. Scale values follow the arcs the seed
+articles describe: Chen Jing from about 3 to 6-7, Zhao Lei and Zhou Ting from 1-2 to 5, Liu Jia
+slowly finding a steadier sense of safety.
+"""
+
+# couple label -> partner position -> [(day, value, what moved it)]
+PLACEMENTS = {
+    "Chen & Wang": {
+        "A": [(1, 3, "It feels like walking on thin ice."), (8, 3, ""), (15, 4, "I noticed I was surviving, and that counts."),
+              (22, 5, "The weekend cooking helped."), (29, 6, "Our Sunday check-in."), (36, 7, "I can see the signs earlier now.")],
+        "B": [(1, 4, ""), (8, 4, ""), (15, 5, "Jing told me what a good morning looks like."), (22, 5, ""),
+              (29, 6, "Shopping together without the phone."), (36, 7, "")],
+    },
+    "Zhao & Zhou": {
+        "A": [(1, 2, "We only text about bills."), (8, 2, ""), (15, 3, "The tea."), (22, 4, "She smiled at me in the kitchen.")],
+        "B": [(1, 1, "It is very lonely at home."), (8, 2, "Writing in my journal keeps me going."), (15, 3, ""),
+              (22, 5, "A small note on the fridge.")],
+    },
+    "Liu & Sun": {
+        "A": [(1, 3, "When he doesn't answer, the Panic takes over."), (8, 4, "That small voice: he's just busy."),
+              (15, 5, ""), (22, 6, "The morning message works."), (29, 4, "A week of late replies; the Panic came back.")],
+        "B": [(1, 5, ""), (8, 5, ""), (15, 6, "I like sending the photo at lunch."), (22, 6, ""), (29, 6, "")],
+    },
+}
+
+# (couple, position, day, shared, context, behaviour, thoughts, feelings, meaning, tags)
+EXCEPTIONS = [
+    ("Chen & Wang", "A", 10, False,
+     "Saturday grocery shopping together; I did not reach for my phone once.",
+     "I held the list and asked him what he wanted for dinner.",
+     "He is right here with me.", "Calm, almost light.",
+     "Doing ordinary things side by side quiets the fear.",
+     [("activity", "shopping"), ("time", "weekend"), ("initiator", "both of us")]),
+    ("Chen & Wang", "A", 17, True,
+     "We cooked noodles on Sunday and laughed about the burnt garlic.",
+     "I stayed in the kitchen instead of going to check my messages.",
+     "I don't need him to prove anything right now.", "Warm.",
+     "Shared activities make a different space between us.",
+     [("activity", "cooking together"), ("time", "weekend"), ("place", "in the kitchen")]),
+    ("Chen & Wang", "B", 18, True,
+     "Jing made coffee and sat by the window before looking at her phone.",
+     "I joined her and we talked about the weekend.", "", "Relieved.",
+     "When she starts the day her own way, I can come closer without her pulling away.",
+     [("time", "morning"), ("place", "at home")]),
+    ("Chen & Wang", "A", 30, False,
+     "Our 15-minute Sunday check-in: I said I felt uneasy and we did not fight.",
+     "I named the feeling instead of asking for proof.", "I can say it out loud.", "Steady.",
+     "The check-in is something we can lean on.",
+     [("activity", "weekly check-in"), ("time", "evening"), ("initiator", "me")]),
+    ("Zhao & Zhou", "A", 12, False,
+     "I put her favourite jasmine tea on her desk before work.",
+     "I made the tea and left it without saying anything.", "Maybe this is allowed.", "Nervous, then hopeful.",
+     "A small kind gesture can open a crack in the wall.",
+     [("activity", "a small kind gesture"), ("time", "morning"), ("initiator", "me")]),
+    ("Zhao & Zhou", "B", 13, True,
+     "There was jasmine tea on my desk this morning.",
+     "I texted him 'thank you' instead of nothing.", "He noticed me.", "Less alone.",
+     "Kindness without a big talk is a way back for us.",
+     [("activity", "a small kind gesture"), ("time", "morning"), ("initiator", "my partner")]),
+    ("Zhao & Zhou", "B", 20, False,
+     "I left a note on the fridge: 'dinner is in the pan'.",
+     "I wrote it by hand rather than on the phone.", "", "A bit brave.",
+     "I still have the ability to reach out, even when it is hard.",
+     [("activity", "a small kind gesture"), ("place", "at home"), ("initiator", "me")]),
+    ("Liu & Sun", "A", 9, False,
+     "He told me in the morning he'd be in meetings till three. I didn't panic at noon.",
+     "I reminded myself of the plan he had shared.", "He's just busy, not gone.", "Safe enough.",
+     "Knowing plans in advance keeps the Panic small.",
+     [("time", "morning"), ("initiator", "my partner")]),
+    ("Liu & Sun", "A", 16, True,
+     "He sent a photo of his lunch. I smiled and went back to work.",
+     "I answered with a heart and didn't wait for more.", "", "Connected.",
+     "A tiny sign while we are apart is enough.",
+     [("activity", "a message while apart"), ("place", "apart (messages)"), ("initiator", "my partner")]),
+    ("Liu & Sun", "B", 23, True,
+     "Sent 'thinking of you' before leaving for the airport; Jia wished me a good trip.",
+     "I sent the message before I left, like we agreed.", "This is easy to do.", "Good.",
+     "Our security ritual works for both of us.",
+     [("activity", "security ritual"), ("time", "morning"), ("initiator", "me")]),
+]
+
+# (couple, exercise key, target, day assigned, due in days, note, submissions)
+# submissions: {position: (day submitted or None for a draft, shared, answers)}
+ASSIGNMENTS = [
+    ("Chen & Wang", "relationship-narrative", "each", 1, 6, "Tell it as a story, not a diagnosis.", {
+        "A": (4, False, {"matters": "Feeling that we are on the same side.",
+                         "struggles": "When he needs space I hold on harder, and then I push him away.",
+                         "longings": "Mornings that start calmly."}),
+        "B": (5, True, {"matters": "Jing, and a home that feels peaceful.",
+                        "struggles": "I don't know what to do when she is scared.",
+                        "longings": "To be close without it turning into a test."}),
+    }),
+    ("Chen & Wang", "miracle-question", "A", 15, 5, "Take your time with the small details.", {
+        "A": (18, False, {"first_sign": "I won't check my phone first thing in the morning.",
+                          "i_do": "Make myself a coffee and sit by the window.",
+                          "partner_does": "He says good morning and sits with me.",
+                          "together": "We talk about small plans for the day.",
+                          "miracle_day": "A slow morning, a walk to the market, cooking together in the evening."}),
+    }),
+    ("Chen & Wang", "prevention-plan", "each", 36, 6, "", {}),
+    ("Zhao & Zhou", "coping-list", "each", 8, 5, "Everything counts, even what you feel guilty about.", {
+        "A": (11, False, {"ways": ["Focusing on work", "Running in the evening", "Calling my brother"]}),
+        "B": (12, False, {"ways": ["Writing in my journal", "Talking with friends", "Long baths", "Walking to the park"]}),
+    }),
+    ("Zhao & Zhou", "micro-experiment", "each", 22, 7, "One small kind gesture a day.", {}),
+    ("Liu & Sun", "scale-placement", "A", 8, 7, "Where are you today, not where you 'should' be.", {}),
+    ("Liu & Sun", "action-menu", "each", 29, 6, "", {
+        "A": (None, False, {"actions": ["Send a morning message", "Share the day's plan",
+                                      "Ask for a photo when apart"]}),
+    }),
+]
