@@ -98,7 +98,24 @@ def seed() -> list[DemoLogin]:
         logins.append(DemoLogin(role, email, password))
     for spec in COUPLES:
         _seed_couple(practice, users, spec)
+    _seed_supervision(users)
     return logins
+
+
+def _seed_supervision(users: dict[str, User]) -> None:
+    """Dr. Brooks supervises the two clinicians (not the owner's own caseload)."""
+    from .reports.models import Supervision
+    from .reports.services import add_supervision
+
+    owner, supervisor = users["mei.lin"], users["helen.brooks"]
+    for local in ("sam.okafor", "ana.ruiz"):
+        exists = db.session.scalar(
+            sa.select(Supervision.id).where(
+                Supervision.supervisor_id == supervisor.id, Supervision.clinician_id == users[local].id
+            )
+        )
+        if exists is None:
+            add_supervision(owner, supervisor.id, users[local].id)
 
 
 def _seed_couple(practice: Practice, users: dict[str, User], spec: DemoCouple) -> Couple:

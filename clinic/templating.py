@@ -23,10 +23,10 @@ def _datetime(value: datetime | None) -> str:
 
 
 def _inbox_count() -> dict:
-    from flask import request
+    from flask import has_request_context, request
     from flask_login import current_user
 
-    if request.blueprint == "portal" or not current_user.is_authenticated:
+    if not has_request_context() or request.blueprint == "portal" or not current_user.is_authenticated:
         return {}
     if not current_user.sees_charts:
         return {}

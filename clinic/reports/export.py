@@ -1,0 +1,109 @@
+"""The report as CSV (streamed, formula-safe, RFC 4180) and as PDF (with two small charts)."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+
+from markupsafe import Markup, escape
+
+from ..exercises.catalogue import STAGES
+from .services import CoupleRow, Report
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise text a spreadsheet would run as a formula; numbers pass as numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _line(row: Iterable) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
+        [safe_cell(v) for v in row]
+    )
+    return buffer.getvalue()
+
+
+def csv_lines(report: Report, rows: Iterable[CoupleRow]) -> Iterator[str]:
+    """CSV text one line at a time (a tidy layout: section, subject, measure, value)."""
+    yield _line(["section", "subject", "measure", "value"])
+    yield _line(["report", report.practice, "scope", report.scope])
+    yield _line(["report", "", "period", f"{report.since.isoformat()} to {report.until.isoformat()}"])
+    yield _line(["report", "", "identified", "yes" if report.identified else "no"])
+    for status, count in report.caseload.items():
+        yield _line(["caseload", status, "couples", count])
+    for stage in STAGES:
+        subject = f"{stage.number} {stage.title}"
+        yield _line(["stage", subject, "active couples", report.by_stage[stage.number]])
+        yield _line(["stage", subject, "average days", _blank(report.days_per_stage[stage.number])])
+    for key, count in report.assignments.items():
+        yield _line(["assignments", "", key, count])
+    rate = report.completion_rate
+    yield _line(["assignments", "", "completion rate", "" if rate is None else f"{rate:.0%}"])
+    yield _line(["notes", "", "sessions held", report.sessions_held])
+    yield _line(["notes", "", "notes signed", report.notes_signed])
+    yield _line(["notes", "", "unsigned after 72 hours", report.notes_unsigned_over_72h])
+    moved = 0
+    for row in rows:
+        moved += row.moved_up
+        yield _line(["couple", row.couple, "clinician", row.clinician])
+        yield _line(["couple", row.couple, "status", row.status])
+        yield _line(["couple", row.couple, "stage", row.stage])
+        yield _line(["couple", row.couple, "week of the case", row.week_of_case])
+        yield _line(["couple", row.couple, "exceptions logged", row.exceptions])
+        yield _line(["couple", row.couple, "sessions", row.sessions])
+        for scale in row.scales:
+            subject = f"{row.couple} / {scale.partner}"
+            yield _line(["scale", subject, "first", _blank(scale.first)])
+            yield _line(["scale", subject, "first week", _blank(scale.first_week)])
+            yield _line(["scale", subject, "latest", _blank(scale.latest)])
+            yield _line(["scale", subject, "latest week", _blank(scale.latest_week)])
+            yield _line(["scale", subject, "change", _blank(scale.change)])
+    yield _line(["scale", "", "couples up 2 or more points", moved])
+
+
+def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", width: int = 520) -> Markup:
+    """A small horizontal bar chart as SVG; every label is escaped here."""
+    row_h, label_w = 22, 190
+    height = row_h * len(bars) + 30
+    top = max((v for _, v in bars), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(bars):
+        y = 20 + i * row_h
+        w = (width - label_w - 60) * (value / top) if value > 0 else 0
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="11" fill="#1d2430">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="14" fill="#1f5f8b"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" font-size="11" fill="#1d2430">'
+            f"{escape(f'{value:g}{unit}')}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - built from escaped parts above
+
+
+def pdf_context(report: Report) -> dict:
+    """Plain data for templates/pdf/report.html."""
+    stage_bars = [(f"{s.number}. {s.title}", report.by_stage[s.number]) for s in STAGES]
+    change_bars = []
+    for row in report.couples:
+        for scale in row.scales:
+            if scale.change is not None:
+                change_bars.append((f"{row.couple} {scale.partner}"[:32], scale.change))
+    return {
+        "report": asdict(report) | {"moved_up_two": report.moved_up_two},
+        "stages": [{"number": s.number, "title": s.title} for s in STAGES],
+        "stage_chart": _bar_chart("Active couples by stage", stage_bars),
+        "change_chart": _bar_chart("Scale change, first to latest placement", change_bars, unit=" pts")
+        if change_bars else None,
+    }

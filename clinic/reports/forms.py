@@ -1,0 +1,35 @@
+"""Report parameters and supervision pairs."""
+
+from datetime import timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField
+from wtforms.validators import InputRequired, Optional
+
+from ..timeutil import utcnow
+
+
+def _eight_weeks_ago():
+    return utcnow().date() - timedelta(weeks=8)
+
+
+def _today():
+    return utcnow().date()
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    since = DateField("From", validators=[InputRequired()], default=_eight_weeks_ago)
+    until = DateField("Until", validators=[InputRequired()], default=_today)
+    clinician_id = SelectField("Clinician", coerce=int, validators=[Optional()], validate_choice=False)
+    identified = BooleanField(
+        "Include names (identified version)",
+        description="Owners only. De-identified reports use a stable pseudonym per couple.",
+    )
+
+
+class SupervisionForm(FlaskForm):
+    supervisor_id = SelectField("Supervisor", coerce=int, validate_choice=False)
+    clinician_id = SelectField("Reads the reports of", coerce=int, validate_choice=False)

@@ -1,0 +1,406 @@
+"""Supervision pairs and the practice report: plain data, de-identified unless asked otherwise."""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from ..audit.services import record
+from ..auth.models import User
+from ..couples.models import Couple, CoupleChange, Partner
+from ..errors import DomainError
+from ..exercises.models import Assignment, Submission
+from ..extensions import db
+from ..notes.models import SessionNote
+from ..records.models import ExceptionEntry, ScalePlacement
+from ..timeutil import UTC, as_utc, utcnow
+from .models import Supervision
+
+BATCH = 200
+UNSIGNED_AFTER = timedelta(hours=72)
+
+
+# --- who supervises whom -------------------------------------------------------------------
+
+def _owner(user: User) -> None:
+    if user.role != "owner":
+        raise NotFound()
+
+
+def supervisions(owner: User) -> list[Supervision]:
+    _owner(owner)
+    return list(
+        db.session.scalars(
+            sa.select(Supervision)
+            .where(Supervision.practice_id == owner.practice_id)
+            .order_by(Supervision.supervisor_id, Supervision.clinician_id)
+        )
+    )
+
+
+def _member(owner: User, user_id: int, roles: tuple[str, ...], field_name: str) -> User:
+    member = db.session.scalar(
+        sa.select(User).where(
+            User.id == user_id, User.practice_id == owner.practice_id, User.role.in_(roles)
+        )
+    )
+    if member is None:
+        raise DomainError("Choose someone from this practice.", field=field_name)
+    return member
+
+
+def add_supervision(owner: User, supervisor_id: int, clinician_id: int) -> Supervision:
+    """The owner lets a supervisor read one clinician's reports. Raises DomainError on a field."""
+    _owner(owner)
+    supervisor = _member(owner, supervisor_id, ("supervisor",), "supervisor_id")
+    clinician = _member(owner, clinician_id, ("clinician", "owner"), "clinician_id")
+    exists = db.session.scalar(
+        sa.select(Supervision.id).where(
+            Supervision.supervisor_id == supervisor.id, Supervision.clinician_id == clinician.id
+        )
+    )
+    if exists:
+        raise DomainError("This supervisor already reads this clinician's reports.", field="clinician_id")
+    pair = Supervision(
+        practice_id=owner.practice_id, supervisor_id=supervisor.id, clinician_id=clinician.id,
+        created_by_id=owner.id,
+    )
+    db.session.add(pair)
+    db.session.flush()
+    record(
+        "supervision.add", user=owner, object_type="user", object_id=supervisor.id,
+        detail={"clinician": clinician.id},
+    )
+    db.session.commit()
+    return pair
+
+
+def remove_supervision(owner: User, supervision_id: int) -> None:
+    _owner(owner)
+    pair = db.session.scalar(
+        sa.select(Supervision).where(
+            Supervision.id == supervision_id, Supervision.practice_id == owner.practice_id
+        )
+    )
+    if pair is None:
+        raise NotFound()
+    record(
+        "supervision.remove", user=owner, object_type="user", object_id=pair.supervisor_id,
+        detail={"clinician": pair.clinician_id},
+    )
+    db.session.delete(pair)
+    db.session.commit()
+
+
+def reportable_clinicians(user: User) -> list[User]:
+    """Whose reports this user may read: the owner every caseload holder, a supervisor their
+    supervisees, nobody else (NotFound)."""
+    query = sa.select(User).where(
+        User.practice_id == user.practice_id, User.role.in_(("clinician", "owner"))
+    )
+    if user.role == "supervisor":
+        query = query.where(
+            User.id.in_(sa.select(Supervision.clinician_id).where(Supervision.supervisor_id == user.id))
+        )
+    elif user.role != "owner":
+        raise NotFound()
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+# --- the report ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportRequest:
+    since: date
+    until: date
+    clinician_id: int | None = None  # None: every caseload the user may read
+    identified: bool = False
+
+
+@dataclass(frozen=True)
+class PartnerScale:
+    partner: str  # "Partner A" (or the name, identified)
+    first: int | None
+    first_week: int | None
+    latest: int | None
+    latest_week: int | None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.first is None or self.latest is None else self.latest - self.first
+
+
+@dataclass(frozen=True)
+class CoupleRow:
+    couple: str  # pseudonym, or "pseudonym · case label" when identified
+    clinician: str
+    status: str
+    stage: int
+    week_of_case: int
+    exceptions: int
+    sessions: int
+    scales: tuple[PartnerScale, ...]
+
+    @property
+    def moved_up(self) -> bool:
+        """Both partners' placements, averaged, rose by two points or more."""
+        changes = [s.change for s in self.scales if s.change is not None]
+        return bool(changes) and sum(changes) / len(changes) >= 2
+
+
+@dataclass
+class Report:
+    practice: str
+    scope: str
+    since: date
+    until: date
+    identified: bool
+    generated_at: datetime
+    caseload: dict[str, int]
+    by_stage: dict[int, int]
+    days_per_stage: dict[int, float | None]
+    assignments: dict[str, int]
+    completion_rate: float | None
+    sessions_held: int
+    notes_signed: int
+    notes_unsigned_over_72h: int
+    couples: list[CoupleRow] = field(default_factory=list)
+
+    @property
+    def moved_up_two(self) -> int:
+        return sum(1 for c in self.couples if c.moved_up)
+
+
+def _bounds(since: date, until: date) -> tuple[datetime, datetime]:
+    return datetime.combine(since, time.min, UTC), datetime.combine(until + timedelta(days=1), time.min, UTC)
+
+
+def scope(user: User, request: ReportRequest) -> tuple[list[int], str]:
+    allowed = reportable_clinicians(user)
+    if request.clinician_id is not None:
+        chosen = [c for c in allowed if c.id == request.clinician_id]
+        if not chosen:
+            raise NotFound()
+        return [chosen[0].id], chosen[0].name
+    if user.role == "supervisor":
+        return [c.id for c in allowed], "All my supervisees"
+    return [c.id for c in allowed], "Whole practice"
+
+
+def _couple_filter(practice_id: int, clinician_ids: list[int], until_at: datetime):
+    return sa.and_(
+        Couple.practice_id == practice_id,
+        Couple.primary_clinician_id.in_(clinician_ids),
+        Couple.created_at < until_at,
+    )
+
+
+def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_rows: bool = True) -> Report:
+    """The supervision report for a date range and one clinician or every readable caseload.
+
+    Raises DomainError(field=until) for a reversed range, DomainError(field=identified) when a
+    non-owner asks for names, NotFound for clinicians outside the user's reach. Audited.
+    """
+    if request.until < request.since:
+        raise DomainError("The end date is before the start date.", field="until")
+    if request.identified and user.role != "owner":
+        raise DomainError("Only the practice owner can include names.", field="identified")
+    clinician_ids, scope_label = scope(user, request)
+    start_at, end_at = _bounds(request.since, request.until)
+    in_scope = _couple_filter(user.practice_id, clinician_ids, end_at)
+    couple_ids = sa.select(Couple.id).where(in_scope)
+
+    caseload = Counter(dict(
+        db.session.execute(
+            sa.select(Couple.status, sa.func.count(Couple.id)).where(in_scope).group_by(Couple.status)
+        ).all()
+    ))
+    by_stage = dict(
+        db.session.execute(
+            sa.select(Couple.current_stage, sa.func.count(Couple.id))
+            .where(in_scope, Couple.status == "active")
+            .group_by(Couple.current_stage)
+        ).all()
+    )
+    assignments = _assignment_counts(couple_ids, start_at, end_at, request.until)
+    report = Report(
+        practice=user.practice.name,
+        scope=scope_label,
+        since=request.since,
+        until=request.until,
+        identified=request.identified,
+        generated_at=utcnow(),
+        caseload={s: caseload.get(s, 0) for s in ("active", "paused", "closed")},
+        by_stage={n: by_stage.get(n, 0) for n in range(1, 7)},
+        days_per_stage=_days_per_stage(couple_ids, end_at),
+        assignments=assignments,
+        completion_rate=(
+            assignments["submitted"] / assignments["assigned"] if assignments["assigned"] else None
+        ),
+        sessions_held=db.session.scalar(
+            sa.select(sa.func.count(SessionNote.id)).where(
+                SessionNote.couple_id.in_(couple_ids),
+                SessionNote.session_date >= request.since, SessionNote.session_date <= request.until,
+            )
+        ),
+        notes_signed=db.session.scalar(
+            sa.select(sa.func.count(SessionNote.id)).where(
+                SessionNote.couple_id.in_(couple_ids), SessionNote.status == "signed",
+                SessionNote.signed_at >= start_at, SessionNote.signed_at < end_at,
+            )
+        ),
+        notes_unsigned_over_72h=db.session.scalar(
+            sa.select(sa.func.count(SessionNote.id)).where(
+                SessionNote.couple_id.in_(couple_ids), SessionNote.status == "draft",
+                SessionNote.created_at < utcnow() - UNSIGNED_AFTER,
+            )
+        ),
+    )
+    if with_rows:
+        report.couples = list(couple_rows(user.practice_id, request, clinician_ids))
+    record(
+        "report.generate", user=user,
+        detail={
+            "format": fmt, "identified": request.identified, "clinician": request.clinician_id,
+            "since": request.since.isoformat(), "until": request.until.isoformat(),
+        },
+    )
+    db.session.commit()
+    return report
+
+
+def _assignment_counts(couple_ids, start_at: datetime, end_at: datetime, until: date) -> dict[str, int]:
+    given = sa.and_(
+        Assignment.couple_id.in_(couple_ids), Assignment.status != "withdrawn",
+        Assignment.created_at >= start_at, Assignment.created_at < end_at,
+    )
+    submitted = sa.and_(Submission.state == "submitted", Submission.submitted_at < end_at)
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(Assignment.id),
+            sa.func.count(Submission.id).filter(submitted),
+            sa.func.count(Submission.id).filter(submitted, Submission.reviewed_at.is_not(None)),
+            sa.func.count(Assignment.id).filter(
+                Assignment.due_on < until, sa.or_(Submission.id.is_(None), Submission.state != "submitted")
+            ),
+        )
+        .select_from(Assignment)
+        .outerjoin(Submission, Submission.assignment_id == Assignment.id)
+        .where(given)
+    ).one()
+    return dict(zip(("assigned", "submitted", "reviewed", "overdue"), row, strict=True))
+
+
+def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
+    """Average days a couple spent in each stage it entered (time up to the report's end)."""
+    totals: dict[int, list[float]] = {n: [] for n in range(1, 7)}
+    current: tuple[int, int, datetime] | None = None  # (couple, stage, since)
+    rows = db.session.execute(
+        sa.select(CoupleChange.couple_id, CoupleChange.to_value, CoupleChange.changed_at)
+        .where(
+            CoupleChange.couple_id.in_(couple_ids), CoupleChange.kind.in_(("created", "stage")),
+            CoupleChange.changed_at < end_at,
+        )
+        .order_by(CoupleChange.couple_id, CoupleChange.changed_at, CoupleChange.id)
+    )
+    for couple_id, stage, at in rows:
+        at = as_utc(at)
+        if current is not None:
+            if current[0] == couple_id:
+                totals[current[1]].append((at - current[2]).total_seconds() / 86400)
+            else:
+                totals[current[1]].append((end_at - current[2]).total_seconds() / 86400)
+        current = (couple_id, int(stage), at)
+    if current is not None:
+        totals[current[1]].append((end_at - current[2]).total_seconds() / 86400)
+    return {n: (round(sum(v) / len(v), 1) if v else None) for n, v in totals.items()}
+
+
+def _week(start: datetime, day: date) -> int:
+    return max((day - as_utc(start).date()).days // 7 + 1, 1)
+
+
+def couple_rows(practice_id: int, request: ReportRequest, clinician_ids: list[int]) -> Iterator[CoupleRow]:
+    """One row per couple in scope, read in batches so memory stays flat as the practice grows.
+
+    Takes plain ids (not the user) so it can run after the request's session has ended, while
+    a CSV streams.
+    """
+    _, end_at = _bounds(request.since, request.until)
+    in_scope = _couple_filter(practice_id, clinician_ids, end_at)
+    last_id = 0
+    while True:
+        batch = db.session.execute(
+            sa.select(
+                Couple.id, Couple.pseudonym, Couple.case_label, Couple.status, Couple.current_stage,
+                Couple.created_at, User.name,
+            )
+            .join(User, User.id == Couple.primary_clinician_id)
+            .where(in_scope, Couple.id > last_id)
+            .order_by(Couple.id)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            return
+        ids = [row.id for row in batch]
+        last_id = ids[-1]
+        partners: dict[int, list[tuple[int, str, str]]] = {}
+        for pid, cid, position, name in db.session.execute(
+            sa.select(Partner.id, Partner.couple_id, Partner.position, Partner.name)
+            .where(Partner.couple_id.in_(ids)).order_by(Partner.position)
+        ):
+            partners.setdefault(cid, []).append((pid, position, name))
+        placements: dict[int, list[tuple[date, int]]] = {}
+        for pid, day, value in db.session.execute(
+            sa.select(ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value)
+            .where(ScalePlacement.couple_id.in_(ids), ScalePlacement.placed_on <= request.until)
+            .order_by(ScalePlacement.placed_on, ScalePlacement.id)
+        ):
+            placements.setdefault(pid, []).append((day, value))
+        exceptions = dict(
+            db.session.execute(
+                sa.select(ExceptionEntry.couple_id, sa.func.count(ExceptionEntry.id))
+                .where(
+                    ExceptionEntry.couple_id.in_(ids),
+                    ExceptionEntry.occurred_on >= request.since, ExceptionEntry.occurred_on <= request.until,
+                )
+                .group_by(ExceptionEntry.couple_id)
+            ).all()
+        )
+        sessions = dict(
+            db.session.execute(
+                sa.select(SessionNote.couple_id, sa.func.count(SessionNote.id))
+                .where(
+                    SessionNote.couple_id.in_(ids),
+                    SessionNote.session_date >= request.since, SessionNote.session_date <= request.until,
+                )
+                .group_by(SessionNote.couple_id)
+            ).all()
+        )
+        for row in batch:
+            scales = []
+            for pid, position, name in partners.get(row.id, []):
+                points = placements.get(pid, [])
+                first, latest = (points[0], points[-1]) if points else (None, None)
+                scales.append(
+                    PartnerScale(
+                        partner=name if request.identified else f"Partner {position}",
+                        first=first[1] if first else None,
+                        first_week=_week(row.created_at, first[0]) if first else None,
+                        latest=latest[1] if latest else None,
+                        latest_week=_week(row.created_at, latest[0]) if latest else None,
+                    )
+                )
+            yield CoupleRow(
+                couple=f"{row.pseudonym} · {row.case_label}" if request.identified else row.pseudonym,
+                clinician=row.name,
+                status=row.status,
+                stage=row.current_stage,
+                week_of_case=_week(row.created_at, min(request.until, utcnow().date())),
+                exceptions=exceptions.get(row.id, 0),
+                sessions=sessions.get(row.id, 0),
+                scales=tuple(scales),
+            )
