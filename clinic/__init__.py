@@ -87,8 +87,9 @@ def register_blueprints(app: Flask) -> None:
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
     from .records import bp as records_bp
+    from .reports import bp as reports_bp
 
-    for bp in (auth_bp, couples_bp, exercises_bp, records_bp, portal_bp, practice_bp, audit_bp):
+    for bp in (auth_bp, couples_bp, exercises_bp, records_bp, portal_bp, practice_bp, audit_bp, reports_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
@@ -100,7 +101,7 @@ def _index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role == "supervisor":
-        return redirect(url_for("practice.home"))
+        return redirect(url_for("reports.index"))
     return redirect(url_for("couples.index"))
 
 

@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_pdf_command)
+    app.cli.add_command(supervision_report_command)
 
 
 @click.command("create-practice")
@@ -72,3 +73,72 @@ def check_pdf_command() -> None:
         click.echo(f"PDF export: {problem}", err=True)
     if not problems:
         click.echo("PDF export: ready (WeasyPrint, Pango and Latin/CJK fonts found).")
+
+
+@click.command("supervision-report")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--clinician", "clinician_email", help="Only this clinician's caseload.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "csv"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--identified", is_flag=True, help="Include names (audited).")
+@click.option("--as", "as_email", help="The owner or supervisor the report is made for "
+              "(default: the practice's first active owner).")
+def supervision_report_command(since, until, clinician_email, fmt, out, identified, as_email) -> None:
+    """Write a supervision report (de-identified unless --identified) to a PDF or CSV file."""
+    from .auth.services import find_by_email
+    from .reports import export, services
+    from .reports.services import ReportRequest
+
+    viewer = _report_viewer(as_email, clinician_email)
+    clinician_id = None
+    if clinician_email:
+        clinician = find_by_email(clinician_email)
+        if clinician is None or clinician.practice_id != viewer.practice_id:
+            raise click.ClickException(f"No clinician {clinician_email} in this practice.")
+        clinician_id = clinician.id
+    request = ReportRequest(since.date(), until.date(), clinician_id, identified)
+    try:
+        report = services.build_report(viewer, request, fmt=fmt, with_rows=False)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    clinician_ids, _ = services.scope(viewer, request)
+    total = sum(report.caseload.values())
+    rows = services.couple_rows(viewer.practice_id, request, clinician_ids)
+    with click.progressbar(rows, length=total, label="Couples", file=click.get_text_stream("stderr")) as bar:
+        if fmt == "csv":
+            with open(out, "w", encoding="utf-8", newline="") as handle:
+                for line in export.csv_lines(report, bar):
+                    handle.write(line)
+        else:
+            from .pdf import render_pdf
+
+            report.couples = list(bar)
+            with open(out, "wb") as handle:
+                handle.write(render_pdf("pdf/report.html", export.pdf_context(report)))
+    click.echo(f"Wrote {out} ({total} couples, {'identified' if identified else 'de-identified'}).")
+
+
+def _report_viewer(as_email, clinician_email):
+    import sqlalchemy as sa
+
+    from .auth.models import User
+    from .auth.services import find_by_email
+    from .extensions import db
+
+    if as_email:
+        viewer = find_by_email(as_email)
+        if viewer is None or viewer.role not in ("owner", "supervisor"):
+            raise click.ClickException(f"{as_email} is not an owner or supervisor.")
+        return viewer
+    practice_id = None
+    if clinician_email:
+        clinician = find_by_email(clinician_email)
+        practice_id = clinician.practice_id if clinician else None
+    query = sa.select(User).where(User.role == "owner", User.active.is_(True)).order_by(User.id)
+    if practice_id:
+        query = query.where(User.practice_id == practice_id)
+    owners = list(db.session.scalars(query))
+    if not owners or (practice_id is None and len({o.practice_id for o in owners}) > 1):
+        raise click.ClickException("Name the person the report is for with --as EMAIL.")
+    return owners[0]
