@@ -30,7 +30,17 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
+    if not app.testing:
+        warn_about_pdf_support(app)
     return app
+
+
+def warn_about_pdf_support(app: Flask) -> None:
+    """Say at start-up, not at the first PDF, when Pango or the fonts are missing (~15 ms)."""
+    from .pdf import pdf_support_problems
+
+    for problem in pdf_support_problems():
+        app.logger.warning("PDF export will not work: %s", problem)
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:
@@ -83,13 +93,16 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .couples import bp as couples_bp
     from .exercises import bp as exercises_bp
-    from .notes import models as _notes_models  # noqa: F401  (until notes has a blueprint)
+    from .notes import bp as notes_bp
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
     from .records import bp as records_bp
     from .reports import bp as reports_bp
 
-    for bp in (auth_bp, couples_bp, exercises_bp, records_bp, portal_bp, practice_bp, audit_bp, reports_bp):
+    for bp in (
+        auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
+        reports_bp,
+    ):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
