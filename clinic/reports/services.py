@@ -295,7 +295,9 @@ def _assignment_counts(couple_ids, start_at: datetime, end_at: datetime, until: 
 
 
 def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
-    """Average days a couple spent in each stage it entered (time up to the report's end)."""
+    """Average days a couple spent in each stage it entered (time up to the report's end,
+    or up to now for a period that has not ended yet)."""
+    end_at = min(end_at, utcnow())
     totals: dict[int, list[float]] = {n: [] for n in range(1, 7)}
     current: tuple[int, int, datetime] | None = None  # (couple, stage, since)
     rows = db.session.execute(
@@ -323,17 +325,20 @@ def _week(start: datetime, day: date) -> int:
     return max((day - as_utc(start).date()).days // 7 + 1, 1)
 
 
-def couple_rows(practice_id: int, request: ReportRequest, clinician_ids: list[int]) -> Iterator[CoupleRow]:
+def couple_rows(
+    practice_id: int, request: ReportRequest, clinician_ids: list[int], *, session=None
+) -> Iterator[CoupleRow]:
     """One row per couple in scope, read in batches so memory stays flat as the practice grows.
 
-    Takes plain ids (not the user) so it can run after the request's session has ended, while
-    a CSV streams.
+    Takes plain ids (not the user) and optionally its own SQLAlchemy session, so it can run
+    while a CSV response streams, after the request's context is gone.
     """
+    session = session or db.session
     _, end_at = _bounds(request.since, request.until)
     in_scope = _couple_filter(practice_id, clinician_ids, end_at)
     last_id = 0
     while True:
-        batch = db.session.execute(
+        batch = session.execute(
             sa.select(
                 Couple.id, Couple.pseudonym, Couple.case_label, Couple.status, Couple.current_stage,
                 Couple.created_at, User.name,
@@ -348,20 +353,20 @@ def couple_rows(practice_id: int, request: ReportRequest, clinician_ids: list[in
         ids = [row.id for row in batch]
         last_id = ids[-1]
         partners: dict[int, list[tuple[int, str, str]]] = {}
-        for pid, cid, position, name in db.session.execute(
+        for pid, cid, position, name in session.execute(
             sa.select(Partner.id, Partner.couple_id, Partner.position, Partner.name)
             .where(Partner.couple_id.in_(ids)).order_by(Partner.position)
         ):
             partners.setdefault(cid, []).append((pid, position, name))
         placements: dict[int, list[tuple[date, int]]] = {}
-        for pid, day, value in db.session.execute(
+        for pid, day, value in session.execute(
             sa.select(ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value)
             .where(ScalePlacement.couple_id.in_(ids), ScalePlacement.placed_on <= request.until)
             .order_by(ScalePlacement.placed_on, ScalePlacement.id)
         ):
             placements.setdefault(pid, []).append((day, value))
         exceptions = dict(
-            db.session.execute(
+            session.execute(
                 sa.select(ExceptionEntry.couple_id, sa.func.count(ExceptionEntry.id))
                 .where(
                     ExceptionEntry.couple_id.in_(ids),
@@ -371,7 +376,7 @@ def couple_rows(practice_id: int, request: ReportRequest, clinician_ids: list[in
             ).all()
         )
         sessions = dict(
-            db.session.execute(
+            session.execute(
                 sa.select(SessionNote.couple_id, sa.func.count(SessionNote.id))
                 .where(
                     SessionNote.couple_id.in_(ids),

@@ -1,9 +1,11 @@
 """Supervision reports: the page, the PDF and CSV downloads, and the owner's supervision pairs."""
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from ..errors import DomainError
+from ..extensions import db
 from ..formkit import options
 from ..practice.services import team
 from . import bp, export, services
@@ -65,13 +67,14 @@ def download(fmt: str):
         name += "-identified"
     if fmt == "csv":
         clinician_ids, _ = services.scope(_user(), req)
-        app, practice_id = current_app._get_current_object(), current_user.practice_id
+        engine, practice_id = db.engine, current_user.practice_id
 
         def lines():
-            # The rows are read batch by batch while the response streams, in a context of
+            # Rows are read batch by batch while the response streams, through a session of
             # their own: memory stays flat however large the practice is.
-            with app.app_context():
-                yield from export.csv_lines(report, services.couple_rows(practice_id, req, clinician_ids))
+            with Session(engine) as session:
+                rows = services.couple_rows(practice_id, req, clinician_ids, session=session)
+                yield from export.csv_lines(report, rows)
 
         return Response(
             lines(), mimetype="text/csv; charset=utf-8",
