@@ -35,6 +35,12 @@ class CoupleForm(FlaskForm):
     partner_b = FormField(PartnerForm, label="Partner B")
 
 
+class CoupleEditForm(CoupleForm):
+    """Editing leaves the stage alone: stage moves have their own form and history."""
+
+    current_stage = None
+
+
 class StageForm(FlaskForm):
     stage = SelectField("Move to stage", coerce=int, choices=options(STAGE_CHOICES))
 

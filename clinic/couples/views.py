@@ -10,7 +10,7 @@ from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
 from . import bp, services
-from .forms import CoupleForm, LinkForm, SearchForm, StageForm, StatusForm
+from .forms import CoupleEditForm, CoupleForm, LinkForm, SearchForm, StageForm, StatusForm
 from .services import CaseloadFilter, CoupleInput, PartnerInput
 
 
@@ -55,7 +55,7 @@ def _input_from(form: CoupleForm) -> CoupleInput:
         case_label=form.case_label.data,
         partner_a=partner(form.partner_a),
         partner_b=partner(form.partner_b),
-        current_stage=form.current_stage.data or 1,
+        current_stage=(form.current_stage.data if form.current_stage else None) or 1,
         primary_clinician_id=form.primary_clinician_id.data,
     )
 
@@ -146,19 +146,19 @@ def revoke_link(couple_id: int, partner_id: int):
 
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
 def edit(couple_id: int):
-    couple = services.get_couple(_user(), couple_id)
     if request.method == "GET":
+        couple = services.view_couple(_user(), couple_id)  # the partners' details: an audited read
         partners = {p.position: p for p in couple.partners}
-        form = CoupleForm(
+        form = CoupleEditForm(
             case_label=couple.case_label,
             primary_clinician_id=couple.primary_clinician_id,
             partner_a=partners["A"],
             partner_b=partners["B"],
         )
     else:
-        form = CoupleForm()
+        couple = services.get_couple(_user(), couple_id)
+        form = CoupleEditForm()
     _with_clinicians(form)
-    del form.current_stage  # the stage moves through its own form, with history
     if form.validate_on_submit():
         try:
             services.update_couple(_user(), couple.id, _input_from(form))
