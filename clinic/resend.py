@@ -37,11 +37,12 @@ def _same_origin() -> bool:
 
 def render_resend(reason: str, *, template: str = "resend.html"):
     title, message = MESSAGES[reason]
+    # Passwords are never sent back to the browser, not even in a hidden field.
     fields = [
         (name, value)
         for name, values in request.form.lists()
         for value in values
-        if name != "csrf_token"
+        if name != "csrf_token" and "password" not in name.lower()
     ]
     visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
     return (

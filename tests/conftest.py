@@ -94,14 +94,21 @@ class RequestScopedClient(FlaskClient):
     client, so a replayed cookie "failed" without the session check ever running) and the
     database session (so a view that forgot to commit went unnoticed). Each request therefore
     runs in an empty contextvars context. The test's own transaction is committed first: on
-    SQLite it holds the write lock that the request's BEGIN IMMEDIATE would wait for.
+    SQLite it holds the write lock that the request's BEGIN IMMEDIATE would wait for; and the
+    test's objects are expired afterwards, so that they show what the request did.
     `with client:` (preserved contexts) is not supported.
     """
 
     def open(self, *args, **kwargs):
-        if has_app_context() and db.session().in_transaction():
+        if not has_app_context():
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        if db.session().in_transaction():
             db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            # The request changed the database behind the test's session: reload on next use.
+            db.session.expire_all()
 
 
 @pytest.fixture
@@ -196,3 +203,150 @@ def login(client):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "config(**kwargs): extra app configuration for a test")
+
+
+# ---- Portal, exercises and records fixtures (tests/portal, tests/exercises, tests/records) ----
+
+def csrf_from(response) -> str | None:
+    """The CSRF token in a rendered form (None when CSRF is off and the page has none)."""
+    import re
+
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]*)"', response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+@pytest.fixture
+def make_link(app):
+    """Issue a personal link for a partner, as their couple's clinician (or `by`)."""
+    from clinic.portal.services import issue_link
+
+    def make(partner, by=None, valid_days: int | None = None):
+        clinician = by or partner.couple.primary_clinician
+        return issue_link(clinician, partner.couple_id, partner.id, valid_days=valid_days)
+
+    return make
+
+
+@pytest.fixture
+def portal_client(app, make_link):
+    """A new browser holding a portal session for one partner, opened through the real link.
+
+    The client carries `.token` and `.link_id` of the link it used. Works with CSRF on or off.
+    """
+
+    def make(partner, issued=None):
+        issued = issued or make_link(partner)
+        browser = app.test_client()
+        opened = browser.get(f"/portal/l/{issued.token}")
+        assert opened.status_code == 200
+        data = {"token": issued.token}
+        token = csrf_from(opened)
+        if token:
+            data["csrf_token"] = token
+        response = browser.post("/portal/continue", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.location == "/portal/"
+        browser.token = issued.token
+        browser.link_id = issued.link.id
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def signed_in(app, login):
+    """A new browser signed in as `user`."""
+
+    def make(user):
+        browser = app.test_client()
+        login(user, target=browser)
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def assign(app):
+    """Assign one exercise (`target`: A, B, each or joint; joint exercises default to joint)."""
+    from clinic.exercises import catalogue
+    from clinic.exercises.services import AssignmentRequest, assign_exercises
+
+    def make(clinician, couple, key: str, target: str | None = None, **kwargs):
+        if target is None:
+            target = "joint" if catalogue.get(key).is_joint else "each"
+        return assign_exercises(
+            clinician, couple.id, [AssignmentRequest(exercise_key=key, target=target, **kwargs)]
+        )
+
+    return make
+
+
+# ---- end of portal, exercises and records fixtures --------------------------------------------
+
+
+# ---- Records helpers (tests/records): placements, exception entries and sessions on given days ----
+
+@pytest.fixture
+def place(app):
+    """A scale placement for `partner` on `day`: from the portal, or in session when `by` is given."""
+    from clinic.records.services import add_from_portal, add_in_session
+
+    def make(partner, day, value: int, *, shared: bool = False, by=None, **answers):
+        data = {"date": day.isoformat(), "value": value, **answers}
+        if by is None:
+            return add_from_portal(partner, "scale", data, shared=shared)
+        return add_in_session(by, partner.couple_id, partner.id, "scale", data, shared=shared)
+
+    return make
+
+
+@pytest.fixture
+def log_exception(app):
+    """An exception-log entry for `partner` on `day`: from the portal (with optional `tags`, a list of
+    (category, value)), or in session when `by` is given."""
+    from clinic.records.services import add_from_portal, add_in_session
+
+    def make(partner, day, context: str = "We cooked together", *, shared: bool = False, by=None,
+             tags=(), **answers):
+        data = {"date": day.isoformat(), "context": context, **answers}
+        if by is None:
+            return add_from_portal(partner, "exception", data, shared=shared, tags=list(tags))
+        return add_in_session(by, partner.couple_id, partner.id, "exception", data, shared=shared)
+
+    return make
+
+
+@pytest.fixture
+def mark_session(app):
+    """A draft session note: the couple had a session on `day` (what the trend rules read)."""
+    from clinic.notes.models import SessionNote
+
+    def make(couple, day, clinician=None):
+        note = SessionNote(
+            couple_id=couple.id, clinician_id=(clinician or couple.primary_clinician).id,
+            session_date=day, status="draft",
+        )
+        db.session.add(note)
+        db.session.commit()
+        return note
+
+    return make
+
+
+# ---- end of records helpers ---------------------------------------------------------------------
+
+
+# ---- Reports helpers (tests/reports; its practice with known figures: tests/reports/conftest.py) ----
+
+@pytest.fixture
+def supervise(app):
+    """The owner lets `supervisor` read `clinician`'s reports (through the service, audited)."""
+    from clinic.reports.services import add_supervision
+
+    def make(owner, supervisor, clinician):
+        return add_supervision(owner, supervisor.id, clinician.id)
+
+    return make
+
+
+# ---- end of reports helpers ---------------------------------------------------------------------

@@ -70,7 +70,7 @@ def list_events(viewer, filters: AuditFilter, *, page: int, per_page: int):
         end = datetime.combine(filters.until + timedelta(days=1), time.min, UTC)
         query = query.where(AuditEvent.at < end)
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    # Audit (and commit) first: a commit after loading would expire every row on the page.
     record("audit.view", user=viewer, detail={"page": page})
     db.session.commit()
-    return result
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

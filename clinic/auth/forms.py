@@ -11,7 +11,7 @@ class LoginForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
+    current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
     password = PasswordField(
         "New password", validators=[InputRequired(), Length(max=128)],
         description="At least 8 characters; a passphrase of a few words works well.",

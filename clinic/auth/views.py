@@ -66,8 +66,8 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not verify_password(user.password_hash, form.current.data):
-            form.current.errors.append("That is not your current password.")
+        if not verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
         else:
             try:
                 services.set_password(user, form.password.data)

@@ -90,10 +90,10 @@ def list_caseload(user: User, filters: CaseloadFilter, *, page: int, per_page: i
     query = query.options(sa.orm.selectinload(Couple.partners)).order_by(
         Couple.last_activity_at.desc(), Couple.id.desc()
     )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    record("caseload.view", user=user, detail={"page": page, "results": result.total})
+    # Audit (and commit) first: a commit after loading would expire every row on the page.
+    record("caseload.view", user=user, detail={"page": page})
     db.session.commit()
-    return result
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def clinician_choices(user: User) -> list[User]:

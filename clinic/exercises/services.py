@@ -147,10 +147,10 @@ def inbox(user, *, page: int, per_page: int):
             Submission.id.desc(),
         )
     )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    # Audit (and commit) first: a commit after loading would expire every row on the page.
     record("inbox.view", user=user, detail={"page": page})
     db.session.commit()
-    return result
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def unreviewed_count(user) -> int:
@@ -245,6 +245,30 @@ def get_partner_assignment(partner: Partner, assignment_id: int) -> Assignment:
     return assignment
 
 
+def _lock_partner_assignment(partner: Partner, assignment_id: int) -> tuple[Assignment, Submission | None]:
+    """The partner's assignment under a row lock, and its submission as it stands once locked.
+
+    Two writers on one assignment (both partners on joint work, or two tabs) must not both
+    read-then-write: on PostgreSQL a draft saved at the moment of a submit would otherwise
+    overwrite the sent answers. FOR UPDATE serialises them (SQLite already does, with BEGIN
+    IMMEDIATE); both rows are re-read so nothing loaded earlier in the request is trusted.
+    """
+    assignment = db.session.scalar(
+        _partner_assignment_query(partner)
+        .where(Assignment.id == assignment_id)
+        .with_for_update(of=Assignment)
+        .execution_options(populate_existing=True)
+    )
+    if assignment is None:
+        raise NotFound()
+    submission = db.session.scalar(
+        sa.select(Submission)
+        .where(Submission.assignment_id == assignment.id)
+        .execution_options(populate_existing=True)
+    )
+    return assignment, submission
+
+
 def exercise_for(assignment: Assignment) -> catalogue.Exercise:
     """The exercise exactly as it was when assigned."""
     return catalogue.get(assignment.exercise_key, assignment.exercise_version)
@@ -257,9 +281,8 @@ def save_answers(
 
     Raises NotFound outside the partner's assignments and DomainError if already submitted.
     """
-    assignment = get_partner_assignment(partner, assignment_id)
+    assignment, submission = _lock_partner_assignment(partner, assignment_id)
     exercise = exercise_for(assignment)
-    submission = assignment.submission
     now = utcnow()
     if submission is not None and submission.state == "submitted":
         raise DomainError("This exercise was already sent to your therapist.")
@@ -301,12 +324,11 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
 
     Adds to the caller's transaction; the records service commits.
     """
-    assignment = get_partner_assignment(partner, assignment_id)
+    assignment, submission = _lock_partner_assignment(partner, assignment_id)
     exercise = exercise_for(assignment)
     if exercise.record != kind:
         raise DomainError("This entry does not belong to that exercise.")
     now = utcnow()
-    submission = assignment.submission
     if submission is None:
         submission = Submission(
             assignment_id=assignment.id, couple_id=assignment.couple_id,

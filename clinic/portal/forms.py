@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
+from wtforms.validators import Length, Optional
 
 from ..formkit import options
 
@@ -21,7 +22,8 @@ class PrivacyForm(FlaskForm):
     """The privacy choice and the idempotency key that ride along with every portal entry."""
 
     sharing = RadioField("Who can read this?", choices=SHARE_CHOICES, default="private")
-    idempotency_key = HiddenField()
+    # The column holds 64 characters: a longer (tampered) key is refused, not a database error.
+    idempotency_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     @property
     def shared(self) -> bool:

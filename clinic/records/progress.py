@@ -67,6 +67,16 @@ def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
     return sorted(markers, key=lambda m: (m.day, m.kind))
 
 
+def _labels(partners) -> dict[int, str]:
+    """Each partner's name on the chart; partners who go by the same name get their letter too
+    (the chart's series, its table columns and the flags must tell them apart)."""
+    names = [p.display_name for p in partners]
+    return {
+        p.id: p.display_name if names.count(p.display_name) == 1 else f"{p.display_name} ({p.position})"
+        for p in partners
+    }
+
+
 def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -> Progress:
     """The scale trend of both partners (or of one, for that partner's own portal page).
 
@@ -87,6 +97,7 @@ def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -
     sessions = session_days(couple.id)
     last_session = sessions[-1] if sessions else None
     drop_threshold = current_app.config["SCALE_DROP_THRESHOLD"]
+    labels = _labels(partners)
     trends = []
     for p in partners:
         points = by_partner.get(p.id, [])
@@ -95,7 +106,7 @@ def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -
         fell = rules.drop(reference, latest[1] if latest else None)
         trends.append(
             PartnerTrend(
-                partner_id=p.id, name=p.display_name, first=points[0] if points else None,
+                partner_id=p.id, name=labels[p.id], first=points[0] if points else None,
                 latest=latest, reference=reference, dropped_by=fell,
                 dropped=fell >= drop_threshold,
             )
@@ -106,7 +117,7 @@ def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -
         gap = abs(latest_values[0] - latest_values[1])
     markers = _markers(couple, sessions) if partner is None else []
     series = [
-        Series(label=p.display_name, points=tuple(Point(d, v) for d, v in by_partner.get(p.id, [])))
+        Series(label=labels[p.id], points=tuple(Point(d, v) for d, v in by_partner.get(p.id, [])))
         for p in partners
     ]
     chart = scale_chart(
@@ -140,13 +151,21 @@ def patterns(couple_id: int, *, partner_ids: list[int] | None = None) -> list[Pa
     )
     if partner_ids is not None:
         query = query.where(ExceptionEntry.partner_id.in_(partner_ids))
-    counts: dict[str, Counter] = {key: Counter() for key in TAG_CATEGORIES}
+    # A value is the same condition in any case (as when tagging: "A walk" on an entry tagged
+    # "a walk" adds nothing), so spellings are counted together under the most used one.
+    spellings: dict[str, dict[str, Counter]] = {key: {} for key in TAG_CATEGORIES}
     for category, value, number in db.session.execute(query):
-        counts[category][value] += number
+        spellings[category].setdefault(value.lower(), Counter())[value] += number
     return [
         PatternCount(
             category=key, label=label,
-            values=sorted(counts[key].items(), key=lambda item: (-item[1], item[0].lower())),
+            values=sorted(
+                (
+                    (min(found, key=lambda v: (-found[v], v)), sum(found.values()))
+                    for found in spellings[key].values()
+                ),
+                key=lambda item: (-item[1], item[0].lower()),
+            ),
         )
         for key, label in TAG_CATEGORIES.items()
     ]

@@ -29,13 +29,15 @@ def inactive(last_activity: datetime | None, since: datetime, now: datetime, day
 
 
 def reference_value(placements: list[tuple], last_session) -> int | None:
-    """The placement a drop is measured from: the latest one on or before the last session;
-    without a session, the one before the latest. `placements` is [(day, value)] oldest first.
+    """The placement a drop is measured from: the latest one on or before the last session
+    (the latest placement itself when none came after the session: nothing fell since); without a
+    session, or with none placed before it, the one before the latest. `placements` is
+    [(day, value)] oldest first.
     """
     if not placements:
         return None
     if last_session is not None:
-        before = [value for day, value in placements[:-1] if day <= last_session]
+        before = [value for day, value in placements if day <= last_session]
         if before:
             return before[-1]
     return placements[-2][1] if len(placements) >= 2 else None

@@ -80,9 +80,19 @@ def add_from_portal(
     try:
         db.session.flush()
     except IntegrityError:
-        # The same key arrived twice at once: the other request stored it.
+        # The same key arrived twice at once: the other request stored it. Only ever hand back
+        # this partner's own row; a key that is somebody else's is an error, not their entry.
         db.session.rollback()
-        return db.session.scalar(sa.select(model).where(model.idempotency_key == idempotency_key))
+        existing = None
+        if idempotency_key:
+            existing = db.session.scalar(
+                sa.select(model).where(
+                    model.idempotency_key == idempotency_key, model.partner_id == partner.id
+                )
+            )
+        if existing is None:
+            raise
+        return existing
     if assignment_id is not None:
         note_record_added(partner, assignment_id, kind, row.id)
     if kind == "exception":
@@ -207,9 +217,16 @@ class TimelineFilter:
 def timeline(user, couple_id: int, filters: TimelineFilter, *, page: int, per_page: int):
     """A couple's exception log, newest first, filtered and paginated; the read is audited.
 
-    A fixed number of queries per page: count, rows, partners and tags (selectin).
+    A fixed number of queries per page: count, rows, partners and tags (selectin). The read is
+    audited (and committed) before the rows are loaded: a commit afterwards would expire them, and
+    the page would then reload every entry and its tags one by one.
     """
     couple = get_couple(user, couple_id)
+    record(
+        "exception.timeline", user=user, object_type="couple", object_id=couple.id,
+        couple_id=couple.id, detail={"page": page},
+    )
+    db.session.commit()
     query = (
         sa.select(ExceptionEntry)
         .where(ExceptionEntry.couple_id == couple.id)
@@ -223,11 +240,6 @@ def timeline(user, couple_id: int, filters: TimelineFilter, *, page: int, per_pa
     if filters.until:
         query = query.where(ExceptionEntry.occurred_on <= filters.until)
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    record(
-        "exception.timeline", user=user, object_type="couple", object_id=couple.id,
-        couple_id=couple.id, detail={"page": page},
-    )
-    db.session.commit()
     return couple, result
 
 

@@ -1,6 +1,7 @@
 """Sign-in, sign-out and password pages as a person uses them."""
 
 import html
+import re
 
 import pytest
 
@@ -19,14 +20,19 @@ def test_login_page_has_email_and_password_and_no_remember_me(client):
     assert response.status_code == 200
     body = page(response)
     assert "Sign in" in body
-    assert 'name="email"' in body and 'name="password"' in body
+    inputs = {
+        re.search(r'name="(\w+)"', tag).group(1): tag for tag in re.findall(r"<input[^>]*>", body)
+    }
+    assert 'type="email"' in inputs["email"]
+    assert 'type="password"' in inputs["password"]  # never shown in clear on the screen
+    assert "None" not in inputs["email"] + inputs["password"]
     assert "remember" not in body.lower()
 
 
 @pytest.mark.parametrize(
     ("role", "landing", "text"),
     [("clinician", "/couples/", "Caseload"), ("owner", "/couples/", "Caseload"),
-     ("supervisor", "/practice/", "As a supervisor you see figures")],
+     ("supervisor", "/reports/", "Supervision reports")],
 )
 def test_sign_in_lands_on_the_role_start_page(client, make_user, role, landing, text):
     user = make_user(role=role, email=f"{role}@example.org")
@@ -152,7 +158,7 @@ def test_password_change_refuses_a_wrong_current_password(client, login, make_us
     login(make_user())
 
     response = client.post(
-        "/auth/password", data={"current": "not mine", "password": "a brand new passphrase"}
+        "/auth/password", data={"current_password": "not mine", "password": "a brand new passphrase"}
     )
 
     assert response.status_code == 200
@@ -162,7 +168,7 @@ def test_password_change_refuses_a_wrong_current_password(client, login, make_us
 def test_password_change_refuses_a_common_password(client, login, make_user):
     login(make_user())
 
-    response = client.post("/auth/password", data={"current": PASSWORD, "password": "qwerty123"})
+    response = client.post("/auth/password", data={"current_password": PASSWORD, "password": "qwerty123"})
 
     assert response.status_code == 200
     assert "most commonly used" in page(response)
@@ -175,7 +181,7 @@ def test_password_change_signs_out_other_devices_but_not_this_one(app, client, l
     login(user)
 
     response = client.post(
-        "/auth/password", data={"current": PASSWORD, "password": "a brand new passphrase"},
+        "/auth/password", data={"current_password": PASSWORD, "password": "a brand new passphrase"},
         follow_redirects=True,
     )
 
