@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_pdf_command)
+    app.cli.add_command(export_note_command)
     app.cli.add_command(supervision_report_command)
 
 
@@ -34,10 +35,15 @@ def create_practice_command(name: str) -> None:
 @click.password_option("--password", help="Prompted for (never echoed) when left out.")
 def create_user_command(practice_id: int, email: str, name: str, role: str, password: str) -> None:
     """Add an account to a practice."""
+    from werkzeug.exceptions import NotFound
+
     from .auth.services import NewUser, create_user
     from .practice.services import get_practice
 
-    get_practice(practice_id)
+    try:
+        get_practice(practice_id)
+    except NotFound as error:
+        raise click.ClickException(f"No practice with id {practice_id}.") from error
     try:
         user = create_user(practice_id, NewUser(email=email, name=name, role=role, password=password))
     except DomainError as error:
@@ -111,11 +117,9 @@ def supervision_report_command(since, until, clinician_email, fmt, out, identifi
                 for line in export.csv_lines(report, bar):
                     handle.write(line)
         else:
-            from .pdf import render_pdf
-
             report.couples = list(bar)
             with open(out, "wb") as handle:
-                handle.write(render_pdf("pdf/report.html", export.pdf_context(report)))
+                handle.write(export.report_pdf(report))
     click.echo(f"Wrote {out} ({total} couples, {'identified' if identified else 'de-identified'}).")
 
 
@@ -142,3 +146,37 @@ def _report_viewer(as_email, clinician_email):
     if not owners or (practice_id is None and len({o.practice_id for o in owners}) > 1):
         raise click.ClickException("Name the person the report is for with --as EMAIL.")
     return owners[0]
+
+
+@click.command("export-note")
+@click.argument("note_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--as", "as_email", help="Who exports: the practice owner or the note's clinician "
+              "(required: the export is audited under this name).")
+def export_note_command(note_id: int, out: str, as_email: str | None) -> None:
+    """Write a signed session note to a PDF file (audited)."""
+    import os
+
+    from werkzeug.exceptions import NotFound
+
+    from .auth.services import find_by_email
+    from .notes.services import export_note
+
+    if not as_email:
+        raise click.ClickException(
+            "Name the exporting user with --as EMAIL (the practice owner or the note's clinician)."
+        )
+    user = find_by_email(as_email)
+    try:
+        if user is None:
+            raise NotFound()
+        data = export_note(user, note_id)
+    except NotFound:
+        raise click.ClickException(f"No note {note_id} that {as_email} may export.") from None
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    # Client material: readable by the exporting account only.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Wrote {out} (note {note_id}, {len(data):,} bytes).")

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
 
 from ..exercises.catalogue import STAGES
-from .services import CoupleRow, Report
+from ..extensions import db
+from .services import CoupleRow, Report, ReportRequest, couple_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,6 +72,21 @@ def csv_lines(report: Report, rows: Iterable[CoupleRow]) -> Iterator[str]:
     yield _line(["scale", "", "couples up 2 or more points", moved])
 
 
+def csv_stream(report: Report, practice_id: int, request: ReportRequest, clinician_ids: list[int]):
+    """The CSV as a generator for a streamed response.
+
+    Couples are read batch by batch while the response streams, through a session of their
+    own (the request's is gone by then): memory stays flat however large the practice is.
+    """
+    engine = db.engine
+
+    def lines() -> Iterator[str]:
+        with Session(engine) as session:
+            yield from csv_lines(report, couple_rows(practice_id, request, clinician_ids, session=session))
+
+    return lines()
+
+
 def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", width: int = 520) -> Markup:
     """A small horizontal bar chart as SVG; every label is escaped here."""
     row_h, label_w = 22, 190
@@ -107,3 +124,10 @@ def pdf_context(report: Report) -> dict:
         "change_chart": _bar_chart("Scale change, first to latest placement", change_bars, unit=" pts")
         if change_bars else None,
     }
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as a PDF (WeasyPrint is imported on first use, not at start-up)."""
+    from ..pdf import render_pdf
+
+    return render_pdf("pdf/report.html", pdf_context(report))

@@ -277,14 +277,16 @@ def _assignment_counts(couple_ids, start_at: datetime, end_at: datetime, until: 
         Assignment.couple_id.in_(couple_ids), Assignment.status != "withdrawn",
         Assignment.created_at >= start_at, Assignment.created_at < end_at,
     )
+    # Every figure as it stood when the period ended: a submission or review after the end does
+    # not count, and an exercise past due then and not submitted by then was overdue.
     submitted = sa.and_(Submission.state == "submitted", Submission.submitted_at < end_at)
     row = db.session.execute(
         sa.select(
             sa.func.count(Assignment.id),
             sa.func.count(Submission.id).filter(submitted),
-            sa.func.count(Submission.id).filter(submitted, Submission.reviewed_at.is_not(None)),
+            sa.func.count(Submission.id).filter(submitted, Submission.reviewed_at < end_at),
             sa.func.count(Assignment.id).filter(
-                Assignment.due_on < until, sa.or_(Submission.id.is_(None), Submission.state != "submitted")
+                Assignment.due_on < until, sa.or_(Submission.id.is_(None), sa.not_(submitted))
             ),
         )
         .select_from(Assignment)
@@ -296,28 +298,46 @@ def _assignment_counts(couple_ids, start_at: datetime, end_at: datetime, until: 
 
 def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
     """Average days a couple spent in each stage it entered (time up to the report's end,
-    or up to now for a period that has not ended yet)."""
+    or up to now for a period that has not ended yet). The clock stops while a couple is
+    closed: a case closed in stage 5 a year ago has not spent that year in stage 5."""
     end_at = min(end_at, utcnow())
     totals: dict[int, list[float]] = {n: [] for n in range(1, 7)}
-    current: tuple[int, int, datetime] | None = None  # (couple, stage, since)
+    couple: int | None = None
+    stage = 0
+    days = 0.0
+    running: datetime | None = None  # since when the current stage's clock runs (None: closed)
+
+    def finish(at: datetime) -> None:
+        if running is not None:
+            totals[stage].append(days + (at - running).total_seconds() / 86400)
+        elif days:
+            totals[stage].append(days)
+
     rows = db.session.execute(
-        sa.select(CoupleChange.couple_id, CoupleChange.to_value, CoupleChange.changed_at)
-        .where(
-            CoupleChange.couple_id.in_(couple_ids), CoupleChange.kind.in_(("created", "stage")),
-            CoupleChange.changed_at < end_at,
-        )
+        sa.select(CoupleChange.couple_id, CoupleChange.kind, CoupleChange.to_value, CoupleChange.changed_at)
+        .where(CoupleChange.couple_id.in_(couple_ids), CoupleChange.changed_at < end_at)
         .order_by(CoupleChange.couple_id, CoupleChange.changed_at, CoupleChange.id)
     )
-    for couple_id, stage, at in rows:
+    for couple_id, kind, value, at in rows:
         at = as_utc(at)
-        if current is not None:
-            if current[0] == couple_id:
-                totals[current[1]].append((at - current[2]).total_seconds() / 86400)
-            else:
-                totals[current[1]].append((end_at - current[2]).total_seconds() / 86400)
-        current = (couple_id, int(stage), at)
-    if current is not None:
-        totals[current[1]].append((end_at - current[2]).total_seconds() / 86400)
+        if couple_id != couple:
+            if couple is not None:
+                finish(end_at)
+            couple, stage, days, running = couple_id, 0, 0.0, None
+        if kind == "created":
+            stage, days, running = int(value), 0.0, at
+        elif kind == "stage":
+            if stage:
+                finish(at)
+            stage, days = int(value), 0.0
+            running = at if running is not None else None
+        elif value == "closed" and running is not None:
+            days += (at - running).total_seconds() / 86400
+            running = None
+        elif value != "closed" and running is None:
+            running = at
+    if couple is not None:
+        finish(end_at)
     return {n: (round(sum(v) / len(v), 1) if v else None) for n, v in totals.items()}
 
 

@@ -2,10 +2,8 @@
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Session
 
 from ..errors import DomainError
-from ..extensions import db
 from ..formkit import options
 from ..practice.services import team
 from . import bp, export, services
@@ -31,6 +29,9 @@ def _form() -> ReportForm:
     return form
 
 
+_QUERY_FIELDS = ("since", "until", "clinician_id", "identified")
+
+
 def _request(form: ReportForm) -> ReportRequest:
     return ReportRequest(
         since=form.since.data, until=form.until.data,
@@ -47,7 +48,10 @@ def index():
             report = services.build_report(_user(), _request(form), fmt="page")
         except DomainError as error:
             getattr(form, error.field or "until").errors.append(error.message)
-    return render_template("reports/index.html", form=form, report=report, query=request.args)
+    # Only the form's own fields go into the download links: any other name (fmt, _external,
+    # _anchor) would clash with url_for's arguments (a 500) or change the link it builds.
+    query = {name: value for name, value in request.args.items() if name in _QUERY_FIELDS}
+    return render_template("reports/index.html", form=form, report=report, query=query)
 
 
 @bp.route("/report.<any(pdf, csv):fmt>")
@@ -66,25 +70,13 @@ def download(fmt: str):
     if req.identified:
         name += "-identified"
     if fmt == "csv":
-        clinician_ids, _ = services.scope(_user(), req)
-        engine, practice_id = db.engine, current_user.practice_id
-
-        def lines():
-            # Rows are read batch by batch while the response streams, through a session of
-            # their own: memory stays flat however large the practice is.
-            with Session(engine) as session:
-                rows = services.couple_rows(practice_id, req, clinician_ids, session=session)
-                yield from export.csv_lines(report, rows)
-
+        lines = export.csv_stream(report, current_user.practice_id, req, services.scope(_user(), req)[0])
         return Response(
-            lines(), mimetype="text/csv; charset=utf-8",
+            lines, mimetype="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    from ..pdf import render_pdf
-
-    pdf = render_pdf("pdf/report.html", export.pdf_context(report))
     return Response(
-        pdf, mimetype="application/pdf",
+        export.report_pdf(report), mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
     )
 
