@@ -211,8 +211,13 @@ def entries():
         progress=records_progress.couple_progress(
             partner.couple, partner=partner, title="My place on the scale over time"
         ),
-        exceptions=records.visible_to_partner(partner, "exception"),
-        placements=records.visible_to_partner(partner, "scale"),
+        exceptions=records.visible_to_partner(
+            partner, "exception", page=max(request.args.get("page", 1, type=int), 1),
+            per_page=current_app.config["TIMELINE_PAGE_SIZE"],
+        ),
+        placements=records.visible_to_partner(
+            partner, "scale", per_page=current_app.config["TIMELINE_PAGE_SIZE"]
+        ),
         form=SimpleForm(),
     )
 

@@ -131,20 +131,20 @@ def add_in_session(user, couple_id: int, partner_id: int, kind: str, answers: di
     return row
 
 
-def visible_to_partner(partner: Partner, kind: str) -> list:
-    """A partner's own records and the ones their partner chose to share, newest first."""
+def visible_to_partner(partner: Partner, kind: str, *, page: int = 1, per_page: int = 20):
+    """A partner's own records and the ones their partner chose to share, newest first, a page
+    at a time."""
     model = KINDS[kind]
     day = model.occurred_on if kind == "exception" else model.placed_on
-    return list(
-        db.session.scalars(
-            sa.select(model)
-            .where(
-                model.couple_id == partner.couple_id,
-                sa.or_(model.partner_id == partner.id, model.shared_with_partner.is_(True)),
-            )
-            .order_by(day.desc(), model.id.desc())
+    query = (
+        sa.select(model)
+        .where(
+            model.couple_id == partner.couple_id,
+            sa.or_(model.partner_id == partner.id, model.shared_with_partner.is_(True)),
         )
+        .order_by(day.desc(), model.id.desc())
     )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def get_own(partner: Partner, kind: str, record_id: int):

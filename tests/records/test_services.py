@@ -155,14 +155,14 @@ def test_a_partner_sees_their_own_records_and_only_what_the_other_shared(w):
                                                 MOMENT, shared=True)
     services.add_from_portal(w.stranger, "exception", MOMENT, shared=True)
 
-    seen = {e.id for e in services.visible_to_partner(w.a, "exception")}
+    seen = {e.id for e in services.visible_to_partner(w.a, "exception").items}
 
     assert seen == {mine.id, theirs_shared.id, in_session_shared.id}
     assert theirs_private.id not in seen
-    assert {e.id for e in services.visible_to_partner(w.b, "exception")} == {
+    assert {e.id for e in services.visible_to_partner(w.b, "exception").items} == {
         theirs_private.id, theirs_shared.id, in_session_shared.id,
     }
-    assert services.visible_to_partner(w.a, "scale") == []
+    assert services.visible_to_partner(w.a, "scale").items == []
 
 
 def test_only_the_writer_can_change_who_sees_an_entry(w):
