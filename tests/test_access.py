@@ -1,0 +1,190 @@
+"""Who reaches which route: every route x every kind of visitor, and the status each one gets.
+
+HOW TO ADD A ROUTE (test_every_route_is_in_the_matrix fails until you do):
+  1. Add a row to TABLE for each method the route answers (GET and/or POST), giving the status
+     every visitor gets, in the column order of ROLES. POSTs are sent with an empty form.
+  2. If its URL has a parameter not yet in PARAMS, say there how to fill it from the world
+     (build what it needs in the `world` fixture). Point it at something of practice P that
+     clinician C1 may open, so that the matrix shows who else can.
+  Outside a visitor's reach the answer is 404, never 403: nothing may tell a stranger that a
+  record exists. A 302 for `anonymous` must lead to the sign-in page.
+  Routes that need roles this world lacks (a partner's portal session, say) may instead be
+  covered by a matrix of their own, listed in ELSEWHERE, which must check every route it claims.
+
+The world: practice P with owner O, clinician C1 (primary clinician of couple X), clinician C2
+(no couples) and supervisor S; practice Q with clinician Z and owner QO.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from clinic.couples.services import CoupleInput, PartnerInput, create_couple
+
+PASSWORD = "correct horse battery"
+
+ROLES = (
+    "anonymous",  # not signed in
+    "owner",  # O, owner of P
+    "clinician",  # C1, X is on their caseload
+    "clinician_not_theirs",  # C2, a clinician of P without X
+    "other_practice",  # Z, a clinician of Q
+    "other_owner",  # QO, the owner of Q
+    "supervisor",  # S, supervisor in P: figures only, no charts
+)
+
+# fmt: off
+TABLE: dict[tuple[str, str], tuple[int, ...]] = {
+    # (endpoint, method)             anon  owner  C1  C2   Z   QO   S
+    ("index", "GET"):                (302, 302, 302, 302, 302, 302, 302),
+    ("auth.login", "GET"):           (200, 302, 302, 302, 302, 302, 302),
+    ("auth.login", "POST"):          (200, 302, 302, 302, 302, 302, 302),
+    ("auth.logout", "POST"):         (302, 302, 302, 302, 302, 302, 302),
+    ("auth.password", "GET"):        (302, 200, 200, 200, 200, 200, 200),
+    ("auth.password", "POST"):       (302, 200, 200, 200, 200, 200, 200),
+    ("couples.index", "GET"):        (302, 200, 200, 200, 200, 200, 404),
+    ("couples.create", "GET"):       (302, 200, 200, 200, 200, 200, 404),
+    ("couples.create", "POST"):      (302, 200, 200, 200, 200, 200, 404),
+    ("couples.detail", "GET"):       (302, 200, 200, 404, 404, 404, 404),
+    ("couples.edit", "GET"):         (302, 200, 200, 404, 404, 404, 404),
+    ("couples.edit", "POST"):        (302, 200, 200, 404, 404, 404, 404),
+    ("couples.stage", "POST"):       (302, 302, 302, 404, 404, 404, 404),
+    ("couples.status", "POST"):      (302, 302, 302, 404, 404, 404, 404),
+    ("practice.home", "GET"):        (302, 200, 200, 200, 200, 200, 200),
+    ("practice.team", "GET"):        (302, 200, 404, 404, 404, 200, 404),
+    ("practice.create", "GET"):      (302, 200, 404, 404, 404, 200, 404),
+    ("practice.create", "POST"):     (302, 200, 404, 404, 404, 200, 404),
+    # user_id is C1: only P's owner may open or change them. An empty POST re-saves as is.
+    ("practice.edit", "GET"):        (302, 200, 404, 404, 404, 404, 404),
+    ("practice.edit", "POST"):       (302, 302, 404, 404, 404, 404, 404),
+    ("audit.index", "GET"):          (302, 200, 404, 404, 404, 200, 404),
+}
+# fmt: on
+
+# Matrix file -> the endpoints (a trailing dot: a whole blueprint) whose access it proves.
+ELSEWHERE = {
+    "tests/portal/test_access.py": (
+        "portal.", "exercises.", "records.", "couples.issue_link", "couples.revoke_link",
+    ),
+}
+
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    route: dict(zip(ROLES, codes, strict=True)) for route, codes in TABLE.items()
+}
+
+
+@dataclass
+class World:
+    users: dict  # role -> User (no entry for anonymous)
+    couple: object  # X
+    secrets: dict  # role -> strings that must never appear in a page that role is shown
+
+
+# How to fill each URL parameter from the world.
+PARAMS = {
+    "couple_id": lambda w: w.couple.id,
+    "user_id": lambda w: w.users["clinician"].id,
+}
+
+
+@pytest.fixture
+def world(make_practice, make_user) -> World:
+    p = make_practice("Practice Pq")
+    q = make_practice("Practice Qz")
+    users = {
+        "owner": make_user(p, role="owner"),
+        "clinician": make_user(p, name="Clinician One Pq", email="c1.pq@example.org"),
+        "clinician_not_theirs": make_user(p),
+        "supervisor": make_user(p, role="supervisor"),
+        "other_practice": make_user(q),
+        "other_owner": make_user(q, role="owner"),
+    }
+    couple = create_couple(users["clinician"], CoupleInput(
+        case_label="Matrix Couple Xq",
+        partner_a=PartnerInput("Partner Alpha Xq", email="alpha.xq@example.org"),
+        partner_b=PartnerInput("Partner Beta Xq"),
+    ))
+    chart = ["Matrix Couple Xq", "Partner Alpha Xq", "Partner Beta Xq", "alpha.xq@example.org"]
+    practice = ["Practice Pq", "Clinician One Pq", "c1.pq@example.org"]
+    secrets = {
+        "anonymous": chart + practice,
+        "owner": [],
+        "clinician": [],
+        "clinician_not_theirs": chart,
+        "supervisor": chart,
+        "other_practice": chart + practice,
+        "other_owner": chart + practice,
+    }
+    return World(users, couple, secrets)
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods & {"GET", "POST"}
+    }
+
+
+def _url(app, endpoint: str, world: World) -> str:
+    [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    missing = set(rule.arguments) - PARAMS.keys()
+    assert not missing, f"{endpoint}: add {sorted(missing)} to PARAMS in tests/test_access.py"
+    return rule.build({arg: PARAMS[arg](world) for arg in rule.arguments})[1]
+
+
+def _covered_elsewhere(endpoint: str) -> bool:
+    root = Path(__file__).resolve().parent.parent
+    return any(
+        endpoint == name or (name.endswith(".") and endpoint.startswith(name))
+        for path, names in ELSEWHERE.items() if (root / path).exists()
+        for name in names
+    )
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = _routes(app)
+
+    missing = sorted(r for r in routes - EXPECTED.keys() if not _covered_elsewhere(r[0]))
+    stale = sorted(EXPECTED.keys() - routes)
+
+    assert not missing, (
+        f"Routes missing from the access matrix (see the top of tests/test_access.py): {missing}"
+    )
+    assert not stale, f"The access matrix lists routes that no longer exist: {stale}"
+
+
+def test_nothing_answers_403():
+    assert all(403 not in codes.values() for codes in EXPECTED.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, world, login, role):
+    routes = sorted(EXPECTED.keys() & _routes(app))
+    assert len(routes) >= len(TABLE) - 1  # the matrix is not silently empty
+    mismatches = []
+    for endpoint, method in routes:
+        client = app.test_client()
+        if role != "anonymous":
+            login(world.users[role], target=client)
+        url = _url(app, endpoint, world)
+
+        response = client.open(url, method=method, data={} if method == "POST" else None)
+
+        expected = EXPECTED[(endpoint, method)][role]
+        where = f"{method} {url} ({endpoint})"
+        if response.status_code != expected:
+            mismatches.append(f"{where}: expected {expected}, got {response.status_code}")
+            continue
+        if role == "anonymous" and expected == 302 and not response.location.startswith(
+            "/auth/login"
+        ):
+            mismatches.append(f"{where}: sent to {response.location}, not the sign-in page")
+        body = response.get_data(as_text=True)
+        leaked = [s for s in world.secrets[role] if s in body]
+        if leaked:
+            mismatches.append(f"{where}: shows {leaked}")
+
+    assert not mismatches, f"{role}:\n  " + "\n  ".join(mismatches)
