@@ -59,6 +59,14 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("practice.edit", "GET"):        (302, 200, 404, 404, 404, 404, 404),
     ("practice.edit", "POST"):       (302, 302, 404, 404, 404, 404, 404),
     ("audit.index", "GET"):          (302, 200, 404, 404, 404, 200, 404),
+    # Reports: owners and supervisors; clinicians (whose charts these are) get none.
+    ("reports.index", "GET"):        (302, 200, 404, 404, 404, 200, 200),
+    # Without dates the download sends the reader back to the form.
+    ("reports.download", "GET"):     (302, 302, 404, 404, 404, 302, 302),
+    ("reports.supervision", "GET"):  (302, 200, 404, 404, 404, 200, 404),
+    ("reports.supervision", "POST"): (302, 200, 404, 404, 404, 200, 404),
+    # supervision_id is S supervising C1, in P.
+    ("reports.remove_supervision", "POST"): (302, 302, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -79,12 +87,15 @@ class World:
     users: dict  # role -> User (no entry for anonymous)
     couple: object  # X
     secrets: dict  # role -> strings that must never appear in a page that role is shown
+    supervision: object = None  # S supervises C1
 
 
 # How to fill each URL parameter from the world.
 PARAMS = {
     "couple_id": lambda w: w.couple.id,
     "user_id": lambda w: w.users["clinician"].id,
+    "fmt": lambda w: "csv",
+    "supervision_id": lambda w: w.supervision.id,
 }
 
 
@@ -116,7 +127,10 @@ def world(make_practice, make_user) -> World:
         "other_practice": chart + practice,
         "other_owner": chart + practice,
     }
-    return World(users, couple, secrets)
+    from clinic.reports.services import add_supervision
+
+    supervision = add_supervision(users["owner"], users["supervisor"].id, users["clinician"].id)
+    return World(users, couple, secrets, supervision)
 
 
 def _routes(app) -> set[tuple[str, str]]:
