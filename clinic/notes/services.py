@@ -1,11 +1,78 @@
-"""Use cases for session notes."""
+"""Use cases for session notes: the scoped getter, drafts, signing, addenda, verification, PDF.
 
-from datetime import date
+A note is a draft until signed. Signing is one conditional UPDATE (it succeeds once, and only on
+the draft content that was read); afterwards the service refuses every edit and only signed
+addenda can be added. Every function that reads or writes client material records an audit event
+in the same transaction and commits it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
 
+from ..audit.services import record
+from ..couples.models import Couple
+from ..couples.services import caseload_query, get_couple
+from ..errors import DomainError
 from ..extensions import db
-from .models import SessionNote
+from ..records.models import ExceptionEntry
+from ..records.services import records_by_ids
+from ..timeutil import as_utc, utcnow
+from . import signing
+from .inputs import NoteInput, clean
+from .models import Addendum, SessionNote
+from .prefill import ExceptionQuote, Prefill, gather, partner_names, quote
+from .sections import TEXT_MAX
+
+# Columns a signed note must never change (the signature columns are written once, by sign_note).
+CONTENT = ("couple_id", "clinician_id", "session_date", "duration_minutes", "attendees", "sections",
+           "cited_exception_ids", "scale_today", "signed_by_id", "signed_at", "content_hash")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def get_note(user, note_id: int, *, fresh: bool = False) -> SessionNote:
+    """The one place that decides who reaches a note: a note of a couple in the user's caseload.
+
+    NotFound for supervisors, other practices and clinicians outside the couple's caseload.
+    `fresh` reloads the row even if this session already holds the note (sessions keep objects
+    across commits), for pages and exports that must show exactly what is stored.
+    """
+    couples = caseload_query(user).with_only_columns(Couple.id)
+    query = sa.select(SessionNote).where(SessionNote.id == note_id, SessionNote.couple_id.in_(couples))
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    note = db.session.scalar(query)
+    if note is None:
+        raise NotFound()
+    return note
+
+
+def view_note(user, note_id: int) -> SessionNote:
+    """Open a note to read it; the read is audited."""
+    note = get_note(user, note_id, fresh=True)
+    record("note.view", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id)
+    db.session.commit()
+    return note
+
+
+def notes_for_couple(couple) -> list[SessionNote]:
+    """A couple's notes, newest session first (for a page that already checked access)."""
+    return list(
+        db.session.scalars(
+            sa.select(SessionNote)
+            .where(SessionNote.couple_id == couple.id)
+            .options(selectinload(SessionNote.clinician), selectinload(SessionNote.signed_by))
+            .order_by(SessionNote.session_date.desc(), SessionNote.id.desc())
+        )
+    )
 
 
 def session_days(couple_id: int) -> list[date]:
@@ -18,3 +85,283 @@ def session_days(couple_id: int) -> list[date]:
             .order_by(SessionNote.session_date)
         )
     )
+
+
+def prefill(user, couple_id: int) -> Prefill:
+    """What happened since the couple's last note, for a new draft. Saves nothing."""
+    return gather(get_couple(user, couple_id))
+
+
+def record_editor_view(user, couple_id: int, note_id: int | None = None) -> None:
+    """The editor shows client material (entries, scale, assignments): audit each time it does.
+
+    Kept apart from prefill(), which only reads, so that the demo and tests can call it freely.
+    """
+    record(
+        "note.editor_view", user=user, object_type="note" if note_id else "couple",
+        object_id=note_id or couple_id, couple_id=couple_id,
+    )
+    db.session.commit()
+
+
+def prefill_for_note(note: SessionNote) -> Prefill:
+    """The same context for editing a draft: news since the note before it, plus what it cites."""
+    context = gather(note.couple, before=note)
+    offered = {q.id for q in context.exceptions}
+    extra = [q for q in cited_entries(note) if q.id not in offered]
+    quotes = sorted([*context.exceptions, *extra], key=lambda q: (q.occurred_on, q.id))
+    return replace(context, exceptions=quotes)
+
+
+def cited_entries(note: SessionNote) -> list[ExceptionQuote]:
+    """The exception-log entries the note cites, in the partners' words, oldest first."""
+    names = partner_names(note.couple)
+    entries = records_by_ids(note.couple_id, "exception", list(note.cited_exception_ids or []))
+    return sorted((quote(e, names) for e in entries), key=lambda q: (q.occurred_on, q.id))
+
+
+# --- writing drafts ------------------------------------------------------------------------------
+
+def create_note(user, couple_id: int, data: NoteInput) -> SessionNote:
+    """Save a new draft note for a couple in the user's caseload.
+
+    Raises NotFound outside the caseload and DomainError(field=...) for input out of shape.
+    """
+    couple = get_couple(user, couple_id)
+    values = clean(couple, data)
+    now = utcnow()
+    note = SessionNote(
+        couple_id=couple.id, clinician_id=user.id, status="draft", created_at=now, updated_at=now,
+        **values,
+    )
+    db.session.add(note)
+    db.session.flush()
+    couple.last_activity_at = now
+    record("note.create", user=user, object_type="note", object_id=note.id, couple_id=couple.id)
+    db.session.commit()
+    return note
+
+
+def _signed_by(note: SessionNote) -> str:
+    when = as_utc(note.signed_at).strftime("%Y-%m-%d %H:%M UTC") if note.signed_at else "earlier"
+    return f"{note.signed_by.name if note.signed_by else 'a clinician'} on {when}"
+
+
+def _locked_message(note: SessionNote) -> str:
+    return (
+        f"This note was signed by {_signed_by(note)} and can no longer change. Add an addendum "
+        "to correct or add to it."
+    )
+
+
+def update_note(user, note_id: int, data: NoteInput) -> SessionNote:
+    """Change a draft. A signed note is refused with DomainError, even if it was signed a moment
+    ago by someone else (the UPDATE only touches a row that is still a draft)."""
+    note = get_note(user, note_id)
+    if note.status != "draft":
+        raise DomainError(_locked_message(note))
+    values = clean(note.couple, data)
+    # Strictly later than the stored stamp: signing compares it to detect a changed draft.
+    now = max(utcnow(), as_utc(note.updated_at) + timedelta(microseconds=1))
+    result = db.session.execute(
+        sa.update(SessionNote)
+        .where(SessionNote.id == note.id, SessionNote.status == "draft")
+        .values(**values, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(_locked_message(db.session.get(SessionNote, note_id, populate_existing=True)))
+    record("note.update", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id)
+    db.session.commit()
+    db.session.expire(note)  # the UPDATE bypassed the object: reload it when next read
+    return note
+
+
+# --- signing, addenda, verification ---------------------------------------------------------------
+
+def _entry_rows(couple_id: int, ids) -> list:
+    """Cited entries as stored now (column rows, never stale objects from the session)."""
+    if not ids:
+        return []
+    columns = [ExceptionEntry.id, ExceptionEntry.partner_id, ExceptionEntry.occurred_on] + [
+        getattr(ExceptionEntry, name) for name in signing.ENTRY_FIELDS
+    ]
+    return list(
+        db.session.execute(
+            sa.select(*columns).where(
+                ExceptionEntry.couple_id == couple_id, ExceptionEntry.id.in_([int(i) for i in ids])
+            )
+        ).mappings()
+    )
+
+
+def _as_mapping(note: SessionNote) -> dict:
+    return {name: getattr(note, name) for name in ("id", *CONTENT)}
+
+
+def draft_version(note: SessionNote) -> str:
+    """A fingerprint of the draft as shown; the sign form sends it back (see sign_note)."""
+    return signing.draft_fingerprint(_as_mapping(note), _entry_rows(note.couple_id, note.cited_exception_ids))
+
+
+def sign_note(user, note_id: int, *, seen_version: str | None = None) -> SessionNote:
+    """Sign and lock a draft: signer, time (UTC) and a SHA-256 of the canonical content.
+
+    `seen_version` (from draft_version) is the draft the signer read; if the draft changed since,
+    nothing is signed. The UPDATE is conditional on the row still being that unsigned draft, so
+    of two clinicians signing at once exactly one succeeds. Raises DomainError when the note is
+    already signed, changed meanwhile, or empty.
+    """
+    note = get_note(user, note_id)
+    if note.status != "draft":
+        raise DomainError(_locked_message(note))
+    entries = _entry_rows(note.couple_id, note.cited_exception_ids)
+    content = _as_mapping(note)
+    if seen_version is not None and seen_version != signing.draft_fingerprint(content, entries):
+        raise DomainError("The draft changed since you opened it. Read it again, then sign.")
+    if not any((text or "").strip() for text in (note.sections or {}).values()):
+        raise DomainError("Write at least one section before signing.")
+    signed_at = utcnow().replace(microsecond=0)
+    digest = signing.note_hash(content, entries, signed_by_id=user.id, signed_at=signed_at)
+    result = db.session.execute(
+        sa.update(SessionNote)
+        .where(
+            SessionNote.id == note.id,
+            SessionNote.status == "draft",
+            SessionNote.updated_at == note.updated_at,
+        )
+        .values(status="signed", signed_by_id=user.id, signed_at=signed_at, content_hash=digest)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        current = db.session.get(SessionNote, note_id, populate_existing=True)
+        if current.status == "signed":
+            raise DomainError(
+                f"This note was signed by {_signed_by(current)}, just before you: it was not signed "
+                "twice. Read the signed note, and add an addendum if something needs adding."
+            )
+        raise DomainError("The draft changed while you were signing it. Read it again, then sign.")
+    note.couple.last_activity_at = signed_at
+    record("note.sign", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id)
+    db.session.commit()
+    db.session.expire(note)  # the UPDATE bypassed the object: reload it when next read
+    return note
+
+
+def add_addendum(user, note_id: int, text: str) -> Addendum:
+    """Add a signed (hashed) addendum to a signed note. Raises DomainError(field="text")."""
+    note = get_note(user, note_id)
+    if note.status != "signed":
+        raise DomainError("This note is still a draft: edit it instead.", field="text")
+    text = unicodedata.normalize("NFC", str(text or "")).replace("\r\n", "\n").strip()
+    if not text:
+        raise DomainError("Write the addendum first.", field="text")
+    if len(text) > TEXT_MAX:
+        raise DomainError(f"Keep an addendum to {TEXT_MAX:,} characters or fewer.", field="text")
+    # Serialise addenda per note (a row lock on PostgreSQL; SQLite writes one at a time anyway).
+    db.session.execute(sa.select(SessionNote.id).where(SessionNote.id == note.id).with_for_update())
+    previous = db.session.scalar(
+        sa.select(Addendum.content_hash).where(Addendum.note_id == note.id)
+        .order_by(Addendum.signed_at.desc(), Addendum.id.desc()).limit(1)
+    )
+    signed_at = utcnow().replace(microsecond=0)
+    addendum = Addendum(
+        note=note, author_id=user.id, text=text, signed_at=signed_at,
+        content_hash=signing.addendum_hash(
+            note_id=note.id, note_hash=note.content_hash, previous_hash=previous,
+            author_id=user.id, text=text, signed_at=signed_at,
+        ),
+    )
+    db.session.add(addendum)
+    db.session.flush()
+    record(
+        "note.addendum", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
+        detail={"addendum_id": addendum.id},
+    )
+    db.session.commit()
+    return addendum
+
+
+@dataclass(frozen=True)
+class Verification:
+    signed: bool
+    note_ok: bool
+    addenda_ok: dict[int, bool]
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.note_ok and all(self.addenda_ok.values())
+
+
+def verification(note: SessionNote) -> Verification:
+    """Recompute the hashes from what is stored now (not from objects held in memory)."""
+    table = SessionNote.__table__
+    row = db.session.execute(sa.select(table).where(table.c.id == note.id)).mappings().one()
+    if row["status"] != "signed":
+        return Verification(signed=False, note_ok=False, addenda_ok={})
+    expected = signing.note_hash(
+        row, _entry_rows(row["couple_id"], row["cited_exception_ids"]),
+        signed_by_id=row["signed_by_id"], signed_at=row["signed_at"],
+    )
+    addenda, previous = {}, None
+    table = Addendum.__table__
+    rows = db.session.execute(
+        sa.select(table).where(table.c.note_id == note.id).order_by(table.c.signed_at, table.c.id)
+    ).mappings()
+    for a in rows:
+        addenda[a["id"]] = a["content_hash"] == signing.addendum_hash(
+            note_id=note.id, note_hash=row["content_hash"], previous_hash=previous,
+            author_id=a["author_id"], text=a["text"], signed_at=a["signed_at"],
+        )
+        previous = a["content_hash"]
+    return Verification(signed=True, note_ok=expected == row["content_hash"], addenda_ok=addenda)
+
+
+def verify_note(note: SessionNote) -> bool:
+    """True when the stored note and all its addenda still match the hashes made at signing."""
+    return verification(note).ok
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
+    """The signed note as a PDF; the export is audited. Raises DomainError for a draft."""
+    from ..pdf import render_pdf
+    from .printing import note_print
+
+    note = get_note(user, note_id, fresh=True)
+    if note.status != "signed":
+        raise DomainError("Only a signed note can be exported. Sign the draft first.")
+    data = note_print(note, verification(note), cited_entries(note), exported_by=user.name)
+    record(
+        "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
+        detail={"channel": channel, "format": "pdf"},
+    )
+    # Commit before rendering: the write lock is not held while WeasyPrint works.
+    db.session.commit()
+    return render_pdf("pdf/note.html", {"note": data})
+
+
+def export_note(user, note_id: int) -> bytes:
+    """Batch export (flask export-note): only the practice owner or the note's own clinician.
+
+    Raises NotFound outside the user's reach and DomainError for another clinician or a draft.
+    """
+    if not user.active:
+        raise NotFound()
+    note = get_note(user, note_id)
+    if user.role != "owner" and note.clinician_id != user.id:
+        raise DomainError("Only the practice owner or the note's clinician may export it.")
+    return note_pdf(user, note_id, channel="cli")
+
+
+@event.listens_for(SessionNote, "before_update")
+def _refuse_signed_change(_mapper, _connection, target: SessionNote) -> None:
+    """Defence in depth: an ORM flush can never rewrite a signed note, whatever code path tries."""
+    state = sa.inspect(target)
+    status = state.attrs.status.history
+    was = (status.deleted or status.unchanged or (None,))[0]
+    if was == "signed" and any(state.attrs[name].history.has_changes() for name in ("status", *CONTENT)):
+        raise DomainError("This note is signed and can no longer change. Add an addendum instead.")

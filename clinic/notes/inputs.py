@@ -1,0 +1,92 @@
+"""What a clinician writes in a note, and the checks that turn it into column values."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..errors import DomainError
+from ..records.services import records_by_ids
+from ..timeutil import utcnow
+from .sections import BY_KEY, KEYS
+
+ATTENDEES = ("both", "A", "B")
+MAX_DURATION = 600
+
+
+@dataclass
+class NoteInput:
+    """What a clinician writes. `sections` maps section keys (clinic.notes.sections) to text;
+    `scale_today` maps a partner's position ("A" or "B") to a value from 1 to 10."""
+
+    session_date: date
+    duration_minutes: int = 50
+    attendees: str = "both"
+    sections: dict[str, str] = field(default_factory=dict)
+    cited_exception_ids: list[int] = field(default_factory=list)
+    scale_today: dict[str, int] = field(default_factory=dict)
+
+
+def _text(key: str, value) -> str:
+    text = unicodedata.normalize("NFC", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
+    section = BY_KEY[key]
+    text = " ".join(text.split()) if section.short else text.strip()
+    if len(text) > section.max_length:
+        raise DomainError(
+            f"Keep this to {section.max_length:,} characters or fewer (it has {len(text):,}).",
+            field=key,
+        )
+    return text
+
+
+def clean(couple, data: NoteInput) -> dict:
+    """Column values from the input. Raises DomainError(field=...) on anything out of shape."""
+    if not isinstance(data.session_date, date):
+        raise DomainError("Give the day of the session.", field="session_date")
+    if data.session_date > utcnow().date() + timedelta(days=1):
+        raise DomainError(
+            "A note records a session that has happened: choose today or an earlier day.",
+            field="session_date",
+        )
+    try:
+        duration = int(data.duration_minutes)
+    except (TypeError, ValueError):
+        duration = 0
+    if not 1 <= duration <= MAX_DURATION:
+        raise DomainError(
+            f"Give the length in minutes, from 1 to {MAX_DURATION}.", field="duration_minutes"
+        )
+    if data.attendees not in ATTENDEES:
+        raise DomainError("Choose who came to the session.", field="attendees")
+    unknown = set(data.sections or {}) - set(KEYS)
+    if unknown:
+        raise DomainError(f"Unknown note section: {sorted(unknown)[0]}.")
+    sections = {key: _text(key, (data.sections or {}).get(key)) for key in KEYS}
+
+    positions = {p.position for p in couple.partners}
+    scale = {}
+    for position, value in (data.scale_today or {}).items():
+        if value is None or value == "":
+            continue
+        if position not in positions:
+            raise DomainError("Scale positions are given for partner A or B.", field="scale_today")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 10:
+            raise DomainError("Choose a number from 1 to 10.", field=f"scale_{position}")
+        scale[position] = number
+
+    try:
+        ids = sorted({int(i) for i in data.cited_exception_ids or []})
+    except (TypeError, ValueError):
+        raise DomainError("Choose entries from this couple's exception log.", field="keep") from None
+    if ids and len(records_by_ids(couple.id, "exception", ids)) != len(ids):
+        raise DomainError("Choose entries from this couple's exception log.", field="keep")
+    return {
+        "session_date": data.session_date, "duration_minutes": duration,
+        "attendees": data.attendees, "sections": sections, "cited_exception_ids": ids,
+        "scale_today": scale,
+    }

@@ -1,0 +1,234 @@
+"""What the record already holds since the last note, gathered as plain data for a new draft.
+
+Nothing here writes: the editor shows the result and only the clinician's save stores a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from ..exercises import catalogue
+from ..exercises.services import OPEN_STATUSES, couple_assignments
+from ..extensions import db
+from ..records.services import couple_records
+from ..timeutil import as_utc
+from .models import SessionNote
+
+DONE_STATUSES = ("submitted", "reviewed")
+
+
+@dataclass(frozen=True)
+class ExceptionQuote:
+    """An exception-log entry in the partner's own words, credited to them."""
+
+    id: int
+    partner_id: int
+    position: str
+    partner_name: str
+    occurred_on: date
+    context: str
+    behaviour: str | None = None
+    thoughts: str | None = None
+    feelings: str | None = None
+    meaning: str | None = None
+    source: str = "portal"
+
+
+@dataclass(frozen=True)
+class ScaleNow:
+    """A partner's latest scale position and how far it moved since the reference point."""
+
+    position: str
+    partner_id: int
+    partner_name: str
+    value: int | None
+    placed_on: date | None
+    previous: int | None
+    since: str | None  # "the last note" or "the first placement"
+
+    @property
+    def change(self) -> int | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def summary(self) -> str:
+        if self.value is None:
+            return f"{self.partner_name}: no placement yet."
+        if self.change is None:
+            return f"{self.partner_name}: {self.value}/10 (first placement)."
+        if self.change == 0:
+            moved = f"no change since {self.since}"
+        else:
+            moved = f"{'up' if self.change > 0 else 'down'} {abs(self.change)} since {self.since}"
+        return f"{self.partner_name}: {self.value}/10 ({moved})."
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    id: int
+    title: str
+    who: str
+    status: str
+    due_on: date | None
+
+    @property
+    def label(self) -> str:
+        due = ""
+        if self.due_on and self.status in OPEN_STATUSES:
+            due = f", due {self.due_on.day} {self.due_on:%b}"
+        return f"{self.title} ({self.who}{due})"
+
+
+@dataclass(frozen=True)
+class Prefill:
+    couple_id: int
+    case_label: str
+    partners: list[tuple[str, str]]  # (position, display name)
+    last_note_id: int | None
+    last_note_date: date | None
+    exceptions: list[ExceptionQuote]
+    scale: list[ScaleNow]
+    open_assignments: list[AssignmentLine]
+    completed_assignments: list[AssignmentLine]
+    last_next_steps: str
+    sections: dict[str, str] = field(default_factory=dict)
+    scale_today: dict[str, int] = field(default_factory=dict)
+    cited_exception_ids: list[int] = field(default_factory=list)
+
+
+def previous_note(couple_id: int, *, before: SessionNote | None = None) -> SessionNote | None:
+    """The couple's latest note (or the latest one before `before`), by session date then id."""
+    query = sa.select(SessionNote).where(SessionNote.couple_id == couple_id)
+    if before is not None:
+        query = query.where(
+            SessionNote.id != before.id,
+            sa.or_(
+                SessionNote.session_date < before.session_date,
+                sa.and_(SessionNote.session_date == before.session_date, SessionNote.id < before.id),
+            ),
+        )
+    return db.session.scalar(
+        query.order_by(SessionNote.session_date.desc(), SessionNote.id.desc()).limit(1)
+    )
+
+
+def quote(entry, names: dict[int, tuple[str, str]]) -> ExceptionQuote:
+    position, name = names[entry.partner_id]
+    return ExceptionQuote(
+        id=entry.id, partner_id=entry.partner_id, position=position, partner_name=name,
+        occurred_on=entry.occurred_on, context=entry.context, behaviour=entry.behaviour,
+        thoughts=entry.thoughts, feelings=entry.feelings, meaning=entry.meaning,
+        source=entry.source,
+    )
+
+
+def partner_names(couple) -> dict[int, tuple[str, str]]:
+    return {p.id: (p.position, p.display_name) for p in couple.partners}
+
+
+def _after(day: date | None):
+    """Midnight UTC after `day`: a record created then or later is news since that session."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time.min, UTC)
+
+
+def _new_exceptions(couple, last: SessionNote | None, names) -> list[ExceptionQuote]:
+    entries = couple_records(couple.id, "exception")
+    if last is not None:
+        cutoff = _after(last.session_date)
+        entries = [
+            e for e in entries
+            if e.occurred_on > last.session_date or as_utc(e.created_at) >= cutoff
+        ]
+    # Oldest first: the story of the weeks between sessions, in order.
+    return [quote(e, names) for e in sorted(entries, key=lambda e: (e.occurred_on, e.id))]
+
+
+def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
+    placements = couple_records(couple.id, "scale")  # newest first
+    before = (last.scale_today or {}) if last is not None else {}
+    out = []
+    for partner in couple.partners:
+        own = [p for p in placements if p.partner_id == partner.id]
+        latest = own[0] if own else None
+        previous, since = None, None
+        if partner.position in before:
+            previous, since = int(before[partner.position]), "the last note"
+        elif len(own) > 1:
+            previous, since = own[-1].value, "the first placement"
+        out.append(
+            ScaleNow(
+                position=partner.position, partner_id=partner.id, partner_name=partner.display_name,
+                value=latest.value if latest else None, placed_on=latest.placed_on if latest else None,
+                previous=previous, since=since,
+            )
+        )
+    return out
+
+
+def _assignment_lines(couple, last: SessionNote | None):
+    cutoff = _after(last.session_date) if last is not None else None
+    open_, done = [], []
+    for a in couple_assignments(couple):
+        who = "both, together" if a.joint else a.partner.display_name
+        line = AssignmentLine(
+            id=a.id, title=catalogue.get(a.exercise_key, a.exercise_version).title, who=who,
+            status=a.status, due_on=a.due_on,
+        )
+        if a.status in OPEN_STATUSES:
+            open_.append(line)
+        elif a.status in DONE_STATUSES:
+            finished = a.submission.submitted_at if a.submission and a.submission.submitted_at else None
+            if cutoff is None or as_utc(finished or a.updated_at) >= cutoff:
+                done.append(line)
+    return open_, done
+
+
+def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
+    sections: dict[str, str] = {}
+    if last is not None and (last.sections or {}).get("problem_name"):
+        sections["problem_name"] = last.sections["problem_name"]
+    moved = [s.summary for s in scale if s.value is not None]
+    if moved:
+        sections["scale_notes"] = "\n".join(moved)
+    review = []
+    last_steps = ((last.sections or {}).get("next_steps") or "").strip() if last is not None else ""
+    if last_steps:
+        review.append(f"Agreed last time: {last_steps}")
+    if done:
+        review.append("Exercises completed: " + "; ".join(a.label for a in done) + ".")
+    if open_:
+        review.append("Exercises still open: " + "; ".join(a.label for a in open_) + ".")
+    if review:
+        sections["next_steps"] = "\n".join(review)
+    return sections
+
+
+def gather(couple, *, before: SessionNote | None = None) -> Prefill:
+    """Everything new since the last note (or since the start), as plain data."""
+    last = previous_note(couple.id, before=before)
+    names = partner_names(couple)
+    exceptions = _new_exceptions(couple, last, names)
+    scale = _scale(couple, last)
+    open_, done = _assignment_lines(couple, last)
+    return Prefill(
+        couple_id=couple.id,
+        case_label=couple.case_label,
+        partners=[(p.position, p.display_name) for p in couple.partners],
+        last_note_id=last.id if last else None,
+        last_note_date=last.session_date if last else None,
+        exceptions=exceptions,
+        scale=scale,
+        open_assignments=open_,
+        completed_assignments=done,
+        last_next_steps=((last.sections or {}).get("next_steps") or "") if last else "",
+        sections=_suggested_sections(last, scale, open_, done),
+        scale_today={s.position: s.value for s in scale if s.value is not None},
+        cited_exception_ids=[e.id for e in exceptions],
+    )

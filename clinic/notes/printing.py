@@ -1,0 +1,114 @@
+"""Plain data for the printed note: built from the note once, so the PDF template never queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..records.progress import couple_progress
+from ..timeutil import as_utc, utcnow
+from .prefill import ExceptionQuote
+from .sections import SECTIONS
+
+
+@dataclass(frozen=True)
+class PrintSection:
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PrintScale:
+    name: str
+    position: str
+    value: int | None
+
+
+@dataclass(frozen=True)
+class PrintAddendum:
+    author: str
+    signed_at: str
+    text: str
+    content_hash: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class NotePrint:
+    practice_name: str
+    case_label: str
+    partners: list[str]
+    session_date: str
+    duration_minutes: int
+    attendees: str
+    clinician: str
+    problem_name: str
+    sections: list[PrintSection]
+    quotes: list[ExceptionQuote]
+    scale: list[PrintScale]
+    chart_svg: Markup  # built by clinic.records.chart, which escapes every text it draws
+    chart_title: str
+    signer: str
+    signed_at: str
+    content_hash: str
+    verified: bool
+    addenda: list[PrintAddendum]
+    exported_by: str
+    exported_at: str
+
+
+def long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def utc_stamp(moment) -> str:
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def attendees_label(attendees: str, names: dict[str, str]) -> str:
+    if attendees == "both":
+        return "Both partners: " + " and ".join(names.values())
+    return f"{names.get(attendees, 'Partner ' + attendees)} only"
+
+
+def note_print(note, verification, quotes: list[ExceptionQuote], *, exported_by: str) -> NotePrint:
+    """Everything the PDF shows, as plain values (render_pdf refuses ORM objects)."""
+    couple = note.couple
+    names = {p.position: p.display_name for p in couple.partners}
+    sections = note.sections or {}
+    progress = couple_progress(couple, title="Scale placements over time (1 to 10)")
+    scale_today = note.scale_today or {}
+    return NotePrint(
+        practice_name=note.clinician.practice.name,
+        case_label=couple.case_label,
+        partners=[
+            f"{p.name} ({p.display_name})" if p.preferred_name else p.name for p in couple.partners
+        ],
+        session_date=long_date(note.session_date),
+        duration_minutes=note.duration_minutes,
+        attendees=attendees_label(note.attendees, names),
+        clinician=note.clinician.name,
+        problem_name=sections.get("problem_name", ""),
+        sections=[PrintSection(s.key, s.title, sections.get(s.key, "")) for s in SECTIONS],
+        quotes=list(quotes),
+        scale=[
+            PrintScale(name, position, scale_today.get(position)) for position, name in names.items()
+        ],
+        chart_svg=progress.chart.svg,
+        chart_title=progress.chart.title,
+        signer=note.signed_by.name,
+        signed_at=utc_stamp(note.signed_at),
+        content_hash=note.content_hash,
+        verified=verification.note_ok,
+        addenda=[
+            PrintAddendum(
+                author=a.author.name, signed_at=utc_stamp(a.signed_at), text=a.text,
+                content_hash=a.content_hash, verified=verification.addenda_ok.get(a.id, False),
+            )
+            for a in sorted(note.addenda, key=lambda a: (as_utc(a.signed_at), a.id))
+        ],
+        exported_by=exported_by,
+        exported_at=utc_stamp(utcnow()),
+    )

@@ -1,0 +1,232 @@
+"""Note pages: new (pre-filled), detail, edit, sign, addendum, PDF, and the language check."""
+
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..timeutil import utcnow
+from . import bp, services
+from .forms import AddendumForm, NoteForm, SignForm
+from .language import segments
+from .sections import BY_KEY, SECTIONS, TEXT_MAX
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.before_request
+@login_required
+def _clinicians_only():
+    """Owners and clinicians only; a supervisor never reaches a note (404: nothing leaks)."""
+    if not current_user.sees_charts:
+        abort(404)
+
+
+def _findings(form: NoteForm) -> dict:
+    """Each checked section's text split into plain and flagged pieces (for <mark>)."""
+    return {
+        s.key: segments(form[s.key].data or "")
+        for s in SECTIONS
+        if not s.short and (form[s.key].data or "").strip()
+    }
+
+
+def _flag_count(findings: dict) -> int:
+    return sum(1 for pieces in findings.values() for _text, f in pieces if f is not None)
+
+
+def _input(form: NoteForm) -> services.NoteInput:
+    return services.NoteInput(
+        session_date=form.session_date.data,
+        duration_minutes=form.duration_minutes.data,
+        attendees=form.attendees.data,
+        sections=form.section_texts(),
+        cited_exception_ids=list(form.keep.data or []),
+        scale_today=form.scale_today(),
+    )
+
+
+def _field_error(form, error: DomainError) -> None:
+    name = {"scale_today": "scale_A", "cited_exception_ids": "keep"}.get(error.field, error.field)
+    target = form[name] if name and name in form else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _editor(template: str, form: NoteForm, context, *, status: int, checked: bool, **extra):
+    note = extra.get("note")
+    services.record_editor_view(_user(), context.couple_id, note.id if note else None)
+    findings = _findings(form) if checked else {}
+    kept = set(form.keep.data or [])
+    return render_template(
+        template, form=form, context=context, findings=findings, checked=checked, kept=kept,
+        flag_count=_flag_count(findings), sections=SECTIONS, **extra,
+    ), status
+
+
+def _saved_message(form: NoteForm, what: str) -> str:
+    flags = _flag_count(_findings(form))
+    if not flags:
+        return what
+    return (f"{what} The language check has {flags} suggestion{'s' if flags != 1 else ''}, shown "
+            "under the sections below. They are suggestions only.")
+
+
+@bp.route("/couples/<int:couple_id>/new", methods=["GET", "POST"])
+def new(couple_id: int):
+    context = services.prefill(_user(), couple_id)
+    form = NoteForm()
+    form.set_partners(context.partners)
+    if request.method == "GET":
+        form.process(
+            session_date=utcnow().date(), duration_minutes=50, attendees="both",
+            keep=context.cited_exception_ids,
+            scale_A=context.scale_today.get("A"), scale_B=context.scale_today.get("B"),
+            **context.sections,
+        )
+        return _editor("notes/new.html", form, context, status=200, checked=False)
+    if request.form.get("action") == "check":
+        return _editor("notes/new.html", _without_errors(form), context, status=200, checked=True)
+    if form.validate_on_submit():
+        try:
+            note = services.create_note(_user(), couple_id, _input(form))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_saved_message(form, "Draft saved."), "success")
+            return redirect(url_for("notes.detail", note_id=note.id))
+    return _editor("notes/new.html", form, context, status=422, checked=True)
+
+
+def _without_errors(form: NoteForm) -> NoteForm:
+    """“Check language” only looks at the wording: it reports no missing fields."""
+    for f in form:
+        f.errors = []
+    return form
+
+
+@bp.route("/<int:note_id>")
+def detail(note_id: int):
+    note = services.view_note(_user(), note_id)
+    findings = {}
+    if note.status == "draft":
+        findings = {
+            s.key: segments(note.sections.get(s.key) or "")
+            for s in SECTIONS if not s.short and (note.sections.get(s.key) or "").strip()
+        }
+    return render_template(
+        "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
+        quotes=services.cited_entries(note), check=services.verification(note),
+        findings=findings, flag_count=_flag_count(findings),
+        sign_form=SignForm(version=services.draft_version(note)) if note.status == "draft" else None,
+        addendum_form=AddendumForm() if note.status == "signed" else None,
+    )
+
+
+@bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
+def edit(note_id: int):
+    note = services.get_note(_user(), note_id)
+    if note.status != "draft" and request.method == "GET":
+        flash("This note is signed and can no longer change. Add an addendum instead.", "info")
+        return redirect(url_for("notes.detail", note_id=note.id, _anchor="addenda"))
+    context = services.prefill_for_note(note)
+    form = NoteForm()
+    form.set_partners(context.partners)
+    if request.method == "GET":
+        form.process(
+            session_date=note.session_date, duration_minutes=note.duration_minutes,
+            attendees=note.attendees, keep=list(note.cited_exception_ids or []),
+            scale_A=(note.scale_today or {}).get("A"), scale_B=(note.scale_today or {}).get("B"),
+            **(note.sections or {}),
+        )
+        return _editor("notes/edit.html", form, context, status=200, checked=True, note=note)
+    if request.form.get("action") == "check":
+        return _editor("notes/edit.html", _without_errors(form), context, status=200, checked=True,
+                       note=note)
+    if form.validate_on_submit():
+        try:
+            services.update_note(_user(), note.id, _input(form))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_saved_message(form, "Draft saved."), "success")
+            return redirect(url_for("notes.detail", note_id=note.id))
+    status = 409 if note.status != "draft" else 422
+    return _editor("notes/edit.html", form, context, status=status, checked=True, note=note)
+
+
+@bp.route("/<int:note_id>/sign", methods=["POST"])
+def sign(note_id: int):
+    services.get_note(_user(), note_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        flash("The form expired. Reload the note and sign again.", "error")
+        return redirect(url_for("notes.detail", note_id=note_id))
+    try:
+        services.sign_note(_user(), note_id, seen_version=form.version.data or None)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("Signed. The note is locked; corrections go in addenda.", "success")
+    return redirect(url_for("notes.detail", note_id=note_id))
+
+
+@bp.route("/<int:note_id>/addenda", methods=["POST"])
+def addendum(note_id: int):
+    note = services.get_note(_user(), note_id)
+    form = AddendumForm()
+    if form.validate_on_submit():
+        try:
+            services.add_addendum(_user(), note_id, form.text.data)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash("Addendum signed and added.", "success")
+            return redirect(url_for("notes.detail", note_id=note_id, _anchor="addenda"))
+    # Show the note again with the typed addendum and its message beside the field.
+    note = services.view_note(_user(), note.id)
+    return render_template(
+        "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
+        quotes=services.cited_entries(note), check=services.verification(note), findings={},
+        flag_count=0, sign_form=None, addendum_form=form,
+    ), 422
+
+
+@bp.route("/<int:note_id>/pdf")
+def pdf(note_id: int):
+    try:
+        data = services.note_pdf(_user(), note_id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("notes.detail", note_id=note_id))
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="session-note-{note_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The editor's live check: {"text": ...} in, findings and marked pieces out. Stores nothing."""
+    payload = request.get_json(silent=True)
+    text = payload.get("text") if isinstance(payload, dict) else None
+    if not isinstance(text, str):
+        return jsonify(error="Send the section text as JSON: {\"text\": \"...\"}."), 400
+    if len(text) > TEXT_MAX:
+        return jsonify(error=f"Only the first {TEXT_MAX:,} characters can be checked."), 413
+    section = BY_KEY.get(payload.get("section") or "")
+    if section is not None and section.short:
+        return jsonify(findings=[], segments=[{"text": text, "finding": None}])
+    findings, pieces = [], []
+    for piece, finding in segments(text):
+        index = None
+        if finding is not None:
+            index = len(findings)
+            findings.append({"phrase": finding.phrase, "rule": finding.rule, "why": finding.why,
+                             "suggestions": list(finding.suggestions)})
+        pieces.append({"text": piece, "finding": index})
+    return jsonify(findings=findings, segments=pieces)
