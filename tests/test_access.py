@@ -65,6 +65,17 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("reports.download", "GET"):     (302, 302, 404, 404, 404, 302, 302),
     ("reports.supervision", "GET"):  (302, 200, 404, 404, 404, 200, 404),
     ("reports.supervision", "POST"): (302, 200, 404, 404, 404, 200, 404),
+    # note_id is a draft note of X by C1 with no sections: signing it leaves it a draft.
+    ("notes.new", "GET"):            (302, 200, 200, 404, 404, 404, 404),
+    ("notes.new", "POST"):           (302, 422, 422, 404, 404, 404, 404),
+    ("notes.detail", "GET"):         (302, 200, 200, 404, 404, 404, 404),
+    ("notes.edit", "GET"):           (302, 200, 200, 404, 404, 404, 404),
+    ("notes.edit", "POST"):          (302, 422, 422, 404, 404, 404, 404),
+    ("notes.sign", "POST"):          (302, 302, 302, 404, 404, 404, 404),
+    ("notes.addendum", "POST"):      (302, 422, 422, 404, 404, 404, 404),
+    ("notes.pdf", "GET"):            (302, 302, 302, 404, 404, 404, 404),
+    # Checks text only and reaches no record: any clinician gets 400 for an empty post.
+    ("notes.language", "POST"):      (302, 400, 400, 400, 400, 400, 404),
     # supervision_id is S supervising C1, in P.
     ("reports.remove_supervision", "POST"): (302, 302, 404, 404, 404, 404, 404),
 }
@@ -88,6 +99,7 @@ class World:
     couple: object  # X
     secrets: dict  # role -> strings that must never appear in a page that role is shown
     supervision: object = None  # S supervises C1
+    note: object = None  # a draft note of X by C1, without sections
 
 
 # How to fill each URL parameter from the world.
@@ -96,6 +108,7 @@ PARAMS = {
     "user_id": lambda w: w.users["clinician"].id,
     "fmt": lambda w: "csv",
     "supervision_id": lambda w: w.supervision.id,
+    "note_id": lambda w: w.note.id,
 }
 
 
@@ -129,8 +142,13 @@ def world(make_practice, make_user) -> World:
     }
     from clinic.reports.services import add_supervision
 
+    from datetime import date
+
+    from clinic.notes.services import NoteInput, create_note
+
     supervision = add_supervision(users["owner"], users["supervisor"].id, users["clinician"].id)
-    return World(users, couple, secrets, supervision)
+    note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))
+    return World(users, couple, secrets, supervision, note)
 
 
 def _routes(app) -> set[tuple[str, str]]:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
+from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
@@ -105,6 +106,7 @@ def detail(couple_id: int):
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
         exceptions=records.couple_records(couple.id, "exception", limit=5),
         progress=records_progress.couple_progress(couple),
+        notes=notes.notes_for_couple(couple),
         patterns=records_progress.patterns(couple.id),
     )
 

@@ -353,6 +353,7 @@ def couple_rows(
     Takes plain ids (not the user) and optionally its own SQLAlchemy session, so it can run
     while a CSV response streams, after the request's context is gone.
     """
+    own_session = session is not None
     session = session or db.session
     _, end_at = _bounds(request.since, request.until)
     in_scope = _couple_filter(practice_id, clinician_ids, end_at)
@@ -405,6 +406,10 @@ def couple_rows(
                 .group_by(SessionNote.couple_id)
             ).all()
         )
+        if own_session:
+            # End the read transaction before the rows go out, so the client's download pace never
+            # holds the database: on SQLite every transaction is BEGIN IMMEDIATE, the write lock.
+            session.commit()
         for row in batch:
             scales = []
             for pid, position, name in partners.get(row.id, []):
