@@ -140,11 +140,10 @@ def world(make_practice, make_user) -> World:
         "other_practice": chart + practice,
         "other_owner": chart + practice,
     }
-    from clinic.reports.services import add_supervision
-
     from datetime import date
 
     from clinic.notes.services import NoteInput, create_note
+    from clinic.reports.services import add_supervision
 
     supervision = add_supervision(users["owner"], users["supervisor"].id, users["clinician"].id)
     note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))
