@@ -202,3 +202,37 @@ def _tell_story(couple: Couple, clinician: User) -> None:
                     exercises.mark_reviewed(clinician, submission.id)
                     submission.reviewed_at = when + timedelta(days=2)
     db.session.commit()
+    _write_notes(couple, clinician, start)
+
+
+def _write_notes(couple: Couple, clinician: User, start) -> None:
+    """Session notes through the notes services (signed ones are signed for real), backdated."""
+    from .notes import services as notes
+    from .notes.models import SessionNote
+    from .records.models import ExceptionEntry
+
+    for label, day, signed, scale, sections in story.NOTES:
+        if label != couple.case_label:
+            continue
+        session_day = _at(start, day).date()
+        cited = list(
+            db.session.scalars(
+                sa.select(ExceptionEntry.id).where(
+                    ExceptionEntry.couple_id == couple.id, ExceptionEntry.occurred_on <= session_day,
+                    ExceptionEntry.occurred_on > session_day - timedelta(days=14),
+                )
+            )
+        )
+        note = notes.create_note(
+            clinician, couple.id,
+            notes.NoteInput(session_date=session_day, duration_minutes=50, attendees="both",
+                            sections=sections, cited_exception_ids=cited, scale_today=scale),
+        )
+        written = _at(start, day, 18)
+        db.session.execute(
+            sa.update(SessionNote).where(SessionNote.id == note.id)
+            .values(created_at=written, updated_at=written)
+        )
+        db.session.commit()
+        if signed:
+            notes.sign_note(clinician, note.id)

@@ -111,3 +111,91 @@ ASSIGNMENTS = [
                                       "Ask for a photo when apart"]}),
     }),
 ]
+
+# (couple, session day, signed, scale today {position: value}, cite exceptions on or before
+#  this day, sections). Notes are written in the collaborative stance: the problem has a name
+#  the couple chose, the difficulty is acknowledged, exceptions are thickened, and the partners'
+#  own words are kept.
+NOTES = [
+    ("Chen & Wang", 15, True, {"A": 4, "B": 5}, {
+        "problem_name": "the Thin Ice",
+        "problem_effects": "The Thin Ice shows up when Hao asks for space: it tells Jing that every step "
+                           "could be the last, and pulls her towards her phone. Hao says it makes him "
+                           "careful and quiet, which the Thin Ice then reads as distance.",
+        "difficulties": "Two hard evenings this week; Jing described feeling exhausted by checking.",
+        "unique_outcomes": "The Saturday shopping trip: Jing did not reach for her phone once. We slowed "
+                           "down on what she did instead (held the list, asked about dinner).",
+        "resources": "Jing named that she has been getting through difficult days: “that's a form of "
+                     "strength”. Hao's steadiness on weekends.",
+        "preferred_future": "The miracle morning: coffee by the window before the phone; talking about "
+                            "small plans.",
+        "working": "Ordinary shared activities — shopping, cooking.",
+        "try_differently": "Less reassurance-by-text on weekday afternoons.",
+        "own_words": "“I am surviving, and that counts.” (Jing)",
+        "next_steps": "Cook together once this weekend and notice what is different. Miracle question "
+                      "for Jing.",
+    }),
+    ("Chen & Wang", 36, True, {"A": 7, "B": 7}, {
+        "problem_name": "the Thin Ice",
+        "problem_effects": "The Thin Ice still visits after long days apart, but Jing now spots it early.",
+        "difficulties": "One wobble midweek when Hao worked late; both said it was hard.",
+        "unique_outcomes": "The Sunday check-in: Jing named the uneasy feeling and they did not fight. "
+                           "Cooking noodles together and laughing about burnt garlic.",
+        "resources": "The 15-minute weekly check-in they designed themselves.",
+        "preferred_future": "Keep the slow mornings; a trip to the coast in spring.",
+        "working": "The weekly check-in; naming the feeling instead of asking for proof.",
+        "try_differently": "Agree a short message for late workdays.",
+        "own_words": "“I can say it out loud now.” (Jing) · “She comes closer when she starts the day her way.” (Hao)",
+        "next_steps": "Prevention plan for both: early signs, what helps, when to call.",
+    }),
+    ("Zhao & Zhou", 8, True, {"A": 2, "B": 2}, {
+        "problem_name": "the Silence",
+        "problem_effects": "The Silence has lived in the flat for over two months; it moves daily life "
+                           "into text messages and leaves Ting lonely and Lei guilty.",
+        "difficulties": "Both said sitting in the same room is hard right now; we did not push for talk.",
+        "unique_outcomes": "Lei noticed that his focus at work kept him going; Ting's journal and friends "
+                           "kept her going.",
+        "resources": "Lei: focus, running. Ting: journaling, talking with friends — her ability to love.",
+        "preferred_future": "Being able to eat dinner at the same table without the Silence between them.",
+        "working": "Coping on their own while the Silence is loud.",
+        "try_differently": "Look back for times the Silence thawed, even briefly.",
+        "own_words": "“It is very lonely at home.” (Ting)",
+        "next_steps": "Coping list for each; notice any moment the Silence is smaller.",
+    }),
+    ("Zhao & Zhou", 22, True, {"A": 4, "B": 5}, {
+        "problem_name": "the Silence",
+        "problem_effects": "The Silence is thinner: small gestures open cracks in it.",
+        "difficulties": "Not ready for a long talk yet; both agreed that is fine.",
+        "unique_outcomes": "Jasmine tea on Ting's desk; her “thank you” text. A handwritten note on the "
+                           "fridge.",
+        "resources": "Kindness without a big conversation — both can do it.",
+        "preferred_future": "A walk together on a Sunday.",
+        "working": "One small kind gesture a day.",
+        "try_differently": "Notice and say when a gesture lands.",
+        "own_words": "“He noticed me.” (Ting)",
+        "next_steps": "Micro experiment: a small kind gesture each day for a week; record it.",
+    }),
+    ("Liu & Sun", 15, True, {"A": 5, "B": 6}, {
+        "problem_name": "the Panic",
+        "problem_effects": "The Panic arrives when Wei doesn't answer quickly and tells Jia he doesn't "
+                           "care; it makes Wei feel watched.",
+        "difficulties": "Jia described a bad afternoon; the Panic was loud.",
+        "unique_outcomes": "Wei shared his meeting plan in the morning and the Panic stayed small at noon. "
+                           "A photo of lunch was enough.",
+        "resources": "Jia's small voice: “he's just busy, not gone”. Wei's willingness to send signs.",
+        "preferred_future": "Being apart for a day without checking the phone every few minutes.",
+        "working": "Knowing plans ahead; tiny messages while apart.",
+        "try_differently": "Jia to ask herself where she is on the security scale today.",
+        "own_words": "“This frees me from the label ‘I have a problem’.” (Jia)",
+        "next_steps": "A security ritual: a short message before each separation.",
+    }),
+    ("Liu & Sun", 29, False, {"A": 4, "B": 6}, {
+        "problem_name": "the Panic",
+        "problem_effects": "A week of late replies at Wei's work and the Panic came back.",
+        "difficulties": "Jia fell from 6 to 4; we took time with how hard the week was.",
+        "unique_outcomes": "The airport morning: the security ritual worked for both of them.",
+        "working": "The ritual on normal days.",
+        "try_differently": "A plan for weeks when Wei cannot reply.",
+        "next_steps": "Action menu for both.",
+    }),
+]
