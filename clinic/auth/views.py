@@ -29,6 +29,13 @@ def _per_account():
     return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
+def _begin_session(user) -> None:
+    """A brand-new session for this user: nothing from before sign-in survives."""
+    session.clear()
+    login_user(user)
+    start_session()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_per_address, methods=["POST"])
 @limiter.limit(_per_account, key_func=_account_key, methods=["POST"])
@@ -42,9 +49,7 @@ def login():
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            session.clear()
-            login_user(user)
-            start_session()
+            _begin_session(user)
             # No `next` parameter: a fixed landing page leaves nothing to redirect elsewhere.
             return redirect(url_for("index"))
     return render_template("auth/login.html", form=form), 200
@@ -74,9 +79,7 @@ def password():
             except DomainError as error:
                 form.password.errors.append(error.message)
             else:
-                session.clear()
-                login_user(user)
-                start_session()
+                _begin_session(user)
                 flash("Your password is changed. Other devices were signed out.", "success")
                 return redirect(url_for("index"))
     return render_template("auth/password.html", form=form)

@@ -80,16 +80,18 @@ def inbox():
     return render_template("exercises/inbox.html", items=items)
 
 
+def _entries(item) -> list:
+    """For an exception-log or scale assignment: the entries that make up the submission."""
+    if not item.prompts.get("record"):
+        return []
+    return records_by_ids(item.couple_id, item.prompts["record"], item.answers.get("record_ids", []))
+
+
 @bp.route("/submissions/<int:submission_id>")
 def submission(submission_id: int):
     item = services.view_submission(_user(), submission_id)
-    entries = []
-    if item.prompts.get("record"):
-        entries = records_by_ids(
-            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
-        )
     return render_template(
-        "exercises/submission.html", submission=item, entries=entries,
+        "exercises/submission.html", submission=item, entries=_entries(item),
         reply_form=ReplyForm(reply=item.reply), review_form=ReviewForm(),
     )
 
@@ -115,12 +117,7 @@ def reply(submission_id: int):
         else:
             flash("Your reply is visible in their portal.", "success")
             return redirect(url_for("exercises.submission", submission_id=submission_id))
-    entries = []
-    if item.prompts.get("record"):
-        entries = records_by_ids(
-            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
-        )
     return render_template(
-        "exercises/submission.html", submission=item, entries=entries, reply_form=form,
+        "exercises/submission.html", submission=item, entries=_entries(item), reply_form=form,
         review_form=ReviewForm(),
     ), 422
