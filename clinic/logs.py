@@ -1,4 +1,5 @@
-"""Logging that never carries a portal token: request lines are redacted before they are written."""
+"""Logging that never carries a portal token or a search term (a client's name): request lines
+are redacted before they are written."""
 
 import logging
 import re
@@ -6,16 +7,18 @@ import re
 from flask import Flask
 
 _TOKEN_PATH = re.compile(r"(/portal/l/)[A-Za-z0-9_\-]+")
+# Caseload searches carry partners' names in the query string: `?q=Chen+Jing`.
+_SEARCH = re.compile(r"([?&]q=)[^&\s\"]*")
 REDACTED = r"\1[redacted]"
 
 
 class RedactPortalTokens(logging.Filter):
-    """Rewrite `/portal/l/<token>` to `/portal/l/[redacted]` in any record passing through."""
+    """Rewrite `/portal/l/<token>` and `q=<search>` to `[redacted]` in any record passing through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/portal/l/" in message:
-            record.msg = _TOKEN_PATH.sub(REDACTED, message)
+        if "/portal/l/" in message or "q=" in message:
+            record.msg = _SEARCH.sub(REDACTED, _TOKEN_PATH.sub(REDACTED, message))
             record.args = ()
         return True
 

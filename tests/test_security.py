@@ -403,3 +403,19 @@ def test_a_refused_form_never_shows_a_password_back(client, make_user, path, dat
     body = page(response)
     for secret in ("correct horse battery", "a brand new passphrase"):
         assert secret not in body
+
+
+def test_access_log_lines_lose_search_terms_and_portal_tokens():
+    """A caseload search carries a client's name; a portal link carries its token."""
+    import logging
+
+    from clinic.logs import RedactPortalTokens
+
+    line = '%s - - [%s] "%s" %s -'
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, line,
+        ("127.0.0.1", "now", "GET /couples/?q=Chen+Jing&stage=2 HTTP/1.1", "200"), None,
+    )
+    RedactPortalTokens().filter(record)
+    assert "Chen" not in record.getMessage()
+    assert "?q=[redacted]&stage=2" in record.getMessage()
