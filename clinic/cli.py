@@ -1,7 +1,11 @@
 """`flask` commands: thin wrappers over services."""
 
+import os
+import sys
+
 import click
 from flask import Flask, current_app
+from werkzeug.exceptions import NotFound
 
 from .errors import DomainError
 
@@ -35,7 +39,6 @@ def create_practice_command(name: str) -> None:
 @click.password_option("--password", help="Prompted for (never echoed) when left out.")
 def create_user_command(practice_id: int, email: str, name: str, role: str, password: str) -> None:
     """Add an account to a practice."""
-    from werkzeug.exceptions import NotFound
 
     from .auth.services import NewUser, create_user
     from .practice.services import get_practice
@@ -105,20 +108,22 @@ def supervision_report_command(since, until, clinician_email, fmt, out, identifi
         clinician_id = clinician.id
     request = ReportRequest(since.date(), until.date(), clinician_id, identified)
     try:
+        clinician_ids, _ = services.scope(viewer, request)
         report = services.build_report(viewer, request, fmt=fmt, with_rows=False)
+    except NotFound:
+        raise click.ClickException(f"{viewer.email} may not read {clinician_email}'s reports.") from None
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    clinician_ids, _ = services.scope(viewer, request)
     total = sum(report.caseload.values())
     rows = services.couple_rows(viewer.practice_id, request, clinician_ids)
-    with click.progressbar(rows, length=total, label="Couples", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(rows, length=total, label="Couples", file=sys.stderr) as bar:
         if fmt == "csv":
-            with open(out, "w", encoding="utf-8", newline="") as handle:
+            with _private_file(out, binary=False) as handle:
                 for line in export.csv_lines(report, bar):
                     handle.write(line)
         else:
             report.couples = list(bar)
-            with open(out, "wb") as handle:
+            with _private_file(out, binary=True) as handle:
                 handle.write(export.report_pdf(report))
     click.echo(f"Wrote {out} ({total} couples, {'identified' if identified else 'de-identified'}).")
 
@@ -155,10 +160,6 @@ def _report_viewer(as_email, clinician_email):
               "(required: the export is audited under this name).")
 def export_note_command(note_id: int, out: str, as_email: str | None) -> None:
     """Write a signed session note to a PDF file (audited)."""
-    import os
-
-    from werkzeug.exceptions import NotFound
-
     from .auth.services import find_by_email
     from .notes.services import export_note
 
@@ -175,8 +176,14 @@ def export_note_command(note_id: int, out: str, as_email: str | None) -> None:
         raise click.ClickException(f"No note {note_id} that {as_email} may export.") from None
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    # Client material: readable by the exporting account only.
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
+    with _private_file(out, binary=True) as handle:
         handle.write(data)
     click.echo(f"Wrote {out} (note {note_id}, {len(data):,} bytes).")
+
+
+def _private_file(path: str, *, binary: bool):
+    """Open a file for client material: readable and writable by this account only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if binary:
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
