@@ -6,7 +6,8 @@ import re
 
 from flask import Flask
 
-_TOKEN_PATH = re.compile(r"(/portal/l/)[A-Za-z0-9_\-]+")
+# Anything after /portal/l/ up to the end of the path: a mistyped or percent-encoded token too.
+_TOKEN_PATH = re.compile(r"(/portal/l/)[^\s\"?#]+")
 # Caseload searches carry partners' names in the query string: `?q=Chen+Jing`.
 _SEARCH = re.compile(r"([?&]q=)[^&\s\"]*")
 REDACTED = r"\1[redacted]"

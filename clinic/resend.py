@@ -7,17 +7,32 @@ from flask import render_template, request
 # Hidden bookkeeping fields: sent again, but not shown as "what you wrote".
 _QUIET = {"idempotency_key", "action", "token", "sharing", "shared"}
 
+# reason -> (title, message when a "Send again" button is offered, message without one, status)
 MESSAGES = {
     "csrf": (
         "Please send this again",
         "For your safety this page had grown too old to be accepted. Everything you wrote is "
         "below; press “Send again” to save it.",
+        "For your safety this could not be accepted. Everything you wrote is below: copy it, "
+        "reload the page and paste it in again.",
+        400,
     ),
     "portal-expired": (
         "Your text is safe — please open your link again",
         "For your privacy you were signed out after a while without activity. Everything you "
         "wrote is below. Open your personal link again (from the message your therapist sent), "
         "then come back to this page and press “Send again”.",
+        "For your privacy you were signed out after a while without activity. Everything you "
+        "wrote is below: copy it, open your personal link again, and paste it in.",
+        401,
+    ),
+    "already-sent": (
+        "This was already sent",
+        "",
+        "This exercise was sent to your therapist before this page was saved (for work you do "
+        "together, perhaps by your partner), so it can no longer change. What you wrote is below "
+        "for you to keep.",
+        409,
     ),
 }
 
@@ -36,7 +51,8 @@ def _same_origin() -> bool:
 
 
 def render_resend(reason: str, *, template: str = "resend.html"):
-    title, message = MESSAGES[reason]
+    title, with_button, without_button, status = MESSAGES[reason]
+    can_resend = bool(with_button) and _same_origin()
     # Passwords are never sent back to the browser, not even in a hidden field.
     fields = [
         (name, value)
@@ -47,8 +63,8 @@ def render_resend(reason: str, *, template: str = "resend.html"):
     visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
     return (
         render_template(
-            template, title=title, message=message, fields=fields, visible=visible,
-            action=request.path, can_resend=_same_origin(),
+            template, title=title, message=with_button if can_resend else without_button,
+            fields=fields, visible=visible, action=request.path, can_resend=can_resend,
         ),
-        400 if reason == "csrf" else 401,
+        status,
     )

@@ -57,7 +57,7 @@ def assign(couple_id: int):
     return render_template(
         "exercises/assign.html", couple=couple, form=form, exercises=exercises_by_key,
         target_labels=TARGET_LABELS,
-    )
+    ), 422 if form.errors or request.method == "POST" else 200
 
 
 @bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])

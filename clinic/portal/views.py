@@ -15,7 +15,8 @@ from . import bp, services
 from . import session as portal_session
 from .forms import ContinueForm, PrivacyForm, SimpleForm
 
-OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended"}
+# Reachable without a portal session (leaving one that has already lapsed just ends it).
+OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave"}
 
 
 def resend_page(reason: str):
@@ -112,6 +113,8 @@ def exercise(assignment_id: int):
         return redirect(url_for("portal.add_record", kind=exercise.record, assignment=assignment.id))
     submission = assignment.submission
     if submission is not None and submission.state == "submitted":
+        if request.method == "POST":
+            return resend_page("already-sent")  # keep what was typed; it can't change any more
         return redirect(url_for("portal.submission", submission_id=submission.id))
     privacy = PrivacyForm()
     if request.method == "POST":
@@ -124,9 +127,8 @@ def exercise(assignment_id: int):
             exercises.save_answers(
                 partner, assignment.id, answers, submit=final, shared=privacy.shared
             )
-        except DomainError as error:
-            flash(error.message, "error")
-            return redirect(url_for("portal.home"))
+        except DomainError:
+            return resend_page("already-sent")  # sent meanwhile (by the other partner, say)
         if final:
             flash("Sent to your therapist. Thank you.", "success")
             return redirect(url_for("portal.home"))

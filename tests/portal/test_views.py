@@ -472,7 +472,8 @@ def test_a_draft_is_kept_across_visits_and_submitting_locks_it(family, assign, p
     assert later.get(url).location == f"/portal/sent/{submission.id}"
     # A second submission is refused and changes nothing.
     again = later.post(url, data={**NARRATIVE, "a-matters": "Changed my mind", "action": "submit"})
-    assert again.status_code == 302 and again.location == f"/portal/sent/{submission.id}"
+    # Refused, but what was typed comes back for the partner to keep.
+    assert again.status_code == 409 and "Changed my mind" in page(again)
     db.session.expire_all()
     assert db.session.get(Submission, submission.id).answers["matters"] == NARRATIVE["a-matters"]
     assert "Only your therapist can read this" in page(later.get(f"/portal/sent/{submission.id}"))
