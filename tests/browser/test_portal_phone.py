@@ -207,3 +207,43 @@ def test_the_exception_form_works_with_the_keyboard_alone(
     with app.app_context():  # a fresh session: nothing cached from before the browser's posts
         row = db.session.scalar(sa.select(ExceptionEntry))
         assert (row.occurred_on, row.shared_with_partner) == (day, False)
+
+
+def test_the_exercise_form_works_with_the_keyboard_alone(live_server, couple, portal_link, phone_context):
+    page = phone_context().new_page()
+    page.goto(portal_link(couple["id"], "A"))
+    tab_to(page, lambda f: f["text"] == "Continue")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+
+    tab_to(page, lambda f: f["text"].startswith("The miracle question"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="The miracle question")).to_be_visible()
+
+    # Two answers, then Tab on (past "Send to my therapist") to "Save draft" and Enter.
+    tab_to(page, lambda f: f["id"] == "a-first_sign")
+    page.keyboard.type(MIRACLE["first_sign"])
+    tab_to(page, lambda f: f["id"] == "a-i_do")
+    page.keyboard.type(MIRACLE["i_do"])
+    tab_to(page, lambda f: f["text"] == "Save draft")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Draft saved")).to_be_visible()
+    expect(page.get_by_label(re.compile("first small sign"))).to_have_value(MIRACLE["first_sign"])
+    expect(page.get_by_label("What are you doing differently?")).to_have_value(MIRACLE["i_do"])
+
+    # The rest from the keyboard, the privacy choice with the arrow keys, then sent with Enter.
+    for key in ("partner_does", "together", "miracle_day"):
+        tab_to(page, lambda f, key=key: f["id"] == f"a-{key}")
+        page.keyboard.type(MIRACLE[key])
+    radio = tab_to(page, lambda f: f["name"] == "sharing")
+    assert radio["id"] == "sharing-0"  # the checked one: "Only my therapist"
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("My therapist and my partner")).to_be_checked()
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_label("Only my therapist")).to_be_checked()
+    tab_to(page, lambda f: f["text"] == "Send to my therapist")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Sent to your therapist")).to_be_visible()
+    page.get_by_role("region", name="Done").get_by_role("link", name=re.compile("miracle")).click()
+    expect(page.get_by_text(MIRACLE["miracle_day"])).to_be_visible()
+    expect(page.get_by_text("Only your therapist can read this")).to_be_visible()
