@@ -341,6 +341,17 @@ def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
     return {n: (round(sum(v) / len(v), 1) if v else None) for n, v in totals.items()}
 
 
+def _count_per_couple(session, model, day_column, ids: list[int], request: ReportRequest) -> dict[int, int]:
+    """How many rows of `model` each couple has with `day_column` inside the report's period."""
+    return dict(
+        session.execute(
+            sa.select(model.couple_id, sa.func.count(model.id))
+            .where(model.couple_id.in_(ids), day_column >= request.since, day_column <= request.until)
+            .group_by(model.couple_id)
+        ).all()
+    )
+
+
 def _week(start: datetime, day: date) -> int:
     return max((day - as_utc(start).date()).days // 7 + 1, 1)
 
@@ -386,26 +397,8 @@ def couple_rows(
             .order_by(ScalePlacement.placed_on, ScalePlacement.id)
         ):
             placements.setdefault(pid, []).append((day, value))
-        exceptions = dict(
-            session.execute(
-                sa.select(ExceptionEntry.couple_id, sa.func.count(ExceptionEntry.id))
-                .where(
-                    ExceptionEntry.couple_id.in_(ids),
-                    ExceptionEntry.occurred_on >= request.since, ExceptionEntry.occurred_on <= request.until,
-                )
-                .group_by(ExceptionEntry.couple_id)
-            ).all()
-        )
-        sessions = dict(
-            session.execute(
-                sa.select(SessionNote.couple_id, sa.func.count(SessionNote.id))
-                .where(
-                    SessionNote.couple_id.in_(ids),
-                    SessionNote.session_date >= request.since, SessionNote.session_date <= request.until,
-                )
-                .group_by(SessionNote.couple_id)
-            ).all()
-        )
+        exceptions = _count_per_couple(session, ExceptionEntry, ExceptionEntry.occurred_on, ids, request)
+        sessions = _count_per_couple(session, SessionNote, SessionNote.session_date, ids, request)
         if own_session:
             # End the read transaction before the rows go out, so the client's download pace never
             # holds the database: on SQLite every transaction is BEGIN IMMEDIATE, the write lock.
