@@ -9,6 +9,7 @@ import pytest
 from clinic.extensions import db
 from clinic.notes import services
 from clinic.notes.sections import SECTIONS
+from tests.pdf_helpers import embedded_files
 
 TODAY = datetime.now(UTC).date()
 CHINESE_QUOTE = "我们一起做饭的时候沉默没有出现。"
@@ -20,19 +21,6 @@ def _text(pdf: bytes) -> str:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def _embedded_files(pdf: bytes) -> list[str]:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    found = list(reader.attachments)
-    names = reader.trailer["/Root"].get("/Names")
-    if names is not None and "/EmbeddedFiles" in names.get_object():
-        found.append("/EmbeddedFiles")
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            if annot.get_object().get("/Subtype") in ("/FileAttachment", "/Link"):
-                found.append(str(annot.get_object().get("/Subtype")))
-    return found
 
 
 @pytest.fixture
@@ -96,7 +84,7 @@ def test_client_text_with_html_is_printed_literally_and_nothing_is_embedded(worl
 
     pdf = services.note_pdf(world.clinician, note.id)
 
-    assert _embedded_files(pdf) == []
+    assert embedded_files(pdf, count_links=True) == []
     flat = _flat(_text(pdf))
     assert '<img src="file:///etc/passwd">' in flat
     assert '<a rel="attachment" href="file:///etc/hostname">hostname</a>' in flat

@@ -16,6 +16,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader
 
 from clinic.pdf import StaticOnlyFetcher, URLRefused, html_to_pdf, pdf_support_problems, render_pdf
+from tests.pdf_helpers import embedded_files
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
@@ -65,19 +66,6 @@ def fetcher() -> StaticOnlyFetcher:
 
 def _pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _embedded_files(pdf: bytes) -> list[str]:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    found = list(reader.attachments)
-    names = reader.trailer["/Root"].get("/Names")
-    if names is not None and "/EmbeddedFiles" in names.get_object():
-        found.append("/EmbeddedFiles")
-    for page in reader.pages:
-        for annot in page.get("/Annots") or []:
-            if annot.get_object().get("/Subtype") == "/FileAttachment":
-                found.append("/FileAttachment annotation")
-    return found
 
 
 def test_serves_the_print_stylesheet(fetcher: StaticOnlyFetcher) -> None:
@@ -171,7 +159,7 @@ def test_hostile_html_renders_without_attachments_or_requests(server: _Server) -
     pdf = html_to_pdf(html, static_dir=STATIC)
 
     assert pdf.startswith(b"%PDF")
-    assert _embedded_files(pdf) == []
+    assert embedded_files(pdf) == []
     assert server.hits == []
     text = _pdf_text(pdf)
     assert "Still rendered." in text
@@ -215,7 +203,7 @@ def test_render_pdf_escapes_what_people_typed(pdf_app: Flask) -> None:
     assert '<img src="file:///etc/passwd"> <b>hi</b>' in text
     assert "Chen Jing & 陈静" in text  # the running header
     assert "Page 1 of 1" in text
-    assert _embedded_files(pdf) == []
+    assert embedded_files(pdf) == []
 
 
 def test_render_pdf_refuses_orm_objects(pdf_app: Flask) -> None:
