@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DEV_SECRET_KEY, Defaults
 from .database import configure_engine, normalise_url
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    # Strings are marked with gettext/_ now; the catalogs and the per-person locale come with the
+    # Chinese issue. Until then every page is English.
+    babel.init_app(app, default_locale="en", default_timezone="UTC")
     if app.config["PROXY_FIX_X_FOR"]:
         # The same trusted proxies say which address and which scheme (HTTPS: HSTS) they saw.
         hops = int(app.config["PROXY_FIX_X_FOR"])
