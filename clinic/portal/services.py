@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
-from ..couples.models import Partner
+from ..auth.models import User
+from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
 from ..extensions import db
+from ..practice.models import Practice
 from ..timeutil import utcnow
 from .models import PortalLink
 
@@ -134,6 +136,25 @@ def portal_partner(link_id: int | None, partner_id: int | None, now: datetime) -
     if link is None or link.partner_id != partner_id or not link.usable(now):
         return None
     return link.partner
+
+
+@dataclass(frozen=True)
+class PortalOwner:
+    """Whose portal this is: shown to the partner only after the link was exchanged."""
+
+    practice: str
+    therapist: str
+
+
+def owner_of(partner: Partner) -> PortalOwner:
+    """The practice and the therapist of a partner's couple (plain strings for the page)."""
+    practice, therapist = db.session.execute(
+        sa.select(Practice.name, User.name)
+        .join(Couple, Couple.practice_id == Practice.id)
+        .join(User, User.id == Couple.primary_clinician_id)
+        .where(Couple.id == partner.couple_id)
+    ).one()
+    return PortalOwner(practice=practice, therapist=therapist)
 
 
 def audit_view(partner: Partner, what: str, object_id: int | None = None) -> None:

@@ -49,6 +49,13 @@ def _partner():
     return g.portal_partner
 
 
+@bp.context_processor
+def _portal_owner():
+    # Only once a portal session exists: the link's Continue page must look nothing up.
+    partner = g.get("portal_partner")
+    return {"portal_owner": services.owner_of(partner) if partner is not None else None}
+
+
 def _continue_limit():
     return current_app.config["PORTAL_LINK_LIMIT"]
 
