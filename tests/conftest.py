@@ -28,6 +28,11 @@ def _base_config(url: str, instance: Path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # The cheapest argon2id: the suite signs in hundreds of times. What ships is asserted in
+        # tests/auth/test_services.py.
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_COST": 8,
+        "PASSWORD_HASH_PARALLELISM": 1,
     }
 
 

@@ -1,24 +1,40 @@
-"""Password hashing (argon2id) and the password policy."""
+"""Password hashing (argon2id, cost from the configuration) and the password policy."""
 
 from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
 
-# argon2id with m = 19 MiB, t = 2, p = 1: the OWASP minimum, well above Werkzeug's scrypt default.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Verified against when the email is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    """The hasher for one cost, and a hash made with it to verify against when the email is
+    unknown, so that both answers take the same time."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    return hasher, hasher.hash("not-a-real-password-only-for-timing")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    # The PASSWORD_HASH_* settings; the defaults (clinic/config.py) are the production cost.
+    config = current_app.config
+    return _hasher_for(
+        int(config["PASSWORD_HASH_TIME_COST"]),
+        int(config["PASSWORD_HASH_MEMORY_COST"]),
+        int(config["PASSWORD_HASH_PARALLELISM"]),
+    )
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    hasher, _dummy = _hasher()
+    return hasher.hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
+    hasher, dummy = _hasher()
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return hasher.verify(stored_hash or dummy, password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

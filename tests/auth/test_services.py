@@ -3,11 +3,14 @@
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, Type, extract_parameters
+from flask import Flask
 
 from clinic.audit.models import AuditEvent
 from clinic.auth import services
 from clinic.auth.models import User
-from clinic.auth.passwords import verify_password
+from clinic.auth.passwords import hash_password, verify_password
+from clinic.config import Defaults
 from clinic.errors import DomainError
 from clinic.extensions import db
 
@@ -55,24 +58,34 @@ def test_every_refused_sign_in_gives_the_same_error(make_user, case):
 def test_an_unknown_email_still_pays_for_one_full_password_check(make_user, monkeypatch):
     """Timing tells nothing: an unknown address runs the same argon2id verification (same
     cost parameters) as a wrong password. The timings themselves: bench/login_timing.py."""
-    from clinic.auth import passwords
-
     user = make_user(email="timing@example.org")
     checked: list[str] = []
-    real = passwords._hasher
+    real_verify = PasswordHasher.verify
 
-    class CountingHasher:
-        def verify(self, stored_hash, password):
-            checked.append(stored_hash.split("$")[3])  # the "m=…,t=…,p=…" cost parameters
-            return real.verify(stored_hash, password)
+    def counting_verify(hasher, stored_hash, password):
+        checked.append(stored_hash.split("$")[3])  # the "m=…,t=…,p=…" cost parameters
+        return real_verify(hasher, stored_hash, password)
 
-    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
     for email in ("timing@example.org", "nobody@example.org"):
         with pytest.raises(DomainError):
             services.authenticate(email, "a wrong password")
 
     assert len(checked) == 2
     assert checked[0] == checked[1] == user.password_hash.split("$")[3]
+
+
+def test_passwords_are_hashed_at_the_production_cost_unless_configured_otherwise():
+    """The suite hashes cheaply (tests/conftest.py); the defaults are what ships: argon2id with
+    m = 19 MiB, t = 2, p = 1 (the OWASP minimum)."""
+    shipped = Flask(__name__)
+    shipped.config.from_object(Defaults)
+    with shipped.app_context():
+        stored = hash_password(PASSWORD)
+        assert verify_password(stored, PASSWORD)
+
+    cost = extract_parameters(stored)
+    assert (cost.type, cost.time_cost, cost.memory_cost, cost.parallelism) == (Type.ID, 2, 19 * 1024, 1)
 
 
 def test_load_user_accepts_only_the_current_session_version(make_user):

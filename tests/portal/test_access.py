@@ -144,16 +144,6 @@ def test_every_route_is_in_the_matrix(app):
     assert MATRIX.keys() - routes == set(), "MATRIX rules for routes that no longer exist"
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch):
-    """Access is what is tested here, not hashing: a cheap argon2 keeps 200+ sign-ins fast."""
-    from argon2 import PasswordHasher
-
-    from clinic.auth import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
 @pytest.fixture
 def world(make_practice, make_user, make_couple, assign, make_link):
     practice = make_practice()
