@@ -73,7 +73,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(
+            db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_SYNCHRONOUS"]
+        )
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

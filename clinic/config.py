@@ -14,6 +14,9 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # None: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # FULL: every commit reaches the disk. Only the test suite, whose databases are thrown
+    # away, turns it OFF; a test asserts FULL is what ships.
+    SQLITE_SYNCHRONOUS = "FULL"
 
     SESSION_COOKIE_NAME = "clinic_session"
     SESSION_COOKIE_HTTPONLY = True
