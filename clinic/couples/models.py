@@ -55,6 +55,9 @@ class Partner(db.Model):
     preferred_name: Mapped[str | None] = mapped_column(sa.String(80))
     pronouns: Mapped[str | None] = mapped_column(sa.String(40))
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Bumped when the partner leaves the portal and when their link is revoked or re-issued:
+    # every portal session opened before is refused on the server, even from a copied cookie.
+    portal_session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     couple = relationship("Couple", back_populates="partners")
 

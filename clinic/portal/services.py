@@ -56,8 +56,14 @@ def links_for_couple(user, couple_id: int) -> dict[int, PortalLink | None]:
     return {p.id: current_link(p) for p in couple.partners}
 
 
+def _end_portal_sessions(partner: Partner) -> None:
+    """Refuse every portal session this partner holds, on every device (the caller commits)."""
+    partner.portal_session_version = Partner.portal_session_version + 1
+
+
 def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None) -> IssuedLink:
-    """A new personal link for one partner; any earlier link of theirs stops working.
+    """A new personal link for one partner; any earlier link of theirs, and every portal
+    session opened with it, stops working.
 
     Raises NotFound when the couple or partner is outside the user's caseload.
     """
@@ -68,6 +74,7 @@ def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None)
         .where(PortalLink.partner_id == partner.id, PortalLink.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    _end_portal_sessions(partner)
     token = secrets.token_urlsafe(32)
     link = PortalLink(
         partner_id=partner.id,
@@ -94,6 +101,7 @@ def revoke_link(user, couple_id: int, partner_id: int) -> int:
         .where(PortalLink.partner_id == partner.id, PortalLink.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    _end_portal_sessions(partner)
     record(
         "portal_link.revoke", user=user, object_type="partner", object_id=partner.id,
         couple_id=couple_id,
@@ -125,17 +133,33 @@ def exchange_token(token: str) -> PortalLink:
     return link
 
 
-def portal_partner(link_id: int | None, partner_id: int | None, now: datetime) -> Partner | None:
-    """The partner a portal session belongs to, if its link still works; None otherwise.
+def portal_partner(
+    link_id: int | None, partner_id: int | None, now: datetime, *, version: int | None
+) -> Partner | None:
+    """The partner a portal session belongs to, if its link still works and the partner has
+    not ended their sessions since (`version`); None otherwise.
 
     This is the portal's one scoped entry point: every portal query starts from this partner.
     """
-    if not link_id or not partner_id:
+    if not link_id or not partner_id or version is None:
         return None
     link = db.session.get(PortalLink, link_id)
     if link is None or link.partner_id != partner_id or not link.usable(now):
         return None
-    return link.partner
+    partner = link.partner
+    if partner.portal_session_version != version:
+        return None
+    return partner
+
+
+def leave_portal(partner: Partner) -> None:
+    """The partner left: every portal session of theirs ends on the server, not only this one."""
+    _end_portal_sessions(partner)
+    record(
+        "portal.leave", partner=partner, practice_id=partner.couple.practice_id,
+        object_type="partner", object_id=partner.id, couple_id=partner.couple_id,
+    )
+    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,17 @@ def start(link) -> None:
         session["csrf_token"] = csrf_secret
     now = int(time.time())
     session.permanent = True
-    session[KEY] = {"link": link.id, "partner": link.partner_id, "at": now, "seen": now}
+    session[KEY] = {
+        "link": link.id, "partner": link.partner_id, "v": link.partner.portal_session_version,
+        "at": now, "seen": now,
+    }
 
 
 def end() -> None:
+    """Leave: end this partner's portal sessions on the server, then forget this browser's."""
+    partner = current_partner()
+    if partner is not None:
+        services.leave_portal(partner)
     session.pop(KEY, None)
     session.clear()
 
@@ -42,7 +49,9 @@ def current_partner():
     idle = current_app.config["IDLE_TIMEOUT_SECONDS"]
     absolute = current_app.config["ABSOLUTE_TIMEOUT_SECONDS"]
     if data and now - data.get("seen", 0) <= idle and now - data.get("at", 0) <= absolute:
-        partner = services.portal_partner(data.get("link"), data.get("partner"), utcnow())
+        partner = services.portal_partner(
+            data.get("link"), data.get("partner"), utcnow(), version=data.get("v")
+        )
     if partner is not None:
         data["seen"] = now
         session[KEY] = data

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from clinic.audit.models import AuditEvent
+from clinic.couples.models import Partner
 from clinic.extensions import db
 from clinic.portal import services
 from clinic.portal.models import PortalLink
@@ -112,14 +113,22 @@ def test_unknown_expired_and_revoked_tokens_are_refused_alike(world):
     }
 
 
+def _session_partner(link_id, partner_id, now):
+    """The partner a portal session names (one opened at partner A's current session version)."""
+    version = db.session.scalar(
+        sa.select(Partner.portal_session_version).join(PortalLink).where(PortalLink.id == link_id)
+    ) if link_id else 1
+    return services.portal_partner(link_id, partner_id, now, version=version)
+
+
 def test_a_link_stops_at_its_expiry_and_so_does_its_session(world):
     clinician, couple, a, _b, _other = world
     issued = services.issue_link(clinician, couple.id, a.id, valid_days=1)
     link = services.exchange_token(issued.token)
 
-    assert services.portal_partner(link.id, a.id, utcnow()).id == a.id
+    assert _session_partner(link.id, a.id, utcnow()).id == a.id
     later = utcnow() + timedelta(days=1, seconds=1)
-    assert services.portal_partner(link.id, a.id, later) is None
+    assert _session_partner(link.id, a.id, later) is None
     assert link.usable(utcnow()) and not link.usable(later)
 
 
@@ -130,7 +139,7 @@ def test_revoking_stops_the_link_and_the_sessions_opened_with_it(world):
 
     assert services.revoke_link(clinician, couple.id, a.id) == 1
 
-    assert services.portal_partner(link.id, a.id, utcnow()) is None
+    assert _session_partner(link.id, a.id, utcnow()) is None
     with pytest.raises(services.LinkRefused):
         services.exchange_token(issued.token)
     assert services.current_link(a) is None
@@ -147,7 +156,7 @@ def test_reissuing_revokes_the_old_link_and_ends_its_sessions(world):
     second = services.issue_link(clinician, couple.id, a.id, valid_days=None)
 
     assert db.session.get(PortalLink, first.link.id).revoked_at is not None
-    assert services.portal_partner(first_session.id, a.id, utcnow()) is None
+    assert _session_partner(first_session.id, a.id, utcnow()) is None
     with pytest.raises(services.LinkRefused):
         services.exchange_token(first.token)
     assert services.exchange_token(second.token).id == second.link.id
@@ -162,11 +171,11 @@ def test_the_session_getter_checks_that_link_and_partner_belong_together(world):
     link = services.issue_link(clinician, couple.id, a.id, valid_days=None).link
 
     now = utcnow()
-    assert services.portal_partner(link.id, a.id, now).id == a.id
-    assert services.portal_partner(link.id, b.id, now) is None  # a tampered partner id
-    assert services.portal_partner(None, a.id, now) is None
-    assert services.portal_partner(link.id, None, now) is None
-    assert services.portal_partner(link.id + 999, a.id, now) is None
+    assert _session_partner(link.id, a.id, now).id == a.id
+    assert _session_partner(link.id, b.id, now) is None  # a tampered partner id
+    assert _session_partner(None, a.id, now) is None
+    assert _session_partner(link.id, None, now) is None
+    assert _session_partner(link.id + 999, a.id, now) is None
 
 
 def test_links_can_only_be_issued_or_revoked_within_ones_caseload(
@@ -199,3 +208,26 @@ def test_audit_view_records_the_partner_and_their_practice(world):
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "portal.view_home")).one()
     assert (event.actor_partner_id, event.actor_user_id) == (a.id, None)
     assert event.practice_id == couple.practice_id and event.couple_id == couple.id
+
+
+def test_leaving_ends_every_portal_session_of_that_partner_only(world):
+    clinician, couple, a, b, _other = world
+    a_link = services.exchange_token(services.issue_link(clinician, couple.id, a.id, valid_days=None).token)
+    b_link = services.exchange_token(services.issue_link(clinician, couple.id, b.id, valid_days=None).token)
+    a_version, b_version = a.portal_session_version, b.portal_session_version
+    now = utcnow()
+
+    services.leave_portal(a)
+
+    assert services.portal_partner(a_link.id, a.id, now, version=a_version) is None
+    assert services.portal_partner(b_link.id, b.id, now, version=b_version).id == b.id
+    # The link itself still works: opening it again starts a new session at the new version.
+    assert services.portal_partner(a_link.id, a.id, now, version=a.portal_session_version).id == a.id
+    assert _actions("portal.leave") == ["portal.leave"]
+
+
+def test_a_session_without_a_version_reaches_nobody(world):
+    clinician, couple, a, _b, _other = world
+    link = services.issue_link(clinician, couple.id, a.id, valid_days=None).link
+
+    assert services.portal_partner(link.id, a.id, utcnow(), version=None) is None

@@ -191,6 +191,69 @@ def test_leaving_ends_the_session_on_this_phone(family, portal_client):
     assert browser.get("/portal/entries").location == "/portal/ended"
 
 
+COOKIE = "clinic_session"
+
+
+def _replay(app, browser):
+    """Another browser holding a copy of `browser`'s portal cookie (the other partner, say)."""
+    copy = app.test_client()
+    copy.set_cookie(COOKIE, browser.get_cookie(COOKIE).value)
+    return copy
+
+
+def test_a_portal_cookie_copied_before_leave_is_refused_after_it(family, portal_client, app):
+    browser = portal_client(family.a)
+    copy = _replay(app, browser)
+    assert copy.get("/portal/entries").status_code == 200  # the copy works while the session does
+
+    browser.post("/portal/leave")
+
+    for path in ("/portal/", "/portal/entries", "/portal/add/exception"):
+        assert copy.get(path).location == "/portal/ended", path
+    # Nor can it write: a post is kept for resending, never stored.
+    response = copy.post("/portal/add/exception", data=exception_form("Written after leaving"))
+    assert "Written after leaving" not in page(copy.get("/portal/entries"))
+    assert response.status_code != 302
+    assert count(ExceptionEntry) == 0
+    # The partner's link still works for a new session.
+    again = app.test_client()
+    again.post("/portal/continue", data={"token": browser.token})
+    assert again.get("/portal/").status_code == 200
+
+
+def test_leave_ends_the_partners_sessions_on_other_devices_but_not_the_other_partners(
+    family, portal_client, make_link
+):
+    issued = make_link(family.a)
+    phone = portal_client(family.a, issued)
+    laptop = portal_client(family.a, issued)
+    other = portal_client(family.b)
+
+    phone.post("/portal/leave")
+
+    assert laptop.get("/portal/").location == "/portal/ended"
+    assert other.get("/portal/").status_code == 200
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "portal.leave")
+    ).all()
+    assert [(e.actor_partner_id, e.couple_id) for e in events] == [(family.a.id, family.couple.id)]
+
+
+@pytest.mark.parametrize("action", ["revoke", "reissue"])
+def test_a_copied_portal_cookie_is_refused_after_the_link_is_revoked_or_reissued(
+    family, portal_client, signed_in, app, action
+):
+    browser = portal_client(family.a)
+    copy = _replay(app, browser)
+    clinician = signed_in(family.clinician)
+    base = f"/couples/{family.couple.id}/partners/{family.a.id}/link"
+
+    clinician.post(base + "/revoke" if action == "revoke" else base, data={"valid_days": "30"})
+
+    assert copy.get("/portal/entries").location == "/portal/ended"
+    assert browser.get("/portal/").location == "/portal/ended"
+
+
 def test_opening_a_portal_link_signs_a_clinician_out_of_that_browser(family, signed_in, make_link):
     browser = signed_in(family.clinician)
     assert browser.get("/couples/").status_code == 200
