@@ -62,12 +62,41 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         )
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not relaxed
+    check_rate_limit_storage(app, relaxed=relaxed)
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         uri = f"sqlite:///{Path(app.instance_path) / 'clinic.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(uri)
+
+
+def worker_count(app: Flask) -> int:
+    """How many processes serve the app: CLINIC_WORKERS, else gunicorn's WEB_CONCURRENCY, else 1."""
+    configured = app.config["WORKERS"] or os.environ.get("WEB_CONCURRENCY") or 1
+    try:
+        return max(int(configured), 1)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"WORKERS / WEB_CONCURRENCY must be a number, not {configured!r}."
+        ) from error
+
+
+def check_rate_limit_storage(app: Flask, *, relaxed: bool) -> None:
+    """Memory storage counts per process: with several workers every limit is multiplied by
+    their number (and a sign-in limit per account stops holding). Refuse that outside
+    development; say so loudly in development."""
+    workers = worker_count(app)
+    if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") or workers == 1:
+        return
+    message = (
+        f"Rate limits are kept in memory but {workers} workers serve the app: each worker counts "
+        f"on its own, so every sign-in and link limit is multiplied by {workers}. Set REDIS_URL "
+        "(or CLINIC_RATELIMIT_STORAGE_URI) to a Redis shared by all workers."
+    )
+    if not relaxed:
+        raise ConfigurationError(message)
+    app.logger.error(message)
 
 
 def register_extensions(app: Flask) -> None:

@@ -33,6 +33,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     RATELIMIT_STORAGE_URI = "memory://"
+    # How many worker processes serve the app (None: gunicorn's WEB_CONCURRENCY, else 1). Memory
+    # storage with more than one worker is refused outside development: limits would not hold.
+    WORKERS = None
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
