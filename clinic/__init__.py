@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
+    register_jobs(app)
     if not app.testing:
         warn_about_pdf_support(app)
     return app
@@ -51,6 +52,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if overrides:
         app.config.update(overrides)
 
@@ -158,6 +160,14 @@ def register_errors(app: Flask) -> None:
     from .errors import register
 
     register(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """What the worker runs every minute and on every wake-up, in this order (see jobs.py)."""
+    from . import jobs
+    from .mail import delivery
+
+    jobs.init_app(app, every_minute=[delivery.deliver_due])
 
 
 def register_cli(app: Flask) -> None:

@@ -63,5 +63,30 @@ class Defaults:
     PASSWORD_HASH_MEMORY_COST = 19 * 1024  # KiB
     PASSWORD_HASH_PARALLELISM = 1
 
+    # The background worker (clinic/jobs.py). JOBS_URL (or REDIS_URL) puts Huey's queue in Redis;
+    # unset, it is an SQLite file (JOBS_SQLITE_PATH, default instance/jobs.sqlite3).
+    REDIS_URL = None
+    JOBS_URL = None
+    JOBS_SQLITE_PATH = None
+    JOBS_NAME = "clinic"
+    JOBS_WORKERS = 2
+    JOBS_WAKE = True  # a commit that queues mail wakes the worker instead of waiting a minute
+
+    # Outgoing mail (clinic/mail). MAIL_URL: smtp://user:pass@host:587 (STARTTLS),
+    # smtps://user:pass@host:465 (TLS) or smtp://host:25 (plain, local relays only). Unset in
+    # development: .eml files in MAIL_DIRECTORY (default instance/mail/).
+    MAIL_URL = None
+    MAIL_FROM = None  # e.g. "clinic@example.org"; the practice's name is shown as the sender
+    MAIL_DIRECTORY = None
+    MAIL_SEAL_KEY = None  # a Fernet key; None derives one from SECRET_KEY
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_SECONDS = 60  # first retry after this; doubling up to MAIL_RETRY_MAX_SECONDS
+    MAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
+    MAIL_BATCH_SIZE = 20  # messages a worker takes at once (one SMTP connection)
+    MAIL_SMTP_TIMEOUT = 15
+    # A message taken by a worker that then vanished is taken back after this long. Must exceed
+    # MAIL_BATCH_SIZE x MAIL_SMTP_TIMEOUT, so a live worker's batch is never taken from it.
+    MAIL_LEASE_SECONDS = 600
+
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_MAX_LENGTH = 128

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from clinic import create_app
 from clinic.extensions import db
+from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -35,6 +36,10 @@ def _base_config(url: str, instance: Path) -> dict:
         "PASSWORD_HASH_PARALLELISM": 1,
         # Throwaway databases: no fsync at each commit.
         "SQLITE_SYNCHRONOUS": "OFF",
+        # Tests call the worker's jobs themselves; a commit that queues mail wakes nobody.
+        "JOBS_WAKE": False,
+        "JOBS_SQLITE_PATH": str(instance / "jobs.sqlite3"),
+        "MAIL_DIRECTORY": str(instance / "mail"),
     }
 
 
@@ -193,6 +198,14 @@ def make_couple(app):
         )
 
     return make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (a free port); `.mailbox` holds what it accepted."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

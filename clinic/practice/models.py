@@ -14,6 +14,9 @@ class Practice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
+    # Where partners' replies to the practice's mail go (optional; the sender address is the
+    # installation's CLINIC_MAIL_FROM, which may not be read by anyone).
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     users = relationship("User", back_populates="practice", order_by="User.name")

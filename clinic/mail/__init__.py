@@ -1,0 +1,1 @@
+"""Outgoing mail: an outbox written with its cause, delivered by the background worker."""

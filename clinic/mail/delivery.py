@@ -1,0 +1,262 @@
+"""Delivering the outbox: the worker's job. Never called on the request path.
+
+How a message travels:
+1. A service queues it (`services.queue_message`) in the same transaction as its cause: if that
+   transaction rolls back, there is no message; if it commits, the message is on disk.
+2. A worker claims up to MAIL_BATCH_SIZE due messages with one conditional UPDATE
+   (`status='queued' → 'sending'` plus a random claim token; on PostgreSQL the candidate rows are
+   picked with FOR UPDATE SKIP LOCKED, on SQLite the write lock serialises claims), and commits.
+   Two workers can never claim the same row.
+3. It sends them over one SMTP connection, one at a time. After the server accepted a message
+   (250 to DATA), the row is marked `sent` and the sealed values erased, in one commit that also
+   writes the audit event and renews the lease on the rest of the batch.
+4. A refusal: a 5xx reply to the recipient or the data fails the message at once; anything else
+   (4xx, a broken connection, a refused sign-in) schedules a retry after MAIL_RETRY_SECONDS,
+   doubling each time up to MAIL_RETRY_MAX_SECONDS, and after MAIL_MAX_ATTEMPTS attempts the
+   message is `failed` with the last reason.
+
+What a crash can do. A worker that dies leaves its claimed rows in `sending`; once their lease
+(MAIL_LEASE_SECONDS since the last renewal) has run out, the next run puts them back in the queue.
+Every message that was not yet accepted is then sent once, as normal: nothing is lost. The one
+exception is the message in flight: if the worker died after the server accepted it but before
+step 3's commit, it is sent a second time. That window is one SMTP round trip plus one local
+commit, for one message per worker; the repeat carries the same Message-ID, so most mail programs
+show it once.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import escape
+
+from ..audit.services import record
+from ..extensions import db
+from ..practice.models import Practice
+from ..timeutil import as_utc, utcnow
+from .models import MessageStatus, OutboundMessage
+from .sealing import SealBroken, fill, unseal
+from .transport import DeliveryError, FileTransport, SmtpTransport, parse_mail_url
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = "the worker stopped while sending; it may have been delivered"
+
+
+@dataclass
+class DeliveryRun:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+
+
+def deliver_due() -> DeliveryRun:
+    """Send every message that is due now; return how many were sent, deferred and failed."""
+    run = DeliveryRun()
+    take_back_abandoned()
+    while True:
+        token, messages = claim_batch(current_app.config["MAIL_BATCH_SIZE"])
+        if not messages:
+            return run
+        _deliver_batch(token, messages, run)
+
+
+def claim_batch(size: int) -> tuple[str, list[OutboundMessage]]:
+    """Take up to `size` due messages for this worker; commits the claim."""
+    token = secrets.token_hex(16)
+    now = utcnow()
+    due = (
+        sa.select(OutboundMessage.id)
+        .where(OutboundMessage.status == MessageStatus.QUEUED, OutboundMessage.next_attempt_at <= now)
+        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+    ids = db.session.scalars(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id.in_(due.scalar_subquery()),
+               OutboundMessage.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.SENDING, claimed_at=now, claim_token=token)
+        .returning(OutboundMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    if not ids:
+        return token, []
+    messages = db.session.scalars(
+        sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
+    ).all()
+    return token, list(messages)
+
+
+def take_back_abandoned() -> int:
+    """Return messages whose worker vanished (lease expired) to the queue, or fail them."""
+    config = current_app.config
+    now = utcnow()
+    cutoff = now - timedelta(seconds=config["MAIL_LEASE_SECONDS"])
+    stale = db.session.scalars(
+        sa.select(OutboundMessage).where(
+            OutboundMessage.status == MessageStatus.SENDING, OutboundMessage.claimed_at < cutoff
+        )
+    ).all()
+    for message in stale:
+        _settle(message, message.claim_token, DeliveryError(INTERRUPTED), now=now,
+                renew=False)
+    return len(stale)
+
+
+def _deliver_batch(token: str, messages: list[OutboundMessage], run: DeliveryRun) -> None:
+    practices = _practices({m.practice_id for m in messages})
+    pending = list(messages)
+    try:
+        with open_transport() as send:
+            while pending:
+                message = pending.pop(0)
+                try:
+                    send(build_email(message, practices[message.practice_id]))
+                except DeliveryError as error:
+                    _count(run, _settle(message, token, error))
+                    if error.connection_lost:
+                        break
+                else:
+                    _count(run, _settle(message, token, None))
+    except DeliveryError as error:  # no connection at all: every message of the batch waits
+        for message in pending:
+            _count(run, _settle(message, token, error))
+        pending = []
+    _release(token, pending)
+
+
+def _release(token: str, messages: list[OutboundMessage]) -> None:
+    """Give back claimed messages that were never tried (the connection broke before them)."""
+    if not messages:
+        return
+    db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id.in_([m.id for m in messages]),
+               OutboundMessage.claim_token == token,
+               OutboundMessage.status == MessageStatus.SENDING)
+        .values(status=MessageStatus.QUEUED, claim_token=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | None, *,
+            now: datetime | None = None, renew: bool = True) -> MessageStatus:
+    """Record one attempt's outcome, audit it, renew the batch's lease, and commit."""
+    config = current_app.config
+    now = now or utcnow()
+    attempts = message.attempts + 1
+    values = {"attempts": attempts, "claim_token": None, "claimed_at": None}
+    if error is None:
+        status = MessageStatus.SENT
+        values.update(sent_at=now, sealed=None, last_error=None)
+    elif error.permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
+        status = MessageStatus.FAILED
+        values.update(sealed=None, last_error=error.reason)
+    else:
+        status = MessageStatus.QUEUED
+        delay = min(config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1),
+                    config["MAIL_RETRY_MAX_SECONDS"])
+        values.update(next_attempt_at=now + timedelta(seconds=delay), last_error=error.reason)
+    result = db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id == message.id, OutboundMessage.status == MessageStatus.SENDING,
+               OutboundMessage.claim_token == token)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0 and error is None:
+        log.warning("mail %s was sent after its claim had lapsed", message.id)
+    if renew and token is not None:
+        db.session.execute(
+            sa.update(OutboundMessage)
+            .where(OutboundMessage.claim_token == token,
+                   OutboundMessage.status == MessageStatus.SENDING)
+            .values(claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    action = {MessageStatus.SENT: "mail.sent", MessageStatus.FAILED: "mail.failed"}.get(
+        status, "mail.deferred"
+    )
+    record(
+        action, practice_id=message.practice_id, object_type="outbound_message",
+        object_id=message.id, couple_id=message.couple_id,
+        detail={"kind": message.kind, "attempts": attempts, "partner": message.partner_id,
+                "user": message.user_id},
+    )
+    db.session.commit()
+    if error is not None:
+        log.info("mail %s %s: %s", message.id, status.value, error.reason)
+    return status
+
+
+def _count(run: DeliveryRun, status: MessageStatus) -> None:
+    if status == MessageStatus.SENT:
+        run.sent += 1
+    elif status == MessageStatus.FAILED:
+        run.failed += 1
+    else:
+        run.deferred += 1
+
+
+def _practices(ids: set[int]) -> dict[int, Practice]:
+    return {p.id: p for p in db.session.scalars(sa.select(Practice).where(Practice.id.in_(ids)))}
+
+
+def open_transport():
+    """The configured transport. Raises DeliveryError when mail is not configured."""
+    config = current_app.config
+    if config["MAIL_URL"]:
+        try:
+            settings = parse_mail_url(config["MAIL_URL"])
+        except ValueError as error:
+            raise DeliveryError(str(error), connection_lost=True) from None
+        return SmtpTransport(settings, timeout=config["MAIL_SMTP_TIMEOUT"],
+                             ca_file=config.get("MAIL_TLS_CA_FILE"))
+    if config["DEVELOPMENT"] or config["TESTING"]:
+        directory = config["MAIL_DIRECTORY"] or Path(current_app.instance_path) / "mail"
+        return FileTransport(Path(directory))
+    raise DeliveryError("no mail server is configured (CLINIC_MAIL_URL)", connection_lost=True)
+
+
+def sender_address() -> str:
+    return current_app.config["MAIL_FROM"] or "clinic@localhost"
+
+
+def build_email(message: OutboundMessage, practice: Practice) -> EmailMessage:
+    """The message as it goes out: sealed values filled in, the practice named as sender."""
+    body, html = message.body, message.html_body
+    if message.sealed:
+        try:
+            values = unseal(message.sealed)
+        except SealBroken:
+            raise DeliveryError("its sealed link could not be opened (the key changed); "
+                                "send a new link", permanent=True) from None
+        body = fill(body, values)
+        html = fill(html, {k: str(escape(v)) for k, v in values.items()}) if html else None
+    from_address = sender_address()
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = formataddr((practice.name, from_address))
+    email["To"] = formataddr((message.to_name, message.to_address))
+    if practice.reply_to:
+        email["Reply-To"] = practice.reply_to
+    email["Date"] = format_datetime(utcnow())
+    # The same on every attempt, so a repeat after a crash is recognised as the same message.
+    created = int(as_utc(message.created_at).timestamp())
+    domain = from_address.rpartition("@")[2] or "localhost"
+    email["Message-ID"] = f"<outbox.{message.id}.{created}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    email["X-Clinic-Outbox"] = f"{message.id}-{created}"
+    email.set_content(body)
+    if html:
+        email.add_alternative(html, subtype="html")
+    return email
