@@ -37,8 +37,15 @@ class Defaults:
     # storage with more than one worker is refused outside development: limits would not hold.
     WORKERS = None
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # Sign-in limits count refused passwords only (clinic/auth/throttle.py says why each exists).
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"  # one address, any account
+    LOGIN_LIMIT_PER_ACCOUNT_ADDRESS = "5 per 15 minutes"  # one account from one address
+    # One account from browsers it never signed in on, all addresses together: the longest a
+    # stranger can keep the real person waiting on a new browser after the attack stops.
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"  # one browser the account signed in on before
+    TRUSTED_DEVICE_DAYS = 90
+    PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"  # noqa: S105 - wrong current passwords, per user
     PORTAL_LINK_LIMIT = "20 per 15 minutes"
     # How long a new portal link works, in days (0: until revoked or re-issued).
     PORTAL_LINK_DAYS = 90

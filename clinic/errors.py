@@ -1,7 +1,12 @@
 """The domain error services raise, and the error pages."""
 
-from flask import Flask, render_template
+import math
+import time
+
+from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
+
+from .extensions import limiter
 
 
 class DomainError(Exception):
@@ -38,9 +43,20 @@ def render_error(code: int, title: str | None = None, message: str | None = None
     )
 
 
+def _too_many(_error):
+    """429 with a Retry-After header saying when the breached limit opens again."""
+    body, code = render_error(429)
+    response = make_response(body, code)
+    breached = limiter.current_limit
+    if breached is not None and breached.breached:
+        response.headers["Retry-After"] = str(max(1, math.ceil(breached.reset_at - time.time())))
+    return response
+
+
 def register(app: Flask) -> None:
     for code in _MESSAGES:
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+    app.register_error_handler(429, _too_many)
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..audit.services import record
 from ..errors import DomainError
@@ -110,3 +111,16 @@ def set_password(user: User, password: str) -> None:
     user.session_version = User.session_version + 1
     record("user.password", user=user, object_type="user", object_id=user.id)
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The signed-in user replaces their own password, proving the current one first.
+
+    A wrong current password is audited. Raises DomainError on field `current_password`
+    or `password`.
+    """
+    if not verify_password(user.password_hash, current):
+        record("auth.password_check_failed", user=user, object_type="user", object_id=user.id)
+        db.session.commit()
+        raise DomainError(_("That is not your current password."), field="current_password")
+    set_password(user, new)

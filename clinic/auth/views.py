@@ -1,32 +1,14 @@
 """Sign-in, sign-out and changing one's own password."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import limiter
 from ..security import start_session
-from . import bp, services
+from . import bp, services, throttle
 from .forms import LoginForm, PasswordForm
-from .passwords import verify_password
-
-
-def _account_key() -> str:
-    from flask import request
-
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _per_address():
-    from flask import current_app
-
-    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
-
-
-def _per_account():
-    from flask import current_app
-
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
 def _begin_session(user) -> None:
@@ -36,9 +18,16 @@ def _begin_session(user) -> None:
     start_session()
 
 
+def _password_change_limit() -> str:
+    return current_app.config["PASSWORD_CHANGE_LIMIT"]
+
+
+def _password_change_key() -> str:
+    return f"password:{current_user.get_id()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_per_address, methods=["POST"])
-@limiter.limit(_per_account, key_func=_account_key, methods=["POST"])
+@throttle.sign_in_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("index"))
@@ -51,7 +40,7 @@ def login():
         else:
             _begin_session(user)
             # No `next` parameter: a fixed landing page leaves nothing to redirect elsewhere.
-            return redirect(url_for("index"))
+            return throttle.remember_device(redirect(url_for("index")), user.email)
     return render_template("auth/login.html", form=form), 200
 
 
@@ -67,19 +56,20 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    _password_change_limit, key_func=_password_change_key, methods=["POST"],
+    deduct_when=throttle.refused,
+)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
         else:
-            try:
-                services.set_password(user, form.password.data)
-            except DomainError as error:
-                form.password.errors.append(error.message)
-            else:
-                _begin_session(user)
-                flash("Your password is changed. Other devices were signed out.", "success")
-                return redirect(url_for("index"))
+            _begin_session(user)
+            flash(_("Your password is changed. Other devices were signed out."), "success")
+            return redirect(url_for("index"))
     return render_template("auth/password.html", form=form)
