@@ -102,6 +102,8 @@ def check_rate_limit_storage(app: Flask, *, relaxed: bool) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import logs, security, templating
+
     db.init_app(app)
     with app.app_context():
         configure_engine(
@@ -113,13 +115,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     # Strings are marked with gettext/_ now; the catalogs and the per-person locale come with the
     # Chinese issue. Until then every page is English.
-    babel.init_app(app, default_locale="en", default_timezone="UTC")
+    babel.init_app(
+        app, default_locale="en", default_timezone="UTC",
+        timezone_selector=templating.practice_timezone,
+    )
     if app.config["PROXY_FIX_X_FOR"]:
         # The same trusted proxies say which address and which scheme (HTTPS: HSTS) they saw.
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-    from . import logs, security, templating
 
     logs.init_app(app)
     security.init_app(app)
@@ -130,7 +133,9 @@ def register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .couples import bp as couples_bp
+    from .digest import bp as digest_bp
     from .exercises import bp as exercises_bp
+    from .inbox import bp as inbox_bp
     from .notes import bp as notes_bp
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
@@ -139,7 +144,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
-        reports_bp,
+        reports_bp, inbox_bp, digest_bp,
     ):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)

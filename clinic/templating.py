@@ -2,24 +2,40 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, g, has_request_context
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
 
 from .exercises.catalogue import STAGES, all_exercises
+from .practice.services import timezone_name
 from .timeutil import as_utc
 
 
+def practice_timezone() -> str | None:
+    """Flask-Babel's time zone for this request: the practice of the signed-in clinician, or
+    of the partner whose portal this is. Dates and times on every page are shown in it."""
+    if not has_request_context():
+        return None
+    partner = g.get("portal_partner")
+    if partner is not None:
+        return timezone_name(couple_id=partner.couple_id)
+    if current_user.is_authenticated:
+        return timezone_name(practice_id=current_user.practice_id)
+    return None
+
+
 def _date(value: date | datetime | None) -> str:
+    """A day, e.g. 5 Nov 2026; a moment is first moved into the practice's zone."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = as_utc(value).date()
-    return f"{value.day} {value:%b %Y}"
+    return format_date(as_utc(value) if isinstance(value, datetime) else value, "d MMM y")
 
 
 def _datetime(value: datetime | None) -> str:
+    """A moment in the practice's zone, e.g. 2026-11-05 14:30."""
     if value is None:
         return ""
-    return as_utc(value).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(as_utc(value), "yyyy-MM-dd HH:mm")
 
 
 def _inbox_count() -> dict:
@@ -30,9 +46,9 @@ def _inbox_count() -> dict:
         return {}
     if not current_user.sees_charts:
         return {}
-    from .exercises.services import unreviewed_count
+    from .inbox.services import unread_count
 
-    return {"inbox_count": unreviewed_count(current_user)}
+    return {"inbox_count": unread_count(current_user)}
 
 
 def init_app(app: Flask) -> None:

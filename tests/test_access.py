@@ -78,6 +78,16 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("notes.language", "POST"):      (302, 400, 400, 400, 400, 400, 404),
     # supervision_id is S supervising C1, in P.
     ("reports.remove_supervision", "POST"): (302, 302, 404, 404, 404, 404, 404),
+    # Practice settings (zone, hours, reminder defaults): owners only; an empty post is refused.
+    ("practice.settings", "GET"):    (302, 200, 404, 404, 404, 200, 404),
+    ("practice.settings", "POST"):   (302, 422, 404, 404, 404, 422, 404),
+    # The inbox: each clinician's own caseload (the owner's: the practice). item_id is a scale
+    # placement partner A of X sent from the portal.
+    ("inbox.index", "GET"):          (302, 200, 200, 200, 200, 200, 404),
+    ("inbox.read", "POST"):          (302, 302, 302, 404, 404, 404, 404),
+    ("inbox.read_all", "POST"):      (302, 302, 302, 302, 302, 302, 404),
+    # The daily digest switch (an empty post turns it off); its form is on the account page.
+    ("digest.setting", "POST"):      (302, 302, 302, 302, 302, 302, 404),
 }
 # fmt: on
 
@@ -100,6 +110,7 @@ class World:
     secrets: dict  # role -> strings that must never appear in a page that role is shown
     supervision: object = None  # S supervises C1
     note: object = None  # a draft note of X by C1, without sections
+    placement: object = None  # a scale placement partner A of X sent from the portal
 
 
 # How to fill each URL parameter from the world.
@@ -109,6 +120,8 @@ PARAMS = {
     "fmt": lambda w: "csv",
     "supervision_id": lambda w: w.supervision.id,
     "note_id": lambda w: w.note.id,
+    "kind": lambda w: "scale",
+    "item_id": lambda w: w.placement.id,
 }
 
 
@@ -143,11 +156,14 @@ def world(make_practice, make_user) -> World:
     from datetime import date
 
     from clinic.notes.services import NoteInput, create_note
+    from clinic.records.services import add_from_portal
     from clinic.reports.services import add_supervision
 
     supervision = add_supervision(users["owner"], users["supervisor"].id, users["clinician"].id)
     note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))
-    return World(users, couple, secrets, supervision, note)
+    placement = add_from_portal(couple.partners[0], "scale", {"date": "2026-11-19", "value": 6},
+                                shared=False)
+    return World(users, couple, secrets, supervision, note, placement)
 
 
 def _routes(app) -> set[tuple[str, str]]:

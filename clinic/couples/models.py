@@ -31,6 +31,8 @@ class Couple(db.Model):
     pseudonym: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The clinician turned reminder mail off for this couple.
+    reminders_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     primary_clinician = relationship("User")
     partners = relationship(
@@ -58,6 +60,8 @@ class Partner(db.Model):
     # Bumped when the partner leaves the portal and when their link is revoked or re-issued:
     # every portal session opened before is refused on the server, even from a copied cookie.
     portal_session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The partner paused reminder mail from their portal.
+    reminders_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     couple = relationship("Couple", back_populates="partners")
 

@@ -132,35 +132,6 @@ def _submission_query(user) -> sa.Select:
     )
 
 
-def inbox(user, *, page: int, per_page: int):
-    """Submitted work across the user's caseload: not yet reviewed first, newest first."""
-    query = (
-        _submission_query(user)
-        .where(Submission.state == "submitted")
-        .options(
-            selectinload(Submission.partner).selectinload(Partner.couple),
-            selectinload(Submission.assignment),
-        )
-        .order_by(
-            sa.case((Submission.reviewed_at.is_(None), 0), else_=1),
-            Submission.submitted_at.desc(),
-            Submission.id.desc(),
-        )
-    )
-    # Audit (and commit) first: a commit after loading would expire every row on the page.
-    record("inbox.view", user=user, detail={"page": page})
-    db.session.commit()
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def unreviewed_count(user) -> int:
-    return db.session.scalar(
-        _submission_query(user)
-        .where(Submission.state == "submitted", Submission.reviewed_at.is_(None))
-        .with_only_columns(sa.func.count(Submission.id))
-    )
-
-
 def get_submission(user, submission_id: int) -> Submission:
     """A submission of a couple in the user's caseload; drafts stay private to the partner."""
     submission = db.session.scalar(

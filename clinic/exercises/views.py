@@ -1,6 +1,6 @@
-"""Clinician pages: assign exercises, the submissions inbox, one submission, review and reply."""
+"""Clinician pages: assign exercises, one submission, review and reply (the inbox is its own)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..couples.services import get_couple
@@ -71,13 +71,6 @@ def withdraw(assignment_id: int):
         else:
             flash("The assignment was withdrawn.", "success")
     return redirect(url_for("couples.detail", couple_id=assignment.couple_id, _anchor="assignments"))
-
-
-@bp.route("/inbox")
-def inbox():
-    page = max(request.args.get("page", 1, type=int), 1)
-    items = services.inbox(_user(), page=page, per_page=current_app.config["CASELOAD_PAGE_SIZE"])
-    return render_template("exercises/inbox.html", items=items)
 
 
 def _entries(item) -> list:

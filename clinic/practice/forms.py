@@ -1,8 +1,18 @@
-"""Forms for managing the practice's team."""
+"""Forms for managing the practice's team and its settings."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..auth.models import ROLES
 from ..formkit import options
@@ -29,4 +39,35 @@ class UserForm(FlaskForm):
         "First password",
         validators=[InputRequired(), Length(max=128)],
         description="At least 8 characters. Share it with them privately; they can change it.",
+    )
+
+
+WEEKDAYS = [
+    ("1", _l("Monday")), ("2", _l("Tuesday")), ("3", _l("Wednesday")), ("4", _l("Thursday")),
+    ("5", _l("Friday")), ("6", _l("Saturday")), ("7", _l("Sunday")),
+]
+
+
+class SettingsForm(FlaskForm):
+    timezone = StringField(
+        _l("Time zone"), validators=[InputRequired(), Length(max=64)], render_kw={"list": "zones"},
+        description=_l("Dates are shown in this zone, and reminders are sent by its clock "
+                       "(an IANA name such as Asia/Shanghai or Europe/Berlin)."),
+    )
+    opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])
+    closes_at = TimeField(
+        _l("Closes at"), validators=[InputRequired()],
+        description=_l("Reminders and digests are only sent while the practice is open."),
+    )
+    open_days = SelectMultipleField(_l("Open on"), choices=options(WEEKDAYS))
+    remind_days_before = IntegerField(
+        _l("Remind this many days before the due date"),
+        validators=[Optional(), NumberRange(min=1, max=14)],
+        description=_l("Leave empty for no reminder before the due date."),
+    )
+    remind_on_due_day = BooleanField(_l("Remind on the due date"))
+    remind_overdue_days = IntegerField(
+        _l("Remind once, this many days after the due date"),
+        validators=[Optional(), NumberRange(min=1, max=14)],
+        description=_l("Leave empty for no reminder about overdue work."),
     )

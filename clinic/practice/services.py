@@ -1,6 +1,10 @@
-"""Use cases for the practice: creating one, its team, and its overview."""
+"""Use cases for the practice: creating one, its settings, its team, and its overview."""
+
+from dataclasses import dataclass
+from datetime import time
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
@@ -9,6 +13,7 @@ from ..auth.services import NewUser, create_user
 from ..couples.models import Couple
 from ..errors import DomainError
 from ..extensions import db
+from .hours import zone
 from .models import Practice
 
 
@@ -26,6 +31,75 @@ def get_practice(practice_id: int) -> Practice:
     practice = db.session.get(Practice, practice_id)
     if practice is None:
         raise NotFound()
+    return practice
+
+
+def timezone_name(*, practice_id: int | None = None, couple_id: int | None = None) -> str:
+    """The IANA time zone dates are shown in: a practice's, or that of a couple's practice."""
+    query = sa.select(Practice.timezone)
+    if couple_id is not None:
+        query = query.join(Couple, Couple.practice_id == Practice.id).where(Couple.id == couple_id)
+    else:
+        query = query.where(Practice.id == practice_id)
+    return db.session.scalar(query) or "UTC"
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    """The settings an owner edits: zone, hours, and when partners are reminded."""
+
+    timezone: str
+    opens_at: time
+    closes_at: time
+    open_days: str  # ISO weekdays, e.g. "12345"
+    remind_days_before: int | None  # None: no reminder before the due date
+    remind_on_due_day: bool
+    remind_overdue_days: int | None  # None: no reminder once overdue
+
+    @classmethod
+    def of(cls, practice: Practice) -> "PracticeSettings":
+        return cls(**{name: getattr(practice, name) for name in cls.__dataclass_fields__})
+
+
+def practice_settings(owner: User) -> PracticeSettings:
+    _require_owner(owner)
+    return PracticeSettings.of(get_practice(owner.practice_id))
+
+
+def _check_settings(data: PracticeSettings) -> None:
+    zone(data.timezone)
+    if data.opens_at >= data.closes_at:
+        raise DomainError(_("Closing time must be after opening time."), field="closes_at")
+    if not data.open_days or set(data.open_days) - set("1234567"):
+        raise DomainError(_("Choose at least one day the practice is open."), field="open_days")
+    for field in ("remind_days_before", "remind_overdue_days"):
+        value = getattr(data, field)
+        if value is not None and not 1 <= value <= 14:
+            raise DomainError(_("Between 1 and 14 days, or leave it empty for none."), field=field)
+
+
+def update_settings(owner: User, data: PracticeSettings) -> Practice:
+    """An owner changes the practice's zone, hours or reminder defaults.
+
+    Raises DomainError naming the field: an unknown zone, closing before opening, no open day,
+    reminder days outside 1-14.
+    """
+    _require_owner(owner)
+    data = PracticeSettings(
+        **{**data.__dict__, "timezone": data.timezone.strip(),
+           "open_days": "".join(sorted(set(data.open_days)))}
+    )
+    _check_settings(data)
+    practice = get_practice(owner.practice_id)
+    before = PracticeSettings.of(practice)
+    for name, value in data.__dict__.items():
+        setattr(practice, name, value)
+    changed = sorted(k for k, v in data.__dict__.items() if getattr(before, k) != v)
+    record(
+        "practice.settings", user=owner, object_type="practice", object_id=practice.id,
+        detail={"changed": changed},
+    )
+    db.session.commit()
     return practice
 
 

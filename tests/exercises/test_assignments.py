@@ -1,4 +1,4 @@
-"""Assignments and submissions from the clinician's side: assign, withdraw, inbox, read, review, reply."""
+"""Assignments and submissions from the clinician's side: assign, withdraw, read, review, reply."""
 
 import dataclasses
 import html
@@ -259,40 +259,7 @@ def test_a_record_entry_for_the_wrong_kind_of_assignment_is_refused(w, assign):
         services.note_record_added(w.a, narrative.id, "exception", 1)
 
 
-# --- the inbox, reading, reviewing, replying ---------------------------------------------------
-
-
-def test_the_inbox_lists_unreviewed_work_first_then_newest_first(w, assign, signed_in):
-    first, second, third = (
-        assign(w.clinician, w.couple, key, target="A")[0]
-        for key in ("relationship-narrative", "hope-question", "feedback-loop")
-    )
-    draft = assign(w.clinician, w.couple, "coping-list", target="B")[0]
-    s1 = submit(w.a, first)
-    s2 = submit(w.a, second, {"a_little_better": "Breakfast together"})
-    s3 = submit(w.a, third, {"tried": "t", "happened": "h", "learned": "l", "adjustment": "a"})
-    services.save_answers(w.b, draft.id, {"ways": ["Running"]}, submit=False, shared=False)
-    services.mark_reviewed(w.clinician, s3.id)
-
-    items = services.inbox(w.clinician, page=1, per_page=20).items
-    assert [s.id for s in items] == [s2.id, s1.id, s3.id]  # drafts never show
-
-    body = page(signed_in(w.clinician).get("/exercises/inbox"))
-    positions = [body.index(f"/exercises/submissions/{s.id}") for s in (s2, s1, s3)]
-    assert positions == sorted(positions)
-    assert body.count("<strong>New</strong>") == 2 and "Reviewed" in body
-    assert "The Riverside couple" in body
-    assert actions("inbox.") == ["inbox.view", "inbox.view"]
-
-
-def test_the_inbox_shows_only_the_users_caseload(w, assign, signed_in):
-    s = submit(w.a, assign(w.clinician, w.couple, "relationship-narrative", target="A")[0])
-
-    assert [x.id for x in services.inbox(w.owner, page=1, per_page=20).items] == [s.id]
-    for user in (w.colleague, w.outsider):
-        assert services.inbox(user, page=1, per_page=20).items == []
-        assert f"/exercises/submissions/{s.id}" not in page(signed_in(user).get("/exercises/inbox"))
-    assert services.unreviewed_count(w.clinician) == 1 and services.unreviewed_count(w.outsider) == 0
+# --- reading, reviewing, replying (the inbox is tested in tests/inbox) -------------------------
 
 
 def test_a_submission_page_shows_each_prompt_beside_its_answer(w, assign, signed_in):

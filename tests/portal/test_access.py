@@ -107,7 +107,6 @@ MATRIX = {
     ),
     ("exercises.withdraw", "POST"): ("/exercises/assignments/{untouched_a}/withdraw", {},
                                      clinical("ok:302")),
-    ("exercises.inbox", "GET"): ("/exercises/inbox", None, clinical("ok:200", any_clinician=True)),
     ("exercises.submission", "GET"): ("/exercises/submissions/{submission_a}", None,
                                       clinical("ok:200")),
     ("exercises.review", "POST"): ("/exercises/submissions/{submission_a}/review", {},

@@ -261,7 +261,7 @@ def test_opening_a_portal_link_signs_a_clinician_out_of_that_browser(family, sig
     browser.post("/portal/continue", data={"token": make_link(family.a).token})
 
     assert browser.get("/couples/").status_code == 302
-    assert browser.get("/exercises/inbox").status_code == 302
+    assert browser.get("/inbox/").status_code == 302
 
 
 def test_idle_and_absolute_timeouts_close_the_portal(family, portal_client, app):

@@ -1,0 +1,35 @@
+"""The daily digest switch: its form sits on the account page, its post lands here."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import bp, services
+from .forms import DigestForm
+
+
+@bp.app_context_processor
+def _form_on_the_account_page():
+    # The account page belongs to auth, which sits below the digest: the digest brings its form.
+    if request.endpoint != "auth.password" or not current_user.is_authenticated:
+        return {}
+    if not current_user.sees_charts:
+        return {}
+    user = current_user._get_current_object()
+    return {"digest_form": DigestForm(formdata=None, daily_digest=services.subscribed(user))}
+
+
+@bp.route("/", methods=["POST"])
+@login_required
+def setting():
+    if not current_user.sees_charts:
+        abort(404)
+    form = DigestForm()
+    if form.validate_on_submit():
+        services.subscribe(current_user._get_current_object(), form.daily_digest.data)
+        flash(
+            _("You will get a daily digest.") if form.daily_digest.data
+            else _("No more daily digests."),
+            "success",
+        )
+    return redirect(url_for("auth.password", _anchor="digest"))

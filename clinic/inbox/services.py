@@ -1,0 +1,260 @@
+"""The inbox: what came in from the portal across the user's caseload, and who has read what.
+
+An item is a submitted exercise, or an exception-log entry or scale placement a partner sent from
+the portal. Record-type exercises (the exception log, the scale) are listed as their entries, not
+as the submission that collects them. Read state is per clinician: an item is new for a user
+until they mark it read, and new again if it changed after that (a submission sent anew).
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
+
+from ..audit.services import record
+from ..couples.models import Couple, Partner
+from ..couples.services import caseload_query
+from ..exercises.models import Assignment, Submission
+from ..extensions import db
+from ..records.models import ExceptionEntry, ScalePlacement
+from ..records.services import EXERCISE_FOR
+from ..timeutil import as_utc, utcnow
+from .models import InboxRead, ItemKind
+
+
+def _kind(kind: ItemKind):
+    return sa.literal_column(f"'{kind.value}'", sa.String).label("kind")
+
+
+def _items(user) -> sa.Subquery:
+    """(kind, item_id, couple_id, partner_id, at) of every portal item in the user's caseload."""
+    caseload = caseload_query(user).with_only_columns(Couple.id)
+    submissions = sa.select(
+        _kind(ItemKind.SUBMISSION), Submission.id.label("item_id"), Submission.couple_id,
+        Submission.partner_id, Submission.submitted_at.label("at"),
+    ).where(
+        Submission.couple_id.in_(caseload),
+        Submission.state == "submitted",
+        Submission.exercise_key.not_in(EXERCISE_FOR.values()),
+    )
+    records = [
+        sa.select(
+            _kind(kind), model.id, model.couple_id, model.partner_id, model.created_at,
+        ).where(model.couple_id.in_(caseload), model.source == "portal")
+        for kind, model in ((ItemKind.EXCEPTION, ExceptionEntry), (ItemKind.SCALE, ScalePlacement))
+    ]
+    return sa.union_all(submissions, *records).subquery("items")
+
+
+def _with_read_state(user, items: sa.Subquery) -> tuple[sa.Select, sa.ColumnElement]:
+    read = sa.orm.aliased(InboxRead)
+    unread = sa.or_(read.read_at.is_(None), read.read_at < items.c.at)
+    query = sa.select(items, unread.label("unread")).outerjoin(
+        read,
+        sa.and_(
+            read.user_id == user.id, read.kind == items.c.kind, read.item_id == items.c.item_id
+        ),
+    )
+    return query, unread
+
+
+@dataclass(frozen=True)
+class Item:
+    """One inbox row, as plain data for the page (`title`: a submission's exercise title)."""
+
+    kind: str
+    id: int
+    couple_id: int
+    case_label: str
+    partner_name: str
+    title: str
+    joint: bool
+    at: datetime
+    unread: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    page: int
+    per_page: int
+    total: int
+    unread: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _counts(user) -> tuple[int, int]:
+    """(all items, new items) in the user's inbox."""
+    query, _unread = _with_read_state(user, _items(user))
+    listed = query.subquery()
+    total, new = db.session.execute(
+        sa.select(
+            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((listed.c.unread, 1), else_=0)), 0)
+        ).select_from(listed)
+    ).one()
+    return total, int(new)
+
+
+def unread_count(user) -> int:
+    """The number on the inbox badge."""
+    return _counts(user)[1]
+
+
+def _submission_titles(rows) -> dict[int, tuple[str, bool]]:
+    ids = [r.item_id for r in rows if r.kind == ItemKind.SUBMISSION]
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(Submission.id, Submission.prompts["title"].as_string(), Assignment.joint)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .where(Submission.id.in_(ids))
+    )
+    return {sid: (title, joint) for sid, title, joint in found}
+
+
+def _people(rows) -> dict[int, tuple[str, str]]:
+    ids = {r.partner_id for r in rows}
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(Partner.id, Partner.name, Partner.preferred_name, Couple.case_label)
+        .join(Couple, Couple.id == Partner.couple_id)
+        .where(Partner.id.in_(ids))
+    )
+    return {pid: (preferred or name, label) for pid, name, preferred, label in found}
+
+
+def inbox(user, *, page: int, per_page: int) -> Page:
+    """A page of the user's inbox: new items first, then newest first; the read is audited.
+
+    A fixed number of queries per page: counts, rows, submission titles, people.
+    """
+    record("inbox.view", user=user, detail={"page": page})
+    db.session.commit()
+    total, new = _counts(user)
+    items = _items(user)
+    query, unread = _with_read_state(user, items)
+    rows = db.session.execute(
+        query.order_by(
+            sa.case((unread, 0), else_=1), items.c.at.desc(), items.c.kind, items.c.item_id.desc()
+        ).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    titles, people = _submission_titles(rows), _people(rows)
+    return Page(
+        items=[
+            Item(
+                kind=row.kind, id=row.item_id, couple_id=row.couple_id,
+                case_label=people[row.partner_id][1], partner_name=people[row.partner_id][0],
+                title=titles.get(row.item_id, ("", False))[0] if row.kind == ItemKind.SUBMISSION else "",
+                joint=row.kind == ItemKind.SUBMISSION and titles.get(row.item_id, ("", False))[1],
+                at=as_utc(row.at), unread=bool(row.unread),
+            )
+            for row in rows
+        ],
+        page=page, per_page=per_page, total=total, unread=new,
+    )
+
+
+def _unread_keys(user) -> list[tuple[str, int]]:
+    items = _items(user)
+    query, unread = _with_read_state(user, items)
+    query = query.where(unread).with_only_columns(items.c.kind, items.c.item_id)
+    return [(kind, item_id) for kind, item_id in db.session.execute(query)]
+
+
+def _in_inbox(user, kind: str, item_id: int) -> bool:
+    if kind not in ItemKind._value2member_map_:
+        return False
+    items = _items(user)
+    found = db.session.scalar(
+        sa.select(sa.func.count()).select_from(items)
+        .where(items.c.kind == kind, items.c.item_id == item_id)
+    )
+    return found > 0
+
+
+def _mark(user, keys: list[tuple[str, int]], now: datetime) -> None:
+    stored = {
+        (row.kind, row.item_id): row
+        for row in db.session.scalars(
+            sa.select(InboxRead).where(
+                InboxRead.user_id == user.id,
+                InboxRead.item_id.in_({item_id for _kind, item_id in keys}),
+            )
+        )
+    }
+    for kind, item_id in keys:
+        row = stored.get((kind, item_id))
+        if row is None:
+            db.session.add(InboxRead(user_id=user.id, kind=kind, item_id=item_id, read_at=now))
+        else:
+            row.read_at = now
+
+
+def _save_marks(user, keys: list[tuple[str, int]], now: datetime, action: str, detail: dict):
+    for attempt in (1, 2):
+        if keys:
+            _mark(user, keys, now)
+        record(action, user=user, detail=detail)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            # Another tab marked one of them at the same moment; its row is there now.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def mark_read(user, kind: str, item_id: int, *, now: datetime | None = None) -> None:
+    """Mark one item read for this user. Raises NotFound for anything outside their inbox."""
+    if not _in_inbox(user, kind, item_id):
+        raise NotFound()
+    _save_marks(user, [(kind, item_id)], now or utcnow(), "inbox.read",
+                {"kind": kind, "item": item_id})
+
+
+def mark_all_read(user, *, now: datetime | None = None) -> int:
+    """Mark every new item in the user's inbox read; returns how many were new."""
+    keys = _unread_keys(user)
+    _save_marks(user, keys, now or utcnow(), "inbox.read_all", {"count": len(keys)})
+    return len(keys)
+
+
+def new_counts_by_couple(user) -> list[tuple[str, Counter]]:
+    """For the digest: per case label, how many new items of each kind (no client text)."""
+    items = _items(user)
+    query, unread = _with_read_state(user, items)
+    rows = db.session.execute(
+        query.where(unread)
+        .with_only_columns(Couple.id, Couple.case_label, items.c.kind, sa.func.count())
+        .join(Couple, Couple.id == items.c.couple_id)
+        .group_by(Couple.id, Couple.case_label, items.c.kind)
+    )
+    per_couple: dict[int, tuple[str, Counter]] = {}
+    for couple_id, label, kind, count in rows:
+        per_couple.setdefault(couple_id, (label, Counter()))[1][ItemKind(kind)] += count
+    return sorted(per_couple.values(), key=lambda pair: pair[0].casefold())
