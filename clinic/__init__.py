@@ -136,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from .digest import bp as digest_bp
     from .exercises import bp as exercises_bp
     from .inbox import bp as inbox_bp
+    from .mail.views import bp as mail_bp
     from .notes import bp as notes_bp
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
@@ -144,7 +145,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
-        reports_bp, inbox_bp, digest_bp,
+        reports_bp, inbox_bp, digest_bp, mail_bp,
     ):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)

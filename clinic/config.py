@@ -91,6 +91,7 @@ class Defaults:
     MAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
     MAIL_BATCH_SIZE = 20  # messages a worker takes at once (one SMTP connection)
     MAIL_SMTP_TIMEOUT = 15
+    MAIL_TLS_CA_FILE = None  # trust this CA bundle instead of the system's (a private relay)
     # A message taken by a worker that then vanished is taken back after this long. Must exceed
     # MAIL_BATCH_SIZE x MAIL_SMTP_TIMEOUT, so a live worker's batch is never taken from it.
     MAIL_LEASE_SECONDS = 600

@@ -112,8 +112,11 @@ def wake(app: Flask) -> None:
 
 def run_worker(app: Flask, *, workers: int) -> None:
     """Run the Huey consumer in this process until it is stopped (SIGINT/SIGTERM)."""
-    huey = jobs_of(app).huey
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0)
+    engine = jobs_of(app)
+    consumer = engine.huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0)
+    # Catch up at once (mail queued while no worker ran, or left by one that crashed) instead
+    # of waiting for the first minute tick.
+    engine.wake()
     consumer.run()
 
 

@@ -59,6 +59,9 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("practice.edit", "GET"):        (302, 200, 404, 404, 404, 404, 404),
     ("practice.edit", "POST"):       (302, 302, 404, 404, 404, 404, 404),
     ("audit.index", "GET"):          (302, 200, 404, 404, 404, 200, 404),
+    # The owner's mail page (reply-to and undelivered mail); an empty POST clears the reply-to.
+    ("mail.index", "GET"):           (302, 200, 404, 404, 404, 200, 404),
+    ("mail.index", "POST"):          (302, 302, 404, 404, 404, 302, 404),
     # Reports: owners and supervisors; clinicians (whose charts these are) get none.
     ("reports.index", "GET"):        (302, 200, 404, 404, 404, 200, 200),
     # Without dates the download sends the reader back to the form.
@@ -95,6 +98,7 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
 ELSEWHERE = {
     "tests/portal/test_access.py": (
         "portal.", "exercises.", "records.", "couples.issue_link", "couples.revoke_link",
+        "couples.email_link", "couples.link_mail",
     ),
 }
 

@@ -1,7 +1,17 @@
 """Forms for couples: the couple with its two partners, stage moves, status changes, search."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..exercises.catalogue import STAGES
@@ -65,3 +75,10 @@ class LinkForm(FlaskForm):
         "Works for (days)", validators=[Optional(), NumberRange(0, 365)], default=90,
         description="0 means until you revoke or replace it.",
     )
+    send_email = BooleanField(_l("Also email it"), default=False)
+
+
+class EmailLinkForm(FlaskForm):
+    """"Email it": the link just shown comes back, since only its hash is on file."""
+
+    token = HiddenField(validators=[InputRequired(), Length(max=100)])

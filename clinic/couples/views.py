@@ -1,17 +1,28 @@
 """Caseload dashboard, couple pages, and the forms that change a couple."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
+from ..mail import services as mail
+from ..mail.models import MessageKind
 from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
 from . import bp, services
-from .forms import CoupleEditForm, CoupleForm, LinkForm, SearchForm, StageForm, StatusForm
+from .forms import (
+    CoupleEditForm,
+    CoupleForm,
+    EmailLinkForm,
+    LinkForm,
+    SearchForm,
+    StageForm,
+    StatusForm,
+)
 from .services import CaseloadFilter, CoupleInput, PartnerInput
 
 
@@ -104,11 +115,17 @@ def detail(couple_id: int):
         assignments=exercises.couple_assignments(couple),
         links=portal.links_for_couple(_user(), couple.id),
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
+        link_mail={p.id: next(iter(_link_mail(p.id, limit=1)), None) for p in couple.partners},
+        mail_failures=mail.couple_failures(couple.id),
         exceptions=records.couple_records(couple.id, "exception", limit=5),
         progress=records_progress.couple_progress(couple),
         notes=notes.notes_for_couple(couple),
         patterns=records_progress.patterns(couple.id),
     )
+
+
+def _link_mail(partner_id: int, limit: int = 5):
+    return mail.partner_deliveries(partner_id, MessageKind.PORTAL_LINK, limit=limit)
 
 
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link", methods=["POST"])
@@ -119,13 +136,47 @@ def issue_link(couple_id: int, partner_id: int):
     if not form.validate_on_submit():
         flash("Choose how many days the link works (0 for no expiry).", "error")
         return redirect(url_for("couples.detail", couple_id=couple_id))
-    issued = portal.issue_link(
-        _user(), couple_id, partner_id, valid_days=form.valid_days.data or None
-    )
-    url = current_app.config["BASE_URL"].rstrip("/") + url_for("portal.open", token=issued.token)
+    try:
+        issued = portal.issue_link(
+            _user(), couple_id, partner_id, valid_days=form.valid_days.data or None,
+            email=form.send_email.data,
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="portal-links"))
+    return _link_page(issued.link.partner, issued.link, issued.token)
+
+
+def _link_page(partner, link, token: str, status: int = 200):
+    url = portal.link_url(token)
     return render_template(
-        "couples/link.html", couple=issued.link.partner.couple, partner=issued.link.partner,
-        link=issued.link, url=url, qr=_qr_svg(url),
+        "couples/link.html", couple=partner.couple, partner=partner, link=link, url=url,
+        qr=_qr_svg(url), email_form=EmailLinkForm(token=token), deliveries=_link_mail(partner.id, 1),
+    ), status
+
+
+@bp.route("/<int:couple_id>/partners/<int:partner_id>/link/email", methods=["POST"])
+def email_link(couple_id: int, partner_id: int):
+    """"Email it to <name>": queue the link just shown for mail; the worker sends it."""
+    services.get_couple(_user(), couple_id)
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        try:
+            portal.email_link(_user(), couple_id, partner_id, form.token.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The link is on its way: it will be sent within a minute."), "success")
+    return redirect(url_for("couples.link_mail", couple_id=couple_id, partner_id=partner_id))
+
+
+@bp.route("/<int:couple_id>/partners/<int:partner_id>/link/mail")
+def link_mail(couple_id: int, partner_id: int):
+    """A partner's link (never its token) and whether the mail with it arrived."""
+    overview = portal.view_link(_user(), couple_id, partner_id)
+    return render_template(
+        "couples/link_mail.html", link=overview, deliveries=_link_mail(partner_id),
+        link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
     )
 
 

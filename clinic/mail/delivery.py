@@ -106,8 +106,9 @@ def take_back_abandoned() -> int:
         )
     ).all()
     for message in stale:
-        _settle(message, message.claim_token, DeliveryError(INTERRUPTED), now=now,
-                renew=False)
+        # Due again at once: nothing says the server is unwell, only that the worker vanished.
+        _settle(message, message.claim_token, DeliveryError(INTERRUPTED), now=now, renew=False,
+                backoff=False)
     return len(stale)
 
 
@@ -149,7 +150,8 @@ def _release(token: str, messages: list[OutboundMessage]) -> None:
 
 
 def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | None, *,
-            now: datetime | None = None, renew: bool = True) -> MessageStatus:
+            now: datetime | None = None, renew: bool = True, backoff: bool = True
+            ) -> MessageStatus:
     """Record one attempt's outcome, audit it, renew the batch's lease, and commit."""
     config = current_app.config
     now = now or utcnow()
@@ -164,7 +166,7 @@ def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | 
     else:
         status = MessageStatus.QUEUED
         delay = min(config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1),
-                    config["MAIL_RETRY_MAX_SECONDS"])
+                    config["MAIL_RETRY_MAX_SECONDS"]) if backoff else 0
         values.update(next_attempt_at=now + timedelta(seconds=delay), last_error=error.reason)
     result = db.session.execute(
         sa.update(OutboundMessage)

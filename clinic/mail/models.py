@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -18,6 +18,15 @@ class MessageStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"  # withdrawn before sending (e.g. its portal link was replaced)
+
+
+class MessageKind(StrEnum):
+    """What a message is for. The column is free text so a feature can add a kind of its own;
+    these are the kinds the pages have a name for."""
+
+    PORTAL_LINK = "portal_link"
+    REMINDER = "reminder"
+    DIGEST = "digest"
 
 
 class OutboundMessage(db.Model):
@@ -66,3 +75,5 @@ class OutboundMessage(db.Model):
     # Callers that may queue the same message twice (a reminder per assignment and day) name it;
     # a second message with the same key is skipped.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+
+    couple = relationship("Couple")

@@ -1,15 +1,21 @@
 """Queueing mail: add a message to the caller's transaction, and read delivery states."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from werkzeug.exceptions import NotFound
 
 from .. import jobs
+from ..audit.services import record
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import MessageStatus, OutboundMessage
+from .models import MessageKind, MessageStatus, OutboundMessage
 from .sealing import seal
 
 # Set on the session by queue_message; the commit that writes the message wakes the worker.
@@ -76,3 +82,115 @@ def _wake_worker(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_wake(session: Session) -> None:
     session.info.pop(_WAKE, None)
+
+
+def cancel_queued(*, kind: str, partner_id: int) -> int:
+    """Withdraw a partner's still-queued messages of one kind (in the caller's transaction).
+
+    Used when what they carry stopped being true, e.g. a portal link that was just replaced.
+    A message already being sent is not stopped. Returns how many were withdrawn.
+    """
+    result = db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.partner_id == partner_id, OutboundMessage.kind == kind,
+               OutboundMessage.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.CANCELLED, sealed=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+STATUS_LABELS = {
+    MessageStatus.QUEUED: _l("Waiting to be sent"),
+    MessageStatus.SENDING: _l("Being sent"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Could not be delivered"),
+    MessageStatus.CANCELLED: _l("Withdrawn (replaced by a newer link)"),
+}
+KIND_LABELS = {
+    MessageKind.PORTAL_LINK: _l("Portal link"),
+    MessageKind.REMINDER: _l("Reminder"),
+    MessageKind.DIGEST: _l("Daily digest"),
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message as the pages show it: plain data, no relationships to load."""
+
+    id: int
+    kind: str
+    kind_label: str
+    to_name: str
+    to_address: str
+    status: MessageStatus
+    status_label: str
+    attempts: int
+    reason: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+    couple_id: int | None
+    couple_label: str | None = None
+
+    @property
+    def retrying(self) -> bool:
+        return self.status == MessageStatus.QUEUED and self.attempts > 0
+
+
+def _delivery(message: OutboundMessage, couple_label: str | None = None) -> Delivery:
+    return Delivery(
+        id=message.id, kind=message.kind, kind_label=str(KIND_LABELS.get(message.kind, message.kind)),
+        to_name=message.to_name, to_address=message.to_address, status=message.status,
+        status_label=str(STATUS_LABELS[message.status]), attempts=message.attempts,
+        reason=message.last_error, created_at=message.created_at, sent_at=message.sent_at,
+        next_attempt_at=message.next_attempt_at if message.status == MessageStatus.QUEUED else None,
+        couple_id=message.couple_id, couple_label=couple_label,
+    )
+
+
+def partner_deliveries(partner_id: int, kind: str, *, limit: int = 5) -> list[Delivery]:
+    """The latest messages of one kind to a partner the caller already reached through a
+    scoped getter (the couple's), newest first."""
+    rows = db.session.scalars(
+        sa.select(OutboundMessage)
+        .where(OutboundMessage.partner_id == partner_id, OutboundMessage.kind == kind)
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+        .limit(limit)
+    )
+    return [_delivery(m) for m in rows]
+
+
+def couple_failures(couple_id: int, *, limit: int = 10) -> list[Delivery]:
+    """Undelivered mail about a couple the caller already reached through its scoped getter."""
+    rows = db.session.scalars(
+        sa.select(OutboundMessage)
+        .where(OutboundMessage.couple_id == couple_id,
+               OutboundMessage.status == MessageStatus.FAILED)
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+        .limit(limit)
+    )
+    return [_delivery(m) for m in rows]
+
+
+def practice_failures(viewer, *, page: int, per_page: int):
+    """The practice's undelivered mail, newest first: owners only (NotFound for anyone else).
+
+    Returns (pagination of messages, the same as Delivery rows). Reading the list is audited.
+    """
+    if not viewer.is_owner:
+        raise NotFound()
+    query = (
+        sa.select(OutboundMessage)
+        .where(OutboundMessage.practice_id == viewer.practice_id,
+               OutboundMessage.status == MessageStatus.FAILED)
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+    )
+    # Audit (and commit) first: a commit after loading would expire every row on the page.
+    record("mail.view_failures", user=viewer, detail={"page": page})
+    db.session.commit()
+    query = query.options(joinedload(OutboundMessage.couple))
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return pagination, [
+        _delivery(m, m.couple.case_label if m.couple else None) for m in pagination.items
+    ]

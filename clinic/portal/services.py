@@ -7,15 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..auth.models import User
 from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
+from ..errors import DomainError
 from ..extensions import db
+from ..mail.models import MessageKind
+from ..mail.services import cancel_queued
 from ..practice.models import Practice
 from ..timeutil import utcnow
+from .link_mail import queue_link_mail
 from .models import PortalLink
 
 
@@ -50,6 +56,41 @@ def current_link(partner: Partner) -> PortalLink | None:
     )
 
 
+@dataclass(frozen=True)
+class LinkOverview:
+    """A partner's link as the clinician's page shows it (never the token)."""
+
+    couple_id: int
+    case_label: str
+    partner_id: int
+    name: str
+    email: str | None
+    created_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def live(self) -> bool:
+        return self.created_at is not None
+
+
+def view_link(user, couple_id: int, partner_id: int) -> LinkOverview:
+    """A partner's live link, for the page that also shows its mail. Audited; NotFound outside
+    the user's caseload."""
+    partner = _partner_of(user, couple_id, partner_id)
+    link = current_link(partner)
+    overview = LinkOverview(
+        couple_id=partner.couple_id, case_label=partner.couple.case_label, partner_id=partner.id,
+        name=partner.display_name, email=partner.email,
+        created_at=link.created_at if link else None, expires_at=link.expires_at if link else None,
+        last_used_at=link.last_used_at if link else None,
+    )
+    record("portal_link.view", user=user, object_type="partner", object_id=partner.id,
+           couple_id=couple_id)
+    db.session.commit()
+    return overview
+
+
 def links_for_couple(user, couple_id: int) -> dict[int, PortalLink | None]:
     """The live link (if any) of each partner of a couple the user may open."""
     couple = get_couple(user, couple_id)
@@ -61,13 +102,41 @@ def _end_portal_sessions(partner: Partner) -> None:
     partner.portal_session_version = Partner.portal_session_version + 1
 
 
-def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None) -> IssuedLink:
-    """A new personal link for one partner; any earlier link of theirs, and every portal
-    session opened with it, stops working.
+def link_url(token: str) -> str:
+    """The absolute link, built from BASE_URL (never from the request's Host header)."""
+    path = current_app.url_map.bind("localhost").build("portal.open", {"token": token})
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
-    Raises NotFound when the couple or partner is outside the user's caseload.
+
+def _require_email(partner: Partner) -> None:
+    if not partner.email:
+        raise DomainError(
+            _("%(name)s has no email address on file: add one on the couple's page to email "
+              "the link.", name=partner.display_name),
+            field="email",
+        )
+
+
+def _email_link(user, partner: Partner, link: PortalLink, token: str):
+    owner = owner_of(partner)
+    return queue_link_mail(
+        partner, url=link_url(token), practice=owner.practice, therapist=owner.therapist,
+        expires_at=link.expires_at, user_id=user.id,
+    )
+
+
+def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None,
+               email: bool = False) -> IssuedLink:
+    """A new personal link for one partner; any earlier link of theirs, and every portal
+    session opened with it, stops working; mail still queued with the old link is withdrawn.
+    With `email`, the new link is also queued for mail to the partner in the same transaction.
+
+    Raises NotFound when the couple or partner is outside the user's caseload, DomainError
+    when `email` is asked for a partner without an address.
     """
     partner = _partner_of(user, couple_id, partner_id)
+    if email:
+        _require_email(partner)
     now = utcnow()
     db.session.execute(
         sa.update(PortalLink)
@@ -75,6 +144,7 @@ def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None)
         .values(revoked_at=now)
     )
     _end_portal_sessions(partner)
+    cancel_queued(kind=MessageKind.PORTAL_LINK, partner_id=partner.id)
     token = secrets.token_urlsafe(32)
     link = PortalLink(
         partner_id=partner.id,
@@ -85,12 +155,41 @@ def issue_link(user, couple_id: int, partner_id: int, *, valid_days: int | None)
     )
     db.session.add(link)
     db.session.flush()
+    detail = {"link": link.id, "valid_days": valid_days}
+    if email:
+        message = _email_link(user, partner, link, token)
+        db.session.flush()
+        detail["message"] = message.id
     record(
         "portal_link.issue", user=user, object_type="partner", object_id=partner.id,
-        couple_id=couple_id, detail={"link": link.id, "valid_days": valid_days},
+        couple_id=couple_id, detail=detail,
     )
     db.session.commit()
     return IssuedLink(link=link, token=token)
+
+
+def email_link(user, couple_id: int, partner_id: int, token: str) -> None:
+    """Queue mail with the link the clinician was just shown (its token comes back from that
+    page; only its hash is on file, so this checks the token is the partner's live link).
+
+    An earlier, still-queued copy is withdrawn. Raises NotFound outside the user's caseload,
+    DomainError when the partner has no address or the link was replaced or has expired.
+    """
+    partner = _partner_of(user, couple_id, partner_id)
+    _require_email(partner)
+    link = current_link(partner)
+    if (link is None or not hmac.compare_digest(link.token_hash, hash_token(token or ""))
+            or not link.usable(utcnow())):
+        raise DomainError(_("This link has been replaced or has expired. Make a new link and "
+                            "email that one."))
+    cancel_queued(kind=MessageKind.PORTAL_LINK, partner_id=partner.id)
+    message = _email_link(user, partner, link, token)
+    db.session.flush()
+    record(
+        "portal_link.email", user=user, object_type="partner", object_id=partner.id,
+        couple_id=couple_id, detail={"link": link.id, "message": message.id},
+    )
+    db.session.commit()
 
 
 def revoke_link(user, couple_id: int, partner_id: int) -> int:
@@ -102,6 +201,7 @@ def revoke_link(user, couple_id: int, partner_id: int) -> int:
         .values(revoked_at=utcnow())
     )
     _end_portal_sessions(partner)
+    cancel_queued(kind=MessageKind.PORTAL_LINK, partner_id=partner.id)
     record(
         "portal_link.revoke", user=user, object_type="partner", object_id=partner.id,
         couple_id=couple_id,

@@ -103,6 +103,22 @@ def update_settings(owner: User, data: PracticeSettings) -> Practice:
     return practice
 
 
+def mail_settings(owner: User) -> Practice:
+    """The owner's practice, for its mail settings; NotFound for anyone but an owner."""
+    _require_owner(owner)
+    return get_practice(owner.practice_id)
+
+
+def set_reply_to(owner: User, address: str | None) -> Practice:
+    """Where replies to the practice's mail go (None: no Reply-To header). Owners only."""
+    practice = mail_settings(owner)
+    practice.reply_to = (address or "").strip() or None
+    record("practice.reply_to", user=owner, object_type="practice", object_id=practice.id,
+           detail={"set": practice.reply_to is not None})
+    db.session.commit()
+    return practice
+
+
 def _require_owner(user: User) -> None:
     if user.role != "owner":
         raise NotFound()

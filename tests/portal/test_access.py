@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from clinic.exercises.models import Assignment, Submission
 from clinic.exercises.services import save_answers
 from clinic.extensions import db
+from clinic.mail.models import OutboundMessage
 from clinic.portal.models import PortalLink
 from clinic.records import services as records
 from clinic.records.models import ExceptionEntry, ExceptionTag, ScalePlacement
@@ -125,10 +126,14 @@ MATRIX = {
                                      clinical("ok:200")),
     ("couples.revoke_link", "POST"): ("/couples/{couple}/partners/{a}/link/revoke", {},
                                       clinical("ok:302")),
+    ("couples.email_link", "POST"): ("/couples/{couple}/partners/{a}/link/email",
+                                     {"token": "{token_a}"}, clinical("ok:302")),
+    ("couples.link_mail", "GET"): ("/couples/{couple}/partners/{a}/link/mail", None,
+                                   clinical("ok:200")),
 }
 
 PREFIXES = ("portal.", "exercises.", "records.")
-EXTRA = {"couples.issue_link", "couples.revoke_link"}
+EXTRA = {"couples.issue_link", "couples.revoke_link", "couples.email_link", "couples.link_mail"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -215,6 +220,7 @@ def fingerprint() -> tuple:
         all_of(ScalePlacement, ScalePlacement.shared_with_partner),
         all_of(ExceptionTag, ExceptionTag.value),
         all_of(PortalLink, PortalLink.revoked_at),
+        all_of(OutboundMessage, OutboundMessage.status),
     )
 
 

@@ -1,0 +1,91 @@
+"""A real worker process (`flask --app wsgi worker`) killed with SIGKILL in the middle of a batch:
+no message is lost, and only the one in flight may arrive twice (the documented window)."""
+
+import collections
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from clinic.extensions import db
+from clinic.mail.models import MessageStatus, OutboundMessage
+
+ROOT = Path(__file__).resolve().parents[2]
+FLASK = str(Path(sys.executable).with_name("flask"))
+
+
+def _start_worker(app, tmp_path: Path, smtp_url: str, name: str) -> subprocess.Popen:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")},
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CLINIC_SECRET_KEY": app.config["SECRET_KEY"],
+        "CLINIC_INSTANCE_PATH": str(tmp_path / "instance"),
+        "CLINIC_JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
+        "CLINIC_MAIL_URL": smtp_url,
+        "CLINIC_MAIL_BATCH_SIZE": "20",
+        "CLINIC_MAIL_LEASE_SECONDS": "2",
+    }
+    env.pop("REDIS_URL", None)
+    with (tmp_path / f"{name}.log").open("wb") as log:  # the child keeps its own copy
+        command = [FLASK, "--app", "wsgi", "worker", "--workers", "1"]
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,  # noqa: S603 - ours
+                                stderr=subprocess.STDOUT)
+
+
+def _statuses() -> collections.Counter:
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(OutboundMessage.status)).all()
+    db.session.commit()  # release the read transaction: the worker writes
+    return collections.Counter(rows)
+
+
+def _wait(predicate, timeout: float, what: str, proc: subprocess.Popen, tmp_path: Path, name: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError(f"{what}; worker log:\n{(tmp_path / f'{name}.log').read_text()}")
+
+
+def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(
+    app, queue, smtp_server, tmp_path
+):
+    total = 12
+    queue(total)
+    mailbox = smtp_server.mailbox
+    # The server keeps each message half a second before saying 250: a kill lands mid-handover.
+    mailbox.hold = 0.5
+
+    first = _start_worker(app, tmp_path, smtp_server.url, "first")
+    _wait(lambda: len(mailbox.messages) >= 4, 60, "the first worker sent nothing", first,
+          tmp_path, "first")
+    first.kill()  # SIGKILL: no clean-up, no goodbye
+    first.wait(timeout=10)
+    in_flight = mailbox.messages[-1]["Message-ID"]
+    received_before = len(mailbox.messages)
+    after_kill = _statuses()
+    assert after_kill[MessageStatus.SENDING] >= 1  # claimed by the dead worker, not yet marked
+    assert after_kill[MessageStatus.SENT] + after_kill[MessageStatus.SENDING] + \
+        after_kill[MessageStatus.QUEUED] == total
+
+    mailbox.hold = 0
+    time.sleep(2.5)  # the dead worker's lease runs out
+    second = _start_worker(app, tmp_path, smtp_server.url, "second")
+    try:
+        _wait(lambda: _statuses()[MessageStatus.SENT] == total, 60,
+              "not every message was sent after the restart", second, tmp_path, "second")
+    finally:
+        second.terminate()
+        second.wait(timeout=20)
+
+    ids = collections.Counter(m["Message-ID"] for m in mailbox.wait_for(total))
+    assert len(ids) == total  # none lost
+    repeated = [i for i, n in ids.items() if n > 1]
+    assert repeated in ([], [in_flight])  # only the message in flight at the kill, once
+    assert sum(ids.values()) == total + len(repeated)
+    assert received_before < total  # the kill did land mid-batch
