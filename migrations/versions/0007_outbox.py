@@ -57,13 +57,13 @@ def upgrade():
         batch_op.create_index('ix_outbound_message_practice_status', ['practice_id', 'status'], unique=False)
         batch_op.create_index('ix_outbound_message_partner_kind', ['partner_id', 'kind'], unique=False)
 
-    with op.batch_alter_table('practice', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
+    # Plain ADD/DROP COLUMN (SQLite 3.35+): a batch rebuild of practice, which every table
+    # references, is refused on a populated SQLite database.
+    op.add_column('practice', sa.Column('reply_to', sa.String(length=254), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('practice', schema=None) as batch_op:
-        batch_op.drop_column('reply_to')
+    op.drop_column('practice', 'reply_to')
 
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbound_message_partner_kind')
