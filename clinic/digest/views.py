@@ -1,6 +1,6 @@
 """The daily digest switch: its form sits on the account page, its post lands here."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +11,10 @@ from .forms import DigestForm
 @bp.app_context_processor
 def _form_on_the_account_page():
     # The account page belongs to auth, which sits below the digest: the digest brings its form.
-    if request.endpoint != "auth.password" or not current_user.is_authenticated:
+    # PDFs and the CLI render templates outside any request.
+    if not has_request_context() or request.endpoint != "auth.password":
+        return {}
+    if not current_user.is_authenticated:
         return {}
     if not current_user.sees_charts:
         return {}
