@@ -1,198 +1,236 @@
-"""The session-note language check: what it flags, what it leaves alone, and its offsets."""
+"""The session-note language check: what it flags, what it leaves alone, how its suggestions fit
+the sentence, and its offsets. Precision and recall on labelled sets: test_language_sets.py."""
 
-import dataclasses
 import itertools
 
 import pytest
 
-from clinic.notes.language import RULES, Finding, check, segments
-
-# (text, expected phrase, expected rule key): each must produce exactly this one finding.
-FLAGGED = [
-    ("she is anxious", "she is anxious", "anxious"),
-    ("Today she's so anxious about the move.", "she's so anxious", "anxious"),
-    ("He was being resistant when we talked about money.", "He was being resistant", "resistant"),
-    ("he has been resistant", "he has been resistant", "resistant"),
-    ("They were resisting.", "They were resisting", "resistant"),
-    ("We named his resistance to treatment.", "his resistance", "resistant"),
-    ("they're so codependent", "they're so codependent", "codependent"),
-    ("They are co-dependent.", "They are co-dependent", "codependent"),
-    ("the couple is dysfunctional", "the couple is dysfunctional", "dysfunctional"),
-    ("They are a dysfunctional couple.", "a dysfunctional couple", "dysfunctional"),
-    ("he is non-compliant", "he is non-compliant", "non_compliant"),
-    ("he is noncompliant", "he is noncompliant", "non_compliant"),
-    ("he is non compliant", "he is non compliant", "non_compliant"),
-    ("she was non-compliant with homework", "she was non-compliant", "non_compliant"),
-    ("He is a narcissist.", "He is a narcissist", "narcissist"),
-    ("Sam is married to a narcissist.", "a narcissist", "narcissist"),
-    ("she's bipolar", "she's bipolar", "bipolar"),
-    ("he is an alcoholic", "he is an alcoholic", "alcoholic"),
-    ("We met the borderline client.", "the borderline client", "borderline"),
-    ("he's so OCD about the dishes", "he's so OCD", "ocd"),
-    ("he is an addict", "he is an addict", "addict"),
-    ("She refused to engage.", "refused to", "refuses_to"),
-    ("He failed to complete the exercise.", "failed to", "failed_to"),
-    ("she suffers from anxiety", "suffers from", "suffers_from"),
-    ("she was a victim of bullying at work", "a victim of", "victim_of"),
-    ("I had a problem couple at 6pm.", "problem couple", "problem_couple"),
-    ("Partner A is needy.", "Partner A is needy", "needy"),
-    ("Maria seemed clingy on the phone.", "Maria seemed clingy", "clingy"),
-    ("He's been kind of manipulative.", "He's been kind of manipulative", "manipulative"),
-    ("she is attention-seeking", "she is attention-seeking", "attention_seeking"),
-    ("He is in denial about the debts.", "He is in denial", "in_denial"),
-    ("he is unmotivated", "he is unmotivated", "unmotivated"),
-    ("she was hysterical", "she was hysterical", "hysterical"),
-    ("he is broken", "he is broken", "broken"),
-    ("Both partners are hopeless.", "Both partners are hopeless", "hopeless"),
-    ("Tom\u2019s anxious wife called.", "anxious wife", "anxious"),
-    ("She IS ANXIOUS.", "She IS ANXIOUS", "anxious"),  # labels match in any case
-]
-
-# Each must produce no finding at all.
-NOT_FLAGGED = [
-    # externalized: the problem is named (capitalised) and kept apart from the people
-    "the Anxiety is loud tonight",
-    "The Silence moved in after the move.",
-    "When the Panic visits, she goes quiet and waits it out.",
-    "Her Anxiety and his Resistance met on Sunday.",
-    "she suffers from the Panic",
-    "Worry is needy and loud this week.",
-    "The Panic was hysterical, they said, laughing.",
-    # the clients' own words, kept as said
-    'She said "I am hopeless" and cried.',
-    "He said \u201cshe is so clingy\u201d twice.",
-    "She said \u2018I can\u2019t, I\u2019m hopeless\u2019 quietly.",
-    "\u5979\u8bf4\u300c\u6211\u662f hopeless\u300d",
-    "He called her \u00abhysterical\u00bb.",
-    # negated: the sentence tells the story against the label
-    "she is not anxious today",
-    "he isn't resistant",
-    "he was never non-compliant",
-    "She is no longer clingy.",
-    "He never fails to bring flowers.",
-    "she didn't refuse to come",
-    # situations rather than people
-    "an anxious moment",
-    "It was an anxious week for both.",
-    "a hopeless case of rain",
-    "the window was broken",
-    "she is crazy about him",
-    "they were resisting the urge to shout",
-    "he bought a resistance band",
-    "an alcoholic drink",
-    # inside other words; feelings reported, not verdicts
-    "she answered anxiously",
-    "a non-anxious presence",
-    "he said he feels anxious",
-    "She has OCD and manages it well.",
-]
+from clinic.notes.language import FAMILIES, Finding, check, segments
+from clinic.notes.language.lexicon import LexiconError, load, plural, spellings, verb_forms
 
 
-@pytest.mark.parametrize(("text", "phrase", "rule"), FLAGGED)
-def test_flags_deficit_phrasing(text, phrase, rule):
-    findings = check(text)
-    assert [(f.phrase, f.rule) for f in findings] == [(phrase, rule)]
-    f = findings[0]
-    assert text[f.start : f.end] == f.phrase
-    assert f.why
-    assert 1 <= len(f.suggestions) <= 3
-    assert all(s and "{" not in s for s in f.suggestions)
+def phrases(text: str) -> list[str]:
+    return [f.phrase for f in check(text)]
 
 
-@pytest.mark.parametrize("text", NOT_FLAGGED)
+# -- where a label is said of a person ------------------------------------------------------------
+@pytest.mark.parametrize(("text", "phrase", "family"), [
+    ("Zhao Lei is very avoidant.", "Zhao Lei is very avoidant", "attachment"),
+    ("She remains resistant.", "She remains resistant", "compliance"),
+    ("He seems narcissistic.", "He seems narcissistic", "diagnostic"),
+    ("We met an anxious partner.", "an anxious partner", "states"),
+    ("She was a manipulative wife.", "She was a manipulative wife", "character"),
+    ("Liu Jia is a narcissist.", "Liu Jia is a narcissist", "diagnostic"),
+    ("Sam is married to a narcissist.", "a narcissist", "diagnostic"),
+    ("Wei has poor judgement.", "Wei has poor judgement", "character"),
+    ("He lacks insight.", "He lacks insight", "character"),
+    ("Ting shows borderline traits.", "Ting shows borderline traits", "diagnostic"),
+    ("Their relationship is toxic.", "Their relationship is toxic", "relationship"),
+    ("Hao keeps sabotaging the plan.", "Hao keeps sabotaging", "behaviour"),
+    ("We named his resistance.", "his resistance", "compliance"),
+    ("Presents as guarded.", "Presents as guarded", "compliance"),
+    ("她很焦虑。", "她很焦虑", "states"),
+    ("他有抗拒。", "他有抗拒", "compliance"),
+    ("赵磊是自恋型人格。", "赵磊是自恋型人格", "diagnostic"),
+    ("周婷是焦虑型依恋。", "周婷是焦虑型依恋", "attachment"),
+    ("他控制欲很强。", "他控制欲很强", "character"),
+    ("刘佳太不成熟了。", "刘佳太不成熟", "character"),
+    ("他们的关系很病态。", "他们的关系很病态", "diagnostic"),
+    ("她 is anxious.", "她 is anxious", "states"),
+    ("他很 resistant。", "他很 resistant", "compliance"),
+])
+def test_flags_a_label_said_of_a_person(text, phrase, family):
+    [f] = check(text)
+    assert (f.phrase, f.rule) == (phrase, family)
+    assert text[f.start:f.end] == f.phrase and f.why and 1 <= len(f.suggestions) <= 3
+    assert all(s and "{" not in s and "[" not in s for s in f.suggestions)
+
+
+@pytest.mark.parametrize("text", [
+    # feelings as passing states
+    "She felt anxious before the call.", "He was anxious on Tuesday morning.",
+    "那天她有点焦虑。", "她感到很绝望。", "她 felt anxious before the session.",
+    # externalized names and quoted words
+    "When the Anxiety visits, Jing goes quiet.", 'When "Anxiety" shows up, Jing breathes.',
+    "Her Anxiety and his Resistance met on Sunday.", "The Jealousy lied to Ting again.",
+    'She said "I am so needy" and laughed.', "He called himself \u201ca narcissist\u201d.",
+    "She called it 'controlling' herself.", "「焦虑」出现的时候，她会先深呼吸。",
+    "她说：\u201c我就是太黏人了。\u201d", "她说自己「很自恋」。",
+    # negations
+    "She is not anxious today.", "He isn't resistant.", "She is no longer clingy.",
+    "Neither of them is a narcissist.", "他没有抗拒，只是需要时间。", "她不是冷漠，她是累了。",
+    # other senses
+    "Jing was anxious to start the exercise.", "They are anxious for news.",
+    "A borderline result on the test worried him.", "an alcoholic drink", "he bought a resistance band",
+    "She is critical of the plan.", "He is demanding an apology.", "He was drunk on Friday.",
+    # the client's agency against the problem
+    "Hao stood up to the Worry.", "Liu Jia resisted the urge to check his phone.",
+    "He refused to let the Silence win.", "赵磊顶住了「怀疑」。",
+    # a factual record of harm
+    "He hit her on Tuesday.", "He pushed her against the wall; the safety plan was reviewed.",
+    "他上周二打了她。",
+    # person-first wording
+    "She has OCD and manages it well.", "She has a bipolar diagnosis.", "她有双相障碍的诊断。",
+])
 def test_leaves_alone(text):
     assert check(text) == []
 
 
-def test_rules_are_data():
-    keys = [r.key for r in RULES]
-    assert len(keys) == len(set(keys))
-    for rule in RULES:
-        assert rule.why and 1 <= len(rule.suggestions) <= 3
-        assert rule.traits or rule.owned or rule.phrases
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        RULES[0].key = "changed"
+# -- every label in a joined list ------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Zhao Lei is manipulative and controlling.", ["Zhao Lei is manipulative", "controlling"]),
+    ("Zhou Ting is insecure, jealous and possessive.",
+     ["Zhou Ting is insecure", "jealous", "possessive"]),
+    ("He is a narcissist and a liar.", ["He is a narcissist", "a liar"]),
+    ("He is tired and manipulative.", ["He is tired and manipulative"]),
+    ("An avoidant husband and an anxious wife.", ["An avoidant husband", "an anxious wife"]),
+    ("Lei is resistant to change and non-compliant.", ["Lei is resistant", "non-compliant"]),
+    ("他自私、冷漠、控制欲强。", ["他自私", "冷漠", "控制欲强"]),
+    ("他很固执，也很自私。", ["他很固执", "自私"]),
+])
+def test_every_label_in_a_joined_list_is_flagged(text, expected):
+    assert phrases(text) == expected
 
 
-def test_suggestions_speak_of_the_subject():
-    [f] = check("Later he is resistant.")
-    assert f.suggestions[0] == "he chose not to … (yet)"
+def test_a_negated_item_in_a_list_is_not_flagged():
+    assert phrases("He is resistant, not lazy.") == ["He is resistant"]
+
+
+# -- names are never split ------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "name"), [
+    ("Zhao Lei is narcissistic.", "Zhao Lei"),
+    ("Yesterday Zhou Ting was avoidant.", "Zhou Ting"),
+    ("Chen Jing and Zhao Lei are avoidant.", "Chen Jing and Zhao Lei"),
+    ("Mr Chen is non-compliant.", "Mr Chen"),
+    ("赵磊 is narcissistic.", "赵磊"),
+    ("周婷婷太敏感了。", "周婷婷"),
+    ("欧阳娜娜非常情绪化。", "欧阳娜娜"),
+    ("Zhao Lei很自恋。", "Zhao Lei"),
+])
+def test_names_stay_whole_in_the_phrase_and_the_suggestions(text, name):
+    [f] = check(text)
+    assert f.phrase.startswith(name)
+    assert any(name in s for s in f.suggestions)
+    given = name.partition(" ")[2]
+    if given:  # never "Lei …" alone
+        assert not any(given in s.replace(name, "") for s in f.suggestions)
+
+
+# -- suggestions fit the sentence -----------------------------------------------------------------
+def test_suggestions_take_a_capital_only_where_they_open_the_sentence():
     [f] = check("She is anxious.")
-    assert f.suggestions[0] == "The Anxiety shows up for her when …"
-    [f] = check("They are a dysfunctional couple.")
-    assert "what happens" in f.suggestions[0]
-    [f] = check("he is non-compliant")
-    assert "did not fit" in f.suggestions[0]
+    assert f.suggestions[0] == "When \u201cAnxiety\u201d shows up, she \u2026"
+    [f] = check("Since the move she is anxious most days.")
+    assert f.suggestions[0] == "when \u201cAnxiety\u201d shows up, she \u2026"
+    [f] = check("Later Jing is anxious.")
+    assert f.suggestions[0] == "when \u201cAnxiety\u201d shows up, Jing \u2026"
 
 
+def test_suggestions_follow_tense_and_number():
+    [f] = check("Jing was anxious about money.")
+    assert f.suggestions[0] == "When \u201cAnxiety\u201d showed up, Jing \u2026"
+    [f] = check("Hao is bipolar.")
+    assert "Hao lives with a bipolar diagnosis" in f.suggestions
+    [f] = check("Chen Jing and Zhao Lei are bipolar.")
+    assert "Chen Jing and Zhao Lei live with a bipolar diagnosis" in f.suggestions
+    [f] = check("He was non-compliant.")
+    assert "the exercise did not fit him this week" in f.suggestions[0].lower()
+
+
+def test_suggestions_are_in_the_language_of_the_sentence():
+    [f] = check("她很焦虑。")
+    assert f.lang == "zh" and f.suggestions[0] == "「焦虑」出现的时候，她……"
+    assert "外化" in f.why
+    [f] = check("她 is anxious.")  # mostly English: English, and 她 read as "she"
+    assert f.lang == "en" and f.suggestions[0] == "When \u201cAnxiety\u201d shows up, she \u2026"
+    [f] = check("Zhao Lei很自恋。")
+    assert f.lang == "zh" and all("Zhao Lei" in s for s in f.suggestions)
+
+
+def test_suggestions_for_a_relationship_speak_of_the_couple():
+    [f] = check("They have a toxic relationship.")
+    assert "between them" in f.suggestions[0]
+
+
+# -- the lexicon is data ---------------------------------------------------------------------------
+def test_the_lexicon_holds_hundreds_of_labels_in_every_family():
+    english = [lab for f in FAMILIES for lab in f.labels if lab.kind != "zh"]
+    chinese = [lab for f in FAMILIES for lab in f.labels if lab.kind == "zh"]
+    assert len(english) >= 400 and len(chinese) >= 200
+    keys = {f.key for f in FAMILIES}
+    assert keys == {"attachment", "behaviour", "character", "compliance", "diagnostic",
+                    "relationship", "states"}
+    for family in FAMILIES:
+        assert family.why and family.why_zh and family.tries and family.tries_zh
+
+
+def test_inflections_are_generated_by_rule():
+    assert plural("narcissist") == "narcissists" and plural("madwoman") == "madwomen"
+    assert plural("control freak") == "control freaks"
+    forms, past = verb_forms("act out")
+    assert forms == ("act out", "acts out", "acted out", "acting out") and past == ("acted out",)
+    assert verb_forms("guilt-trip")[0][3] == "guilt-tripping"
+    assert {"non-compliant", "non compliant", "noncompliant"} <= spellings("non-compliant")
+    assert "judgment" in spellings("judgement") and "catastrophising" in spellings("catastrophizing")
+    assert phrases("Ting is catastrophising again.") == ["Ting is catastrophising"]
+    assert phrases("They are narcissists.") == ["They are narcissists"]
+
+
+def test_a_bad_lexicon_file_is_refused(tmp_path):
+    (tmp_path / "bad.toml").write_text(
+        'key = "bad"\ntitle = "t"\nwhy = "w"\nwhy_zh = "w"\ntry = ["{who} x"]\ntry_zh = ["x"]\n'
+        'name = "n"\nname_zh = "n"\n[en]\nadjectives = ["odd"]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="bad template"):
+        load(tmp_path)
+    (tmp_path / "bad.toml").write_text(
+        'key = "bad"\ntitle = "t"\nwhy = "w"\nwhy_zh = "w"\ntry = ["x"]\ntry_zh = ["x"]\n'
+        'name = "n"\nname_zh = "n"\n[en]\nadjectives = ["odd"]\n[en.names]\nodds = "Odd"\n',
+        encoding="utf-8")
+    with pytest.raises(LexiconError, match="not in the family"):
+        load(tmp_path)
+
+
+# -- offsets and pieces ---------------------------------------------------------------------------
 PARAGRAPH = (
     "Session 4. She is anxious and he was being resistant; they said the Silence was back. "
-    'He quoted her: "you are so needy". The couple is dysfunctional, he failed to do the '
-    "exercise, and she suffers from anxiety. When the Panic visits she is not hopeless."
+    'He quoted her: "you are so needy". The couple is dysfunctional, and she lacks insight. '
+    "When the Panic visits she is not hopeless. 那天她有点焦虑。他有抗拒。"
 )
 
 
 def test_multiple_findings_in_one_paragraph():
     findings = check(PARAGRAPH)
     assert [(f.phrase, f.rule) for f in findings] == [
-        ("She is anxious", "anxious"),
-        ("he was being resistant", "resistant"),
-        ("The couple is dysfunctional", "dysfunctional"),
-        ("failed to", "failed_to"),
-        ("suffers from", "suffers_from"),
+        ("She is anxious", "states"),
+        ("he was being resistant", "compliance"),
+        ("The couple is dysfunctional", "relationship"),
+        ("she lacks insight", "character"),
+        ("他有抗拒", "compliance"),
     ]
-    assert all(PARAGRAPH[f.start : f.end] == f.phrase for f in findings)
-    starts = [f.start for f in findings]
-    assert starts == sorted(starts)
+    assert all(PARAGRAPH[f.start:f.end] == f.phrase for f in findings)
     assert all(a.end <= b.start for a, b in itertools.pairwise(findings))
-
-
-def test_longest_earliest_wins_without_overlap():
-    # "he is an alcoholic" and "an alcoholic" both match; only the whole attribution is kept.
-    assert [f.phrase for f in check("he is an alcoholic")] == ["he is an alcoholic"]
 
 
 def test_cjk_mixed_text_keeps_offsets():
     text = "\u5979\u8bf4 \u201cI am hopeless\u201d \u4f46\u662f she is anxious"
     [f] = check(text)
-    assert (f.phrase, f.rule) == ("she is anxious", "anxious")
-    assert text[f.start : f.end] == f.phrase
-    assert f.start == text.index("she is anxious")
-    # no space between the Chinese and the English still works
-    text = "\u4f46\u662fshe is anxious\u3002\u4ed6 is resistant"
-    assert [f.phrase for f in check(text)] == ["she is anxious"]
+    assert f.phrase == "she is anxious" and f.start == text.index("she is anxious")
 
 
 def test_unclosed_quote_covers_only_its_line():
-    text = 'She said "I am hopeless\nHe is resistant.'
-    assert [f.phrase for f in check(text)] == ["He is resistant"]
+    assert phrases('She said "I am hopeless\nHe is resistant.') == ["He is resistant"]
 
 
 def test_apostrophes_do_not_open_quotes():
-    assert [f.phrase for f in check("the clients' words: he is resistant")] == [
-        "he is resistant"
-    ]
+    assert phrases("the clients' words: he is resistant") == ["he is resistant"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [PARAGRAPH, "", "plain text with nothing to flag", "\u5979\u8bf4 she is anxious\u3002"],
-)
+@pytest.mark.parametrize("text", [PARAGRAPH, "", "plain text with nothing to flag", "她说 she is anxious。"])
 def test_segments_round_trip(text):
     pieces = segments(text)
     assert "".join(s for s, _ in pieces) == text
-    flagged = [f for _, f in pieces if f is not None]
-    assert flagged == check(text)
+    assert [f for _, f in pieces if f is not None] == check(text)
     for piece, f in pieces:
         assert piece
         if f is not None:
             assert isinstance(f, Finding) and piece == f.phrase
-
-
-def test_segments_alternate_plain_and_flagged():
-    pieces = segments("Today she is anxious.")
-    assert [(s, f is not None) for s, f in pieces] == [
-        ("Today ", False),
-        ("she is anxious", True),
-        (".", False),
-    ]

@@ -1,0 +1,121 @@
+"""Chinese: deficit labels said of a person (她很焦虑, 赵磊是自恋型人格, 他有抗拒, 他控制欲很强).
+
+A label counts when a person (a pronoun, a name kept whole with its surname, "她的丈夫", "他们的
+关系") stands before it with only 是/很/有/太/总是/比较 … between, or directly for labels that
+read as a predicate on their own (情绪不稳定, 不配合). Labels joined by 、/和/也/又 after a flagged
+one count too. Not flagged: quoted words (「」“”), a negation between person and label, and a
+feeling in passing (那天她有点焦虑, 她感到焦虑).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import vocab as v
+from .lexicon import FAMILIES, LEXICON, Label
+from .suggest import Person
+from .text import CJK, inside
+
+
+def _surnames() -> tuple[str, str]:
+    words = [w for line in (LEXICON / "surnames_zh.txt").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#") for w in line.split()]
+    single = "".join(w for w in words if len(w) == 1)
+    return f"[{single}]", "|".join(w for w in words if len(w) > 1)
+
+
+_SINGLE, _COMPOUND = _surnames()
+# A given name's characters: never one that starts the chain or is a pronoun or a particle.
+_NOT_GIVEN = ("是很有太总老比非特十挺真极过越变显就属实那这超蛮还也都又更最典个位种似看依仍在的确本简完"
+              "根其可应已感觉了地得不没未别并从毫绝和与跟、她他它们我你说对被把让给会要能想做")
+_GIVEN = rf"(?:[{CJK}](?<![{_NOT_GIVEN}]))"
+_NAME = (rf"(?:{_COMPOUND}|{_SINGLE}){_GIVEN}{{1,2}}(?:先生|女士|太太|小姐)?|(?:小|老|阿){_SINGLE}|"
+         rf"{_SINGLE}(?:先生|女士|太太|小姐|老师)|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+_WHO = rf"(?:{v.ZH_PRONOUNS}|{_NAME})"
+_ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN})|(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION})|这段(?:{v.ZH_RELATION})|"
+        rf"{_WHO})")
+_NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|从来没|没有|没|不|未|别|毫不|绝不|并"
+_CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|\s)*"
+_PREFIX = re.compile(rf"(?P<subj>{_ONE}(?:(?:和|与|跟|、){_ONE})*|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
+_JOINED = re.compile(rf"^(?:{v.ZH_CONNECTORS}|{v.ZH_CHAIN}|\s)*$")
+_RELATIONSHIP = re.compile(rf"(?:{v.ZH_RELATION})$")
+# "有双相障碍的诊断": a diagnosis said as something a person has, not who they are.
+_PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?诊断|的困扰|的问题")
+_CLAUSE = re.compile(r"[，,；;：:]")
+
+def _pattern(form: str) -> str:
+    return v.ZH_DEGREE.join(re.escape(part) for part in form.split("~"))
+
+
+def _label(text: str) -> Label | None:
+    found = _BY_FORM.get(text) or _BY_FORM.get(text.lower())
+    return found or next((label for rx, label in _SLOTTED if rx.fullmatch(text)), None)
+
+
+# English adjectives and identity nouns count too: "他很 resistant", "她是个 narcissist".
+_LABELS = sorted(((form, label) for f in FAMILIES for label in f.labels
+                  if label.kind in ("zh", "adj", "noun", "person") for form in label.forms),
+                 key=lambda e: -len(e[0]))
+_BY_FORM = {form: label for form, label in _LABELS if "~" not in form}
+_SLOTTED = [(re.compile(_pattern(form)), label) for form, label in _LABELS if "~" in form]
+_LABEL_RX = re.compile(
+    "|".join(_pattern(form) if label.kind == "zh" else rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])"
+             for form, label in _LABELS), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    label: Label
+    person: Person | None
+    past: bool = False
+
+
+def _person(subj: str) -> Person:
+    if _RELATIONSHIP.search(subj) and not subj.endswith(("她", "他")):
+        return Person("他们", True)
+    return Person(subj.strip(), plural=bool(re.search("们|两|俩|双方|夫妻|和|与|跟|、", subj)))
+
+
+def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list[Hit]:
+    """Labels said of a person in the sentence text[start:end]."""
+    hits: list[Hit] = []
+    last: Hit | None = None
+    clause_start = start
+    bounds = [m.start() + start for m in _CLAUSE.finditer(text[start:end])] + [end]
+    for clause_end in bounds:
+        clause = text[clause_start:clause_end]
+        pos = 0
+        for m in _LABEL_RX.finditer(clause):
+            a, b = clause_start + m.start(), clause_start + m.end()
+            label = _label(m.group())
+            if label is None or (label.kind != "zh" and not re.search(f"[{CJK}]\\s*$", clause[:m.start()])):
+                continue  # an English label counts here only right after Chinese words
+            if inside(quotes, a, b) or _PERSON_FIRST.match(clause, m.end()):
+                continue
+            prefix = clause[:m.start()]
+            found = _PREFIX.search(prefix)
+            time_bound = label.passing and bool(v.ZH_TIME.search(prefix))
+            if found and found["subj"] == prefix[:len(found["subj"])] and v.ZH_NOT_TOPIC.search(
+                    found["subj"]) and not re.match(_ONE, found["subj"]):
+                found = None  # "周末很忙": a time or a thing, not a person
+            if found and not inside(quotes, clause_start + found.start(), a):
+                chain = found["chain"]
+                listed = clause[m.end():m.end() + 1] == "、"
+                if (not chain.strip() and not label.bare and not listed) \
+                        or v.ZH_NEGATORS.search(chain) \
+                        or (label.passing and v.ZH_FEEL.search(chain)) or time_bound:
+                    continue
+                last = Hit(clause_start + found.start(), b, label, _person(found["subj"]))
+                hits.append(last)
+                pos = m.end()
+            elif last is not None and _JOINED.match(text[max(last.end, clause_start):a]) \
+                    and not v.ZH_NEGATORS.search(text[max(last.end, clause_start + pos):a]) \
+                    and not time_bound:
+                last = Hit(a, b, label, last.person)
+                hits.append(last)
+                pos = m.end()
+        clause_start = clause_end + 1
+    return hits
