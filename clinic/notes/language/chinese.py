@@ -10,11 +10,10 @@ feeling in passing (那天她有点焦虑, 她感到焦虑).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from . import vocab as v
 from .lexicon import FAMILIES, LEXICON, Label
-from .suggest import Person
+from .suggest import Hit, Person
 from .text import CJK, inside
 
 
@@ -62,15 +61,6 @@ _SLOTTED = [(re.compile(_pattern(form)), label) for form, label in _LABELS if "~
 _LABEL_RX = re.compile(
     "|".join(_pattern(form) if label.kind == "zh" else rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])"
              for form, label in _LABELS), re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int
-    end: int
-    label: Label
-    person: Person | None
-    past: bool = False
 
 
 def _person(subj: str) -> Person:

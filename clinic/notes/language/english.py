@@ -14,17 +14,8 @@ from dataclasses import dataclass
 
 from . import vocab as v
 from .lexicon import FAMILIES, Label
-from .suggest import PRONOUN_OF_CJK, Person, english_person
+from .suggest import PRONOUN_OF_CJK, Hit, Person, english_person
 from .text import Token, inside, tokens
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int
-    end: int
-    label: Label
-    person: Person | None
-    past: bool
 
 
 def _index() -> dict[str, list[tuple[tuple[str, ...], Label, bool]]]:

@@ -20,6 +20,17 @@ class Person:
     poss: str = ""
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A label said of a person, as an engine found it: where, which, of whom, in which tense."""
+
+    start: int
+    end: int
+    label: Label
+    person: Person | None
+    past: bool = False
+
+
 _EN_PRONOUNS = {"she": ("her", "her", False), "he": ("him", "his", False),
                 "they": ("them", "their", True), "we": ("us", "our", True),
                 "you": ("you", "your", True), "i": ("me", "my", True), "who": ("them", "their", True)}
