@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from .. import svg
+from ..svg import element, label, num, start
 
 SCALE_MIN, SCALE_MAX = 1, 10
 MAX_SERIES = 2
@@ -18,9 +18,6 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
-# Characters XML 1.0 forbids even when escaped.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FONT = "DejaVu Sans, Noto Sans, Liberation Sans, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 
 
@@ -71,18 +68,20 @@ class _Frame:
     right: float
     top: float
     bottom: float
-    first: date | None
-    last: date | None
+    days: svg.Linear  # day number -> x; one day alone sits in the middle
+    values: svg.Linear  # scale value -> y
+
+    @classmethod
+    def around(cls, left: float, right: float, top: float, bottom: float, days: list[date]):
+        span = (days[0].toordinal(), days[-1].toordinal()) if days else (0, 0)
+        values = svg.Linear((SCALE_MIN, SCALE_MAX), (bottom, top))
+        return cls(left, right, top, bottom, svg.Linear(span, (left, right)), values)
 
     def x(self, day: date) -> float:
-        if self.first is None or self.last is None or self.first == self.last:
-            return (self.left + self.right) / 2
-        span = (self.last - self.first).days
-        return self.left + (day - self.first).days / span * (self.right - self.left)
+        return self.days(day.toordinal())
 
     def y(self, value: float) -> float:
-        share = (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
-        return self.bottom - share * (self.bottom - self.top)
+        return self.values(value)
 
 
 def scale_chart(
@@ -109,8 +108,9 @@ def scale_chart(
     series = tuple(Series(s.label, _sorted(s.points)) for s in series)
     markers = tuple(markers)
     _validate(series, markers, width, height, id_prefix)
-    digest = hashlib.sha256(repr((series, markers, title, description, width, height)).encode())
-    chart_id = id_prefix or f"scale-{digest.hexdigest()[:12]}"
+    chart_id = id_prefix or svg.digest_id(
+        "scale", series, markers, title, description, width, height
+    )
     days = sorted({p.day for s in series for p in s.points})
     first, last = (days[0], days[-1]) if days else (None, None)
     shown = tuple(
@@ -120,17 +120,9 @@ def scale_chart(
     if description is None:
         description = _describe(series, shown, first, last)
     top = 30 + (22 if shown else 0)
-    frame = _Frame(46, width - 22, top, height - 26, first, last)
+    frame = _Frame.around(46, width - 22, top, height - 26, days)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="scale-chart" id="{chart_id}"'
-        f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
-        f' width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-        f' font-family="{_FONT}" font-size="10">',
-        f'<title id="{chart_id}-title">{_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{_text(description)}</desc>',
-        f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
-    ]
+    parts = [element("rect", width=width, height=height, fill="#FFFFFF")]
     parts += _axes(frame, days)
     parts += _markers(frame, shown)
     for index, one in enumerate(series):
@@ -138,14 +130,13 @@ def scale_chart(
     parts += _legend(series, {m.kind for m in shown}, width)
     if not days:
         middle = (frame.top + frame.bottom) / 2
-        parts.append(
-            f'<text x="{_n((frame.left + frame.right) / 2)}" y="{_n(middle)}"'
-            ' text-anchor="middle" fill="#333333">No scale placements yet.</text>'
-        )
-    parts.append("</svg>")
-    # Safe: every piece of text in parts went through _text(); numbers through _n().
-    svg = Markup("".join(parts))  # noqa: S704
-    return Chart(svg, _rows(series), title, description, chart_id)
+        parts.append(label((frame.left + frame.right) / 2, middle, "No scale placements yet.",
+                           text_anchor="middle", fill="#333333"))  # fmt: skip
+    drawing = svg.document(
+        parts, chart_id=chart_id, title=title, description=description, width=width,
+        height=height, class_="scale-chart", font_family=_FONT, font_size=10,
+    )
+    return Chart(drawing, _rows(series), title, description, chart_id)
 
 
 def _sorted(points: tuple[Point, ...] | list[Point]) -> tuple[Point, ...]:
@@ -169,33 +160,22 @@ def _validate(series, markers, width, height, id_prefix) -> None:
             raise ValueError(f"marker kind must be one of {MARKER_KINDS}, got {m.kind!r}")
     if width < 240 or height < 160:
         raise ValueError("a scale chart needs at least 240 x 160 units")
-    if id_prefix is not None and not _ID_RE.match(id_prefix):
+    if id_prefix is not None and not svg.is_valid_id(id_prefix):
         raise ValueError(f"invalid id_prefix {id_prefix!r}")
 
 
 def _axes(frame: _Frame, days: list[date]) -> list[str]:
-    out = ['<g class="axes" stroke-width="1">']
+    out = [start("g", class_="axes", stroke_width=1)]
     for value in range(SCALE_MIN, SCALE_MAX + 1):
-        y = _n(frame.y(value))
+        y = frame.y(value)
         colour = "#767676" if value == SCALE_MIN else "#DDDDDD"
-        out.append(
-            f'<line x1="{_n(frame.left - 8)}" y1="{y}" x2="{_n(frame.right + 8)}" y2="{y}"'
-            f' stroke="{colour}"/>'
-        )
-        out.append(
-            f'<text x="{_n(frame.left - 14)}" y="{_n(frame.y(value) + 3.5)}"'
-            f' text-anchor="end" fill="#333333">{value}</text>'
-        )
+        out.append(element("line", x1=frame.left - 8, y1=y, x2=frame.right + 8, y2=y, stroke=colour))
+        out.append(label(frame.left - 14, y + 3.5, value, text_anchor="end", fill="#333333"))
     for day in _ticks(days):
-        x = _n(frame.x(day))
-        out.append(
-            f'<line x1="{x}" y1="{_n(frame.bottom)}" x2="{x}" y2="{_n(frame.bottom + 4)}"'
-            ' stroke="#767676"/>'
-        )
-        out.append(
-            f'<text x="{x}" y="{_n(frame.bottom + 16)}" text-anchor="middle"'
-            f' fill="#333333">{_text(_short_date(day, days))}</text>'
-        )
+        x = frame.x(day)
+        out.append(element("line", x1=x, y1=frame.bottom, x2=x, y2=frame.bottom + 4, stroke="#767676"))
+        out.append(label(x, frame.bottom + 16, _short_date(day, days), text_anchor="middle",
+                         fill="#333333"))  # fmt: skip
     out.append("</g>")
     return out
 
@@ -217,42 +197,36 @@ def _ticks(days: list[date], most: int = 5) -> list[date]:
 def _markers(frame: _Frame, markers: tuple[Marker, ...]) -> list[str]:
     if not markers:
         return []
-    out = ['<g class="markers" font-size="9">']
+    out = [start("g", class_="markers", font_size=9)]
     lane_ends = [float("-inf"), float("-inf")]
     for m in markers:
         colour, dash, stroke = _MARKER_STYLE[m.kind]
         x = frame.x(m.day)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<line class="marker marker-{m.kind}" x1="{_n(x)}" y1="{_n(frame.top - 4)}"'
-            f' x2="{_n(x)}" y2="{_n(frame.bottom)}" stroke="{colour}" stroke-width="{stroke}"'
-            f"{dash_attr}><title>{_text(m.label)}</title></line>"
-        )
-        label = _truncate(m.label, 18)
-        end = x + 2 + _text_width(label, 5.2)
+        out.append(element(
+            "line", element("title", svg.text(m.label)), class_=f"marker marker-{m.kind}",
+            x1=x, y1=frame.top - 4, x2=x, y2=frame.bottom, stroke=colour, stroke_width=stroke,
+            stroke_dasharray=dash,
+        ))  # fmt: skip
+        shown = svg.truncate(m.label, 18)
+        end = x + 2 + svg.text_width(shown, 5.2)
         # Two label lanes above the plot; a label that fits in neither is left to the table.
         for lane, lane_end in enumerate(lane_ends):
             if x + 2 > lane_end + 4 and end <= frame.right + 20:
                 lane_ends[lane] = end
-                y = frame.top - 8 - (1 - lane) * 11
-                out.append(
-                    f'<text x="{_n(x + 2)}" y="{_n(y)}" fill="{colour}">{_text(label)}</text>'
-                )
+                out.append(label(x + 2, frame.top - 8 - (1 - lane) * 11, shown, fill=colour))
                 break
     out.append("</g>")
     return out
 
 
 def _series(frame: _Frame, series: Series, style: _Style, index: int) -> list[str]:
-    dash_attr = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-    out = [f'<g class="series series-{index + 1}" data-label="{_text(series.label)}">']
+    out = [start("g", class_=f"series series-{index + 1}", data_label=series.label)]
     coords = [(frame.x(p.day), frame.y(p.value)) for p in series.points]
     if len(coords) > 1:
-        path = " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
-        out.append(
-            f'<polyline points="{path}" fill="none" stroke="{style.colour}"'
-            f' stroke-width="2.5" stroke-linejoin="round"{dash_attr}/>'
-        )
+        out.append(element(
+            "polyline", points=_points(coords), fill="none", stroke=style.colour,
+            stroke_width=2.5, stroke_linejoin="round", stroke_dasharray=style.dash,
+        ))  # fmt: skip
     # No per-point <title> tooltips: WeasyPrint parses them for nothing, and the table that goes
     # with the chart (Chart.rows) carries every value for screen and print.
     out += [_shape(style, x, y, "point") for x, y in coords]
@@ -264,40 +238,34 @@ def _shape(style: _Style, x: float, y: float, css_class: str) -> str:
     # Series 1 is a filled circle, series 2 a larger hollow diamond: where both partners placed
     # themselves at the same value on the same day, the circle stays visible inside the diamond.
     if style.shape == "circle":
-        return (
-            f'<circle class="{css_class}" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{style.colour}"/>'
-        )
+        return element("circle", class_=css_class, cx=x, cy=y, r=4, fill=style.colour)
     d = 6.5
-    points = f"{_n(x)},{_n(y - d)} {_n(x + d)},{_n(y)} {_n(x)},{_n(y + d)} {_n(x - d)},{_n(y)}"
-    return (
-        f'<polygon class="{css_class}" points="{points}" fill="none" stroke="{style.colour}"'
-        f' stroke-width="2"/>'
-    )
+    points = _points(((x, y - d), (x + d, y), (x, y + d), (x - d, y)))
+    return element("polygon", class_=css_class, points=points, fill="none", stroke=style.colour,
+                   stroke_width=2)  # fmt: skip
+
+
+def _points(coords) -> str:
+    return " ".join(f"{num(x)},{num(y)}" for x, y in coords)
 
 
 def _legend(series: tuple[Series, ...], kinds: set[str], width: int) -> list[str]:
-    out = ['<g class="legend">']
+    out = [start("g", class_="legend")]
     x, y = 46.0, 14.0
     for index, one in enumerate(series):
         style = _STYLES[index]
-        dash_attr = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-        label = _truncate(one.label, 32)
-        out.append(
-            f'<line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + 26)}" y2="{_n(y)}"'
-            f' stroke="{style.colour}" stroke-width="2.5"{dash_attr}/>'
-        )
+        shown = svg.truncate(one.label, 32)
+        out.append(element("line", x1=x, y1=y, x2=x + 26, y2=y, stroke=style.colour,
+                           stroke_width=2.5, stroke_dasharray=style.dash))  # fmt: skip
         out.append(_shape(style, x + 13, y, "legend-point"))
-        out.append(f'<text x="{_n(x + 32)}" y="{_n(y + 3.5)}" fill="#1A1A1A">{_text(label)}</text>')
-        x += 32 + _text_width(label, 6.2) + 18
+        out.append(label(x + 32, y + 3.5, shown, fill="#1A1A1A"))
+        x += 32 + svg.text_width(shown, 6.2) + 18
     for kind, name in (("session", "Session"), ("stage", "Stage")):
         if kind in kinds and x + 60 <= width:
             colour, dash, stroke = _MARKER_STYLE[kind]
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(
-                f'<line x1="{_n(x + 4)}" y1="{_n(y - 7)}" x2="{_n(x + 4)}" y2="{_n(y + 5)}"'
-                f' stroke="{colour}" stroke-width="{stroke}"{dash_attr}/>'
-            )
-            out.append(f'<text x="{_n(x + 10)}" y="{_n(y + 3.5)}" fill="#333333">{name}</text>')
+            out.append(element("line", x1=x + 4, y1=y - 7, x2=x + 4, y2=y + 5, stroke=colour,
+                               stroke_width=stroke, stroke_dasharray=dash))  # fmt: skip
+            out.append(label(x + 10, y + 3.5, name, fill="#333333"))
             x += 62
     out.append("</g>")
     return out
@@ -370,21 +338,3 @@ def _long_date(day: date, with_year: bool = True) -> str:
 def _short_date(day: date, days: list[date]) -> str:
     text = f"{day.day} {_MONTHS[day.month - 1][:3]}"
     return f"{text} {day.year}" if days[0].year != days[-1].year else text
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _text_width(text: str, per_char: float) -> float:
-    wide = sum(1 for c in text if unicodedata.east_asian_width(c) in "WF")
-    return (len(text) - wide) * per_char + wide * per_char * 1.8
-
-
-def _text(value: str) -> str:
-    return str(escape(_XML_ILLEGAL.sub("", str(value))))
-
-
-def _n(number: float) -> str:
-    text = f"{number:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

@@ -5,9 +5,10 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from .. import svg
 from ..exercises.catalogue import STAGES
 from ..extensions import db
 from .services import CoupleRow, Report, ReportRequest, couple_rows
@@ -88,25 +89,25 @@ def csv_stream(report: Report, practice_id: int, request: ReportRequest, clinici
 
 
 def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", width: int = 520) -> Markup:
-    """A small horizontal bar chart as SVG; every label is escaped here."""
+    """A small horizontal bar chart as SVG (bars below zero are drawn empty); the report's table
+    beside it carries the same figures."""
     row_h, label_w = 22, 190
     height = row_h * len(bars) + 30
-    top = max((v for _, v in bars), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-    ]
-    for i, (label, value) in enumerate(bars):
+    length = svg.Linear((0, max((v for _, v in bars), default=0) or 1), (0, width - label_w - 60))
+    parts = []
+    for i, (name, value) in enumerate(bars):
         y = 20 + i * row_h
-        w = (width - label_w - 60) * (value / top) if value > 0 else 0
-        parts.append(
-            f'<text x="0" y="{y + 14}" font-size="11" fill="#1d2430">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="14" fill="#1f5f8b"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" font-size="11" fill="#1d2430">'
-            f"{escape(f'{value:g}{unit}')}</text>"
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - built from escaped parts above
+        w = length(value) if value > 0 else 0
+        parts += [
+            svg.label(0, y + 14, name, font_size=11, fill="#1d2430"),
+            svg.element("rect", x=label_w, y=y + 3, width=float(w), height=14, fill="#1f5f8b"),
+            svg.label(label_w + w + 6, y + 14, f"{value:g}{unit}", font_size=11, fill="#1d2430"),
+        ]
+    description = "; ".join(f"{name}: {value:g}{unit}" for name, value in bars) or title
+    return svg.document(
+        parts, chart_id=svg.digest_id("bars", title, bars, unit, width), title=title,
+        description=description, width=width, height=height,
+    )
 
 
 def pdf_context(report: Report) -> dict:

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 
 import pypdf
 import pytest
@@ -234,3 +235,20 @@ def test_pdf_chart_labels_are_escaped(world):
     assert "&lt;script&gt;" in context["change_chart"]
     assert "<script" not in context["change_chart"] and "<b>" not in context["change_chart"]
     assert "Chen &amp; Lee" in context["change_chart"]
+
+
+def test_pdf_charts_are_named_and_described_by_their_figures(world):
+    report = services.build_report(world.owner, world.request(identified=True))
+
+    context = export.pdf_context(report)
+
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(str(context["stage_chart"]))  # noqa: S314 - our own output, no entities
+    title_id, desc_id = root.get("aria-labelledby").split()
+    assert root.find(f"svg:title[@id='{title_id}']", ns).text == "Active couples by stage"
+    described = root.find(f"svg:desc[@id='{desc_id}']", ns).text
+    assert described == "; ".join(f"{s.number}. {s.title}: {report.by_stage[s.number]}" for s in STAGES)
+    bars = [float(rect.get("width")) for rect in root.iter(f"{{{ns['svg']}}}rect")]
+    busiest = max(report.by_stage.values())
+    assert busiest > 0
+    assert [w == max(bars) for w in bars] == [n == busiest for n in report.by_stage.values()]
