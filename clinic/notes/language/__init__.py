@@ -8,14 +8,16 @@ depend on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import chinese, english
 from .lexicon import BY_KEY, FAMILIES, Family, Label
 from .suggest import build
-from .text import quote_spans, script, sentences
+from .text import CJK, quote_spans, script, sentences
 
 __all__ = ["FAMILIES", "Family", "Finding", "Label", "check", "segments"]
+_CJK = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ def check(text: str) -> list[Finding]:
     for s, e in sentences(text):
         lang = script(text[s:e])
         opening = s + len(text[s:e]) - len(text[s:e].lstrip(" \t\"'\u201c\u2018\u300c(-*\u2022"))
-        for hit in (*english.find(text, s, e, quotes), *chinese.find(text, s, e, quotes)):
+        hits = english.find(text, s, e, quotes)
+        if _CJK.search(text, s, e):
+            hits += chinese.find(text, s, e, quotes)
+        for hit in hits:
             family = BY_KEY[hit.label.family]
             suggestions = build(family, hit.label, hit.person, past=hit.past, lang=lang,
                                 capital=hit.start <= opening, written=hit.label.word)

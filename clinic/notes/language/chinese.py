@@ -43,24 +43,49 @@ _RELATIONSHIP = re.compile(rf"(?:{v.ZH_RELATION})$")
 _PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?诊断|的困扰|的问题")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
-def _pattern(form: str) -> str:
-    return v.ZH_DEGREE.join(re.escape(part) for part in form.split("~"))
+
+def _index() -> tuple[dict[str, list[tuple[re.Pattern[str], Label]]], dict[str, Label]]:
+    """Chinese forms by their first character (a "~" takes degree words: 控制欲~强), and the
+    English adjectives and identity nouns, which count after Chinese words ("他很 resistant")."""
+    chinese: dict[str, list[tuple[re.Pattern[str], Label]]] = {}
+    english: dict[str, Label] = {}
+    for family in FAMILIES:
+        for label in family.labels:
+            for form in label.forms:
+                if label.kind == "zh":
+                    rx = re.compile(v.ZH_DEGREE.join(re.escape(p) for p in form.split("~")))
+                    chinese.setdefault(form[0], []).append((rx, label))
+                elif label.kind in ("adj", "noun", "person"):
+                    english[form] = label
+    for entries in chinese.values():
+        entries.sort(key=lambda e: -len(e[0].pattern))
+    return chinese, english
 
 
-def _label(text: str) -> Label | None:
-    found = _BY_FORM.get(text) or _BY_FORM.get(text.lower())
-    return found or next((label for rx, label in _SLOTTED if rx.fullmatch(text)), None)
+_CHINESE, _ENGLISH = _index()
+_ENGLISH_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){{0,3}})")
 
 
-# English adjectives and identity nouns count too: "他很 resistant", "她是个 narcissist".
-_LABELS = sorted(((form, label) for f in FAMILIES for label in f.labels
-                  if label.kind in ("zh", "adj", "noun", "person") for form in label.forms),
-                 key=lambda e: -len(e[0]))
-_BY_FORM = {form: label for form, label in _LABELS if "~" not in form}
-_SLOTTED = [(re.compile(_pattern(form)), label) for form, label in _LABELS if "~" in form]
-_LABEL_RX = re.compile(
-    "|".join(_pattern(form) if label.kind == "zh" else rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])"
-             for form, label in _LABELS), re.IGNORECASE)
+def _labels(clause: str):
+    """(start, end, label) of each label in the clause, leftmost and longest first."""
+    found = []
+    for m in _ENGLISH_AFTER_CJK.finditer(clause):
+        words = m.group(1).split(" ")
+        for n in range(len(words), 0, -1):
+            label = _ENGLISH.get(" ".join(words[:n]).lower())
+            if label:
+                end = m.start(1) + len(" ".join(words[:n]))
+                found.append((m.start(1), end, label))
+                break
+    i = 0
+    while i < len(clause):
+        for rx, label in _CHINESE.get(clause[i], ()):
+            if m := rx.match(clause, i):
+                found.append((i, m.end(), label))
+                i = m.end() - 1
+                break
+        i += 1
+    return sorted(found, key=lambda e: e[0])
 
 
 def _person(subj: str) -> Person:
@@ -78,14 +103,11 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
     for clause_end in bounds:
         clause = text[clause_start:clause_end]
         pos = 0
-        for m in _LABEL_RX.finditer(clause):
-            a, b = clause_start + m.start(), clause_start + m.end()
-            label = _label(m.group())
-            if label is None or (label.kind != "zh" and not re.search(f"[{CJK}]\\s*$", clause[:m.start()])):
-                continue  # an English label counts here only right after Chinese words
-            if inside(quotes, a, b) or _PERSON_FIRST.match(clause, m.end()):
+        for m_start, m_end, label in _labels(clause):
+            a, b = clause_start + m_start, clause_start + m_end
+            if inside(quotes, a, b) or _PERSON_FIRST.match(clause, m_end):
                 continue
-            prefix = clause[:m.start()]
+            prefix = clause[:m_start]
             found = _PREFIX.search(prefix)
             time_bound = label.passing and bool(v.ZH_TIME.search(prefix))
             if found and found["subj"] == prefix[:len(found["subj"])] and v.ZH_NOT_TOPIC.search(
@@ -93,19 +115,19 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                 found = None  # "周末很忙": a time or a thing, not a person
             if found and not inside(quotes, clause_start + found.start(), a):
                 chain = found["chain"]
-                listed = clause[m.end():m.end() + 1] == "、"
+                listed = clause[m_end:m_end + 1] == "、"
                 if (not chain.strip() and not label.bare and not listed) \
                         or v.ZH_NEGATORS.search(chain) \
                         or (label.passing and v.ZH_FEEL.search(chain)) or time_bound:
                     continue
                 last = Hit(clause_start + found.start(), b, label, _person(found["subj"]))
                 hits.append(last)
-                pos = m.end()
+                pos = m_end
             elif last is not None and _JOINED.match(text[max(last.end, clause_start):a]) \
                     and not v.ZH_NEGATORS.search(text[max(last.end, clause_start + pos):a]) \
                     and not time_bound:
                 last = Hit(a, b, label, last.person)
                 hits.append(last)
-                pos = m.end()
+                pos = m_end
         clause_start = clause_end + 1
     return hits
