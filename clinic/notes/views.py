@@ -227,6 +227,6 @@ def language():
         if finding is not None:
             index = len(findings)
             findings.append({"phrase": finding.phrase, "rule": finding.rule, "why": finding.why,
-                             "suggestions": list(finding.suggestions)})
+                             "suggestions": list(finding.suggestions), "lang": finding.lang})
         pieces.append({"text": piece, "finding": index})
     return jsonify(findings=findings, segments=pieces)

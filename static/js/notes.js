@@ -32,10 +32,18 @@
     box.append(preview);
     const list = el("ul", "language-list");
     for (const finding of data.findings) {
+      const lang = finding.lang === "zh" ? "zh-Hans" : "en"; // the why and suggestions follow the sentence
       const item = el("li");
-      item.append(el("strong", "", `“${finding.phrase}”`), document.createTextNode(`: ${finding.why} `));
-      const tries = finding.suggestions.map((s) => `“${s}”`).join(" or ");
-      item.append(el("span", "language-try", `Try: ${tries}`));
+      const why = el("span", "", finding.why);
+      why.lang = lang;
+      item.append(el("strong", "", `“${finding.phrase}”`), document.createTextNode(": "), why, document.createTextNode(" "));
+      const tries = el("span", "language-try", "Try: ");
+      finding.suggestions.forEach((s, i) => {
+        const one = el("span", "", s);
+        one.lang = lang;
+        tries.append(document.createTextNode(i ? " or “" : "“"), one, document.createTextNode("”"));
+      });
+      item.append(tries);
       list.append(item);
     }
     box.append(list);

@@ -119,16 +119,16 @@ def test_names_stay_whole_in_the_phrase_and_the_suggestions(text, name):
 # -- suggestions fit the sentence -----------------------------------------------------------------
 def test_suggestions_take_a_capital_only_where_they_open_the_sentence():
     [f] = check("She is anxious.")
-    assert f.suggestions[0] == "When \u201cAnxiety\u201d shows up, she \u2026"
+    assert f.suggestions[0] == "When \u2018Anxiety\u2019 shows up, she \u2026"
     [f] = check("Since the move she is anxious most days.")
-    assert f.suggestions[0] == "when \u201cAnxiety\u201d shows up, she \u2026"
+    assert f.suggestions[0] == "when \u2018Anxiety\u2019 shows up, she \u2026"
     [f] = check("Later Jing is anxious.")
-    assert f.suggestions[0] == "when \u201cAnxiety\u201d shows up, Jing \u2026"
+    assert f.suggestions[0] == "when \u2018Anxiety\u2019 shows up, Jing \u2026"
 
 
 def test_suggestions_follow_tense_and_number():
     [f] = check("Jing was anxious about money.")
-    assert f.suggestions[0] == "When \u201cAnxiety\u201d showed up, Jing \u2026"
+    assert f.suggestions[0] == "When \u2018Anxiety\u2019 showed up, Jing \u2026"
     [f] = check("Hao is bipolar.")
     assert "Hao lives with a bipolar diagnosis" in f.suggestions
     [f] = check("Chen Jing and Zhao Lei are bipolar.")
@@ -142,7 +142,7 @@ def test_suggestions_are_in_the_language_of_the_sentence():
     assert f.lang == "zh" and f.suggestions[0] == "「焦虑」出现的时候，她……"
     assert "外化" in f.why
     [f] = check("她 is anxious.")  # mostly English: English, and 她 read as "she"
-    assert f.lang == "en" and f.suggestions[0] == "When \u201cAnxiety\u201d shows up, she \u2026"
+    assert f.lang == "en" and f.suggestions[0] == "When \u2018Anxiety\u2019 shows up, she \u2026"
     [f] = check("Zhao Lei很自恋。")
     assert f.lang == "zh" and all("Zhao Lei" in s for s in f.suggestions)
 
@@ -234,3 +234,19 @@ def test_segments_round_trip(text):
         assert piece
         if f is not None:
             assert isinstance(f, Finding) and piece == f.phrase
+
+
+def test_a_label_before_a_noun_is_offered_the_noun_without_it():
+    [f] = check("We met the borderline client.")
+    assert f.suggestions[0] == "the client"
+    assert [f.suggestions[0] for f in check("An avoidant husband and an anxious wife.")] == [
+        "A husband", "a wife"]
+
+
+def test_a_suggestion_written_back_into_the_sentence_is_not_flagged_again():
+    for text in ("She is anxious.", "Hao is bipolar.", "We met the borderline client.",
+                 "Zhao Lei is avoidant.", "他有抗拒。", "Ting is in denial.", "He lacks insight."):
+        for f in check(text):
+            for suggestion in f.suggestions:
+                rewritten = text[:f.start] + suggestion + text[f.end:]
+                assert check(rewritten) == [], rewritten

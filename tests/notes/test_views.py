@@ -383,3 +383,17 @@ def test_couple_notes_partial_lists_notes_newest_first(app, world, write_note):
 
     assert html_text.index(f"/notes/{newer.id}") < html_text.index(f"/notes/{older.id}")
     assert f'/notes/couples/{world.couple.id}/new' in html_text and "Signed" in html_text
+
+
+def test_language_check_answers_a_chinese_sentence_in_chinese(client, login, world):
+    login(world.clinician)
+
+    response = client.post("/notes/language", json={"text": "赵磊很自恋。她 felt anxious before the call.",
+                                                     "section": "problem_effects"})
+
+    [finding] = response.get_json()["findings"]
+    assert finding["phrase"] == "赵磊很自恋" and finding["lang"] == "zh"
+    assert all("赵磊" in s for s in finding["suggestions"])
+    page = client.post(f"/notes/couples/{world.couple.id}/new",
+                       data=_form(action="check", problem_effects="赵磊很自恋。"))
+    assert '<span lang="zh-Hans">描述赵磊做了什么' in page.get_data(as_text=True)

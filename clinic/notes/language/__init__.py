@@ -44,8 +44,12 @@ def check(text: str) -> list[Finding]:
             hits += chinese.find(text, s, e, quotes)
         for hit in hits:
             family = BY_KEY[hit.label.family]
+            capital = hit.start <= opening
             suggestions = build(family, hit.label, hit.person, past=hit.past, lang=lang,
-                                capital=hit.start <= opening, written=hit.label.word)
+                                capital=capital, written=hit.label.word)
+            if hit.plain and lang == "en":  # "We met the borderline client" -> "the client"
+                plain = hit.plain[:1].upper() + hit.plain[1:] if capital else hit.plain
+                suggestions = (plain, *suggestions[:2])
             found.append(Finding(
                 hit.start, hit.end, text[hit.start:hit.end], family.key,
                 family.why_zh if lang == "zh" else family.why, suggestions, hit.label.word, lang,

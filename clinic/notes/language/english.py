@@ -10,7 +10,7 @@ sense ("anxious to start"), or as a feeling in passing ("felt anxious before the
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import vocab as v
 from .lexicon import FAMILIES, Label
@@ -202,8 +202,8 @@ class _Sentence:
     def attributive(self, i: int, j: int, label: Label) -> Hit | None:
         """"an avoidant husband", "a toxic relationship", "He has narcissistic traits"."""
         noun = self.noun_after(j)
-        if noun is None:
-            return None
+        if noun is None or self.next_norm(noun + 1) in ("diagnosis", "disorder", "diagnoses"):
+            return None  # "a borderline personality diagnosis" is person-first
         n = self.norms
         a = self.premod_start(i)
         if any(n[k] in v.NEGATORS for k in range(a, i)):
@@ -218,11 +218,15 @@ class _Sentence:
             return None
         if left.found and (left.link or has):
             return self.hit(left.start, noun + 1, label, left.person, left.past)
+        person = None
         if head in v.PERSON_NOUNS:
             person = english_person("the " + self.toks[noun].text.lower(), plural=head.endswith("s"))
-        else:
-            person = None
-        return self.hit(a, noun + 1, label, person, False)
+        hit = self.hit(a, noun + 1, label, person, False)
+        kept = [t.text for t in self.toks[a:i] if t.norm in v.DETS or t.norm in v.POSSESSIVES]
+        plain = " ".join([*kept, self.span(j, noun + 1)])
+        if kept and kept[0].lower() in ("a", "an"):  # "an anxious wife" -> "a wife"
+            plain = ("an " if plain[2:3].lower() in "aeiou" else "a ") + plain.split(" ", 1)[1]
+        return replace(hit, plain=plain)
 
     def predicate(self, i: int, j: int, label: Label) -> Hit | None:
         """"Zhao Lei is (very) L", "she seems L", "he's a L", "presents as L"."""

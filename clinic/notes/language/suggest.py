@@ -29,6 +29,7 @@ class Hit:
     label: Label
     person: Person | None
     past: bool = False
+    plain: str = ""  # the noun phrase without the label ("the client"), where that fits the slot
 
 
 _EN_PRONOUNS = {"she": ("her", "her", False), "he": ("him", "his", False),
