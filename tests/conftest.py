@@ -1,19 +1,29 @@
-"""Shared fixtures: the app on a fresh database per test, a client, and record builders."""
+"""Shared fixtures: one app for the whole run on a database emptied after every test, a client,
+and record builders.
 
+The app is built once (routes, Jinja templates compiled once) and every test runs in its own app
+context on the migrated, empty database: SQLite gets the migrated template copied back over its
+file, PostgreSQL has its tables truncated. A test marked `@pytest.mark.config(KEY=value)` gets an
+app of its own with that configuration, on the same database.
+"""
+
+import contextlib
 import contextvars
 import os
 import sqlite3
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import has_app_context
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from clinic import create_app
-from clinic.extensions import db
+from clinic.database import normalise_url
+from clinic.extensions import db, limiter
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +31,7 @@ PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def _base_config(url: str, instance: Path) -> dict:
+def _base_config(url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -38,63 +48,81 @@ def _base_config(url: str, instance: Path) -> dict:
         "SQLITE_SYNCHRONOUS": "OFF",
         # Tests call the worker's jobs themselves; a commit that queues mail wakes nobody.
         "JOBS_WAKE": False,
-        "JOBS_SQLITE_PATH": str(instance / "jobs.sqlite3"),
-        "MAIL_DIRECTORY": str(instance / "mail"),
     }
 
 
-def _migrate(url: str, instance: Path) -> None:
-    app = create_app(_base_config(url, instance))
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Overwrite `target` with `source`, page by page (no connection may be open on `target`)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        dst.execute("PRAGMA synchronous = OFF")
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@dataclass
+class SuiteDatabase:
+    """The suite's one database: its URL, and how to bring it back to the migrated, empty state."""
+
+    url: str
+    template: Path | None = None  # SQLite: the migrated file copied back after each test
+    path: Path | None = None  # SQLite: the file the apps use
+    tables: tuple[str, ...] = ()  # PostgreSQL: what TRUNCATE empties
+
+    def reset(self, *apps: Flask) -> None:
+        """Empty the database; the `apps` using it drop their connections first."""
+        for app in apps:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        if self.template is not None:
+            _copy_sqlite(self.template, self.path)
+        elif self.tables:
+            engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+            names = ", ".join(f'"{t}"' for t in self.tables)
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            engine.dispose()
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_base_config(url))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory):
+def test_database(tmp_path_factory) -> SuiteDatabase:
     """Build the schema once per run with the real migrations (triggers included)."""
-    instance = tmp_path_factory.mktemp("instance")
+    folder = tmp_path_factory.mktemp("database")
     if PG_URL:
-        engine = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
+        url = normalise_url(PG_URL)
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-        _migrate(_pg(PG_URL), instance)
-        return _pg(PG_URL)
-    path = instance / "template.sqlite3"
-    _migrate(f"sqlite:///{path}", instance)
-    return path
-
-
-def _pg(url: str) -> str:
-    from clinic.database import normalise_url
-
-    return normalise_url(url)
-
-
-@pytest.fixture
-def database_url(template_database, tmp_path):
-    """A database holding the schema and no rows, private to this test."""
-    if PG_URL:
-        yield template_database
-        engine = sa.create_engine(template_database)
-        with engine.begin() as conn:
-            tables = conn.execute(
-                sa.text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version'"
-                )
-            ).scalars().all()
-            if tables:
-                names = ", ".join(f'"{t}"' for t in tables)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _migrate(url)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            tables = conn.execute(sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )).scalars().all()
         engine.dispose()
-        return
-    target = tmp_path / "clinic.sqlite3"
-    with sqlite3.connect(template_database) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    yield f"sqlite:///{target}"
+        return SuiteDatabase(url, tables=tuple(tables))
+    template = folder / "template.sqlite3"
+    _migrate(f"sqlite:///{template}")
+    path = folder / "clinic.sqlite3"
+    _copy_sqlite(template, path)
+    return SuiteDatabase(f"sqlite:///{path}", template=template, path=path)
+
+
+@pytest.fixture(scope="session")
+def database_url(test_database) -> str:
+    """The suite's database (schema, no rows between tests)."""
+    return test_database.url
 
 
 class RequestScopedClient(FlaskClient):
@@ -123,18 +151,70 @@ class RequestScopedClient(FlaskClient):
             db.session.expire_all()
 
 
-@pytest.fixture
-def app(request, database_url, tmp_path):
-    config = _base_config(database_url, tmp_path)
-    marker = request.node.get_closest_marker("config")
-    if marker:
-        config.update(marker.kwargs)
+def _build_app(config: dict) -> Flask:
     app = create_app(config)
     app.test_client_class = RequestScopedClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url) -> Flask:
+    """The app every test without a `config` marker runs on (through the `app` fixture)."""
+    return _build_app(_base_config(database_url))
+
+
+@pytest.fixture
+def app(request, test_database, shared_app, tmp_path):
+    """The app, in an app context of this test's own, on the empty database.
+
+    What the test changes in the app's configuration or extensions mapping is put back afterwards,
+    and the database is emptied. Files the app writes (the job queue, mail in development) go to
+    the test's own folder. Flask-Limiter keeps its settings on the one `limiter` object, taken
+    from the last app initialised: it is bound to this test's app again here.
+    """
+    marker = request.node.get_closest_marker("config")
+    if marker:
+        app = _build_app({**_base_config(test_database.url), **marker.kwargs})
+    else:
+        app = shared_app
+        limiter.init_app(app)
+    saved_config, saved_extensions = dict(app.config), dict(app.extensions)
+    app.config.update(
+        JOBS_SQLITE_PATH=str(tmp_path / "jobs.sqlite3"), MAIL_DIRECTORY=str(tmp_path / "mail")
+    )
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.config.clear()
+        app.config.update(saved_config)
+        app.extensions.clear()
+        app.extensions.update(saved_extensions)
+        test_database.reset(*{app, shared_app})
+
+
+@pytest.fixture
+def sql_statements(app):
+    """`with sql_statements() as seen:` lists the SQL statements the app runs inside the block, the
+    test's own and its requests' alike. BEGINs aside: SQLite's BEGIN IMMEDIATE is a statement of
+    its own where PostgreSQL's is implicit, and a page's count must not depend on the database."""
+
+    @contextlib.contextmanager
+    def record():
+        seen: list[str] = []
+
+        def capture(_conn, _cursor, statement, *_args):
+            if not statement.lstrip().upper().startswith("BEGIN"):
+                seen.append(statement)
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", capture)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", capture)
+
+    return record
 
 
 @pytest.fixture
@@ -222,7 +302,7 @@ def login(client):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "config(**kwargs): extra app configuration for a test")
+    config.addinivalue_line("markers", "config(**kwargs): an app of the test's own, with this configuration")
 
 
 # ---- Portal, exercises and records fixtures (tests/portal, tests/exercises, tests/records) ----

@@ -56,28 +56,15 @@ def exception_form(context="We cooked together and nobody sulked", day="2025-03-
 # --- the link ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def statements(app):
-    """Every SQL statement the app runs while the fixture is active."""
-    seen: list[str] = []
-
-    def capture(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    yield seen
-    sa.event.remove(db.engine, "before_cursor_execute", capture)
-
-
 def test_opening_a_link_changes_nothing_and_looks_the_same_for_any_token(
-    family, client, make_link, statements
+    family, client, make_link, sql_statements
 ):
     issued = make_link(family.a)
     audit_rows = count(AuditEvent)
-    statements.clear()
 
-    valid = client.get(f"/portal/l/{issued.token}")
-    invalid = client.get("/portal/l/this-is-not-a-token")
+    with sql_statements() as statements:
+        valid = client.get(f"/portal/l/{issued.token}")
+        invalid = client.get("/portal/l/this-is-not-a-token")
 
     assert valid.status_code == invalid.status_code == 200
     # The same page: only the token it will post differs.

@@ -1,14 +1,13 @@
 """The pages of change run a fixed number of SQL statements however many records a couple has, and
 the (partner, day) lookups have their indexes."""
 
-import contextlib
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from clinic import create_app
 from clinic.extensions import db
@@ -69,22 +68,8 @@ def _fill(couple, clinician, n: int) -> None:
     db.session.commit()
 
 
-@contextlib.contextmanager
-def counting():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
-def _statements(browser, path: str) -> list[str]:
-    with counting() as statements:
+def _statements(sql_statements, browser, path: str) -> list[str]:
+    with sql_statements() as statements:
         response = browser.get(path)
     assert response.status_code == 200, path
     return statements
@@ -100,21 +85,21 @@ def small_and_big(make_user, make_couple):
     return clinician, small, big
 
 
-def _compare(browser, small_path: str, big_path: str) -> tuple[int, int]:
+def _compare(sql_statements, browser, small_path: str, big_path: str) -> tuple[int, int]:
     browser.get(small_path)  # warm up: first-request work is not the page's
-    small = _statements(browser, small_path)
-    big = _statements(browser, big_path)
+    small = _statements(sql_statements, browser, small_path)
+    big = _statements(sql_statements, browser, big_path)
     assert len(small) == len(big), "\n\n".join(s for s in big if s not in small)
     return len(small), len(big)
 
 
 def test_the_couple_page_runs_as_many_statements_for_1000_records_as_for_10(
-    small_and_big, signed_in
+    small_and_big, signed_in, sql_statements
 ):
     clinician, small, big = small_and_big
     browser = signed_in(clinician)
 
-    counts = _compare(browser, f"/couples/{small.id}", f"/couples/{big.id}")
+    counts = _compare(sql_statements, browser, f"/couples/{small.id}", f"/couples/{big.id}")
 
     page = browser.get(f"/couples/{big.id}").get_data(as_text=True)
     assert page.count('class="point"') == 1000  # every placement is drawn
@@ -122,12 +107,15 @@ def test_the_couple_page_runs_as_many_statements_for_1000_records_as_for_10(
     print(f"couple page statements (10 vs 1000): {counts}")
 
 
-def test_the_timeline_runs_as_many_statements_for_1000_entries_as_for_10(small_and_big, signed_in):
+def test_the_timeline_runs_as_many_statements_for_1000_entries_as_for_10(
+    small_and_big, signed_in, sql_statements
+):
     clinician, small, big = small_and_big
     browser = signed_in(clinician)
 
     counts = _compare(
-        browser, f"/records/couples/{small.id}/exceptions", f"/records/couples/{big.id}/exceptions"
+        sql_statements, browser,
+        f"/records/couples/{small.id}/exceptions", f"/records/couples/{big.id}/exceptions",
     )
 
     page = browser.get(f"/records/couples/{big.id}/exceptions?page=3").get_data(as_text=True)
@@ -136,7 +124,7 @@ def test_the_timeline_runs_as_many_statements_for_1000_entries_as_for_10(small_a
 
 
 def test_the_portal_progress_page_runs_as_many_statements_for_1000_records_as_for_10(
-    small_and_big, portal_client
+    small_and_big, portal_client, sql_statements
 ):
     _clinician, small, big = small_and_big
     small_browser = portal_client(small.partners[0])
@@ -144,8 +132,8 @@ def test_the_portal_progress_page_runs_as_many_statements_for_1000_records_as_fo
 
     small_browser.get("/portal/entries")
     big_browser.get("/portal/entries")
-    small_count = len(_statements(small_browser, "/portal/entries"))
-    big_statements = _statements(big_browser, "/portal/entries")
+    small_count = len(_statements(sql_statements, small_browser, "/portal/entries"))
+    big_statements = _statements(sql_statements, big_browser, "/portal/entries")
 
     assert small_count == len(big_statements)
     page = big_browser.get("/portal/entries").get_data(as_text=True)
