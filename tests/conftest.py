@@ -31,6 +31,10 @@ PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+# PostgreSQL's counterpart of synchronous=OFF: a commit does not wait for the WAL to reach the disk.
+PG_NO_FLUSH = {"options": "-c synchronous_commit=off"}
+
+
 def _base_config(url: str) -> dict:
     return {
         "TESTING": True,
@@ -46,6 +50,7 @@ def _base_config(url: str) -> dict:
         "PASSWORD_HASH_PARALLELISM": 1,
         # Throwaway databases: no fsync at each commit.
         "SQLITE_SYNCHRONOUS": "OFF",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": PG_NO_FLUSH} if url.startswith("postgresql") else {},
         # Tests call the worker's jobs themselves; a commit that queues mail wakes nobody.
         "JOBS_WAKE": False,
     }
@@ -67,7 +72,8 @@ class SuiteDatabase:
     url: str
     template: Path | None = None  # SQLite: the migrated file copied back after each test
     path: Path | None = None  # SQLite: the file the apps use
-    tables: tuple[str, ...] = ()  # PostgreSQL: what TRUNCATE empties
+    emptying: str = ""  # PostgreSQL: the statements that empty every table and restart the ids
+    engine: sa.Engine | None = None  # PostgreSQL: the connection that runs them
 
     def reset(self, *apps: Flask) -> None:
         """Empty the database; the `apps` using it drop their connections first."""
@@ -77,12 +83,28 @@ class SuiteDatabase:
                 db.engine.dispose()
         if self.template is not None:
             _copy_sqlite(self.template, self.path)
-        elif self.tables:
-            engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
-            names = ", ".join(f'"{t}"' for t in self.tables)
-            with engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            engine.dispose()
+        else:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(self.emptying)
+
+
+def _postgresql_emptying(conn) -> str:
+    tables = conn.execute(sa.text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+    )).scalars().all()
+    sequences = conn.execute(
+        sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+    ).scalars().all()
+    if conn.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+        # Row by row with the triggers (the audit log's, the foreign keys') off for the transaction:
+        # ten times faster than TRUNCATE, which gives every table a new file.
+        return "; ".join([
+            "SET LOCAL session_replication_role = replica",
+            *(f'DELETE FROM "{table}"' for table in tables),  # noqa: S608 - names from pg_tables
+            *(f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences),
+        ])
+    names = ", ".join(f'"{table}"' for table in tables)
+    return f"TRUNCATE {names} RESTART IDENTITY CASCADE"
 
 
 def _migrate(url: str) -> None:
@@ -93,9 +115,8 @@ def _migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def test_database(tmp_path_factory) -> SuiteDatabase:
+def test_database(tmp_path_factory):
     """Build the schema once per run with the real migrations (triggers included)."""
-    folder = tmp_path_factory.mktemp("database")
     if PG_URL:
         url = normalise_url(PG_URL)
         engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -104,19 +125,18 @@ def test_database(tmp_path_factory) -> SuiteDatabase:
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
         _migrate(url)
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(url, pool_size=1, connect_args=PG_NO_FLUSH)
         with engine.connect() as conn:
-            tables = conn.execute(sa.text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version'"
-            )).scalars().all()
+            emptying = _postgresql_emptying(conn)
+        yield SuiteDatabase(url, emptying=emptying, engine=engine)
         engine.dispose()
-        return SuiteDatabase(url, tables=tuple(tables))
+        return
+    folder = tmp_path_factory.mktemp("database")
     template = folder / "template.sqlite3"
     _migrate(f"sqlite:///{template}")
     path = folder / "clinic.sqlite3"
     _copy_sqlite(template, path)
-    return SuiteDatabase(f"sqlite:///{path}", template=template, path=path)
+    yield SuiteDatabase(f"sqlite:///{path}", template=template, path=path)
 
 
 @pytest.fixture(scope="session")
@@ -179,9 +199,8 @@ def app(request, test_database, shared_app, tmp_path):
         app = shared_app
         limiter.init_app(app)
     saved_config, saved_extensions = dict(app.config), dict(app.extensions)
-    app.config.update(
-        JOBS_SQLITE_PATH=str(tmp_path / "jobs.sqlite3"), MAIL_DIRECTORY=str(tmp_path / "mail")
-    )
+    own_files = {"JOBS_SQLITE_PATH": tmp_path / "jobs.sqlite3", "MAIL_DIRECTORY": tmp_path / "mail"}
+    app.config.update({key: str(path) for key, path in own_files.items() if not app.config[key]})
     try:
         with app.app_context():
             yield app
