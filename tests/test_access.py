@@ -207,10 +207,6 @@ def test_every_route_is_in_the_matrix(app):
     assert not stale, f"The access matrix lists routes that no longer exist: {stale}"
 
 
-def test_nothing_answers_403():
-    assert all(403 not in codes.values() for codes in EXPECTED.values())
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, world, login, role):
     routes = sorted(EXPECTED.keys() & _routes(app))
@@ -226,6 +222,9 @@ def test_access_matrix(app, world, login, role):
 
         expected = EXPECTED[(endpoint, method)][role]
         where = f"{method} {url} ({endpoint})"
+        if response.status_code == 403:  # whatever TABLE says: a 403 tells that the record exists
+            mismatches.append(f"{where}: answered 403, where the rule is 404")
+            continue
         if response.status_code != expected:
             mismatches.append(f"{where}: expected {expected}, got {response.status_code}")
             continue

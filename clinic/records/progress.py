@@ -103,12 +103,12 @@ def couple_progress(couple: Couple, *, partner=None, title: str | None = None) -
         points = by_partner.get(p.id, [])
         latest = points[-1] if points else None
         reference = rules.reference_value(points, last_session)
-        fell = rules.drop(reference, latest[1] if latest else None)
+        latest_value = latest[1] if latest else None
         trends.append(
             PartnerTrend(
                 partner_id=p.id, name=labels[p.id], first=points[0] if points else None,
-                latest=latest, reference=reference, dropped_by=fell,
-                dropped=fell >= drop_threshold,
+                latest=latest, reference=reference, dropped_by=rules.drop(reference, latest_value),
+                dropped=rules.dropped(reference, latest_value, drop_threshold),
             )
         )
     latest_values = [t.latest[1] if t.latest else None for t in trends]
