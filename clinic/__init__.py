@@ -141,11 +141,12 @@ def register_blueprints(app: Flask) -> None:
     from .portal import bp as portal_bp
     from .practice import bp as practice_bp
     from .records import bp as records_bp
+    from .reminders import bp as reminders_bp
     from .reports import bp as reports_bp
 
     for bp in (
         auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
-        reports_bp, inbox_bp, digest_bp, mail_bp,
+        reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp,
     ):
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
@@ -171,9 +172,11 @@ def register_errors(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """What the worker runs every minute and on every wake-up, in this order (see jobs.py)."""
     from . import jobs
+    from .digest import services as digest
     from .mail import delivery
+    from .reminders import services as reminders
 
-    jobs.init_app(app, every_minute=[delivery.deliver_due])
+    jobs.init_app(app, every_minute=[reminders.send_due, digest.send_due, delivery.deliver_due])
 
 
 def register_cli(app: Flask) -> None:

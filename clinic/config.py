@@ -49,6 +49,8 @@ class Defaults:
     PORTAL_LINK_LIMIT = "20 per 15 minutes"
     # How long a new portal link works, in days (0: until revoked or re-issued).
     PORTAL_LINK_DAYS = 90
+    # How long the portal address in a reminder works (it also ends with the partner's link).
+    PORTAL_RETURN_DAYS = 14
 
     # Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
     PROXY_FIX_X_FOR = 0

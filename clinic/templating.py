@@ -31,6 +31,11 @@ def _date(value: date | datetime | None) -> str:
     return format_date(as_utc(value) if isinstance(value, datetime) else value, "d MMM y")
 
 
+def _longdate(value: date) -> str:
+    """A day written out for mail, in the reader's language (e.g. November 5, 2026)."""
+    return format_date(value, "long")
+
+
 def _datetime(value: datetime | None) -> str:
     """A moment in the practice's zone, e.g. 2026-11-05 14:30."""
     if value is None:
@@ -55,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_inbox_count)
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["longdate"] = _longdate
     app.jinja_env.globals["stage_titles"] = {s.number: s.title for s in STAGES}
     app.jinja_env.globals["exercise_titles"] = {e.key: e.title for e in all_exercises()}
     app.jinja_env.globals["stage_choices"] = [(s.number, f"{s.number}. {s.title}") for s in STAGES]

@@ -89,6 +89,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("inbox.index", "GET"):          (302, 200, 200, 200, 200, 200, 404),
     ("inbox.read", "POST"):          (302, 302, 302, 404, 404, 404, 404),
     ("inbox.read_all", "POST"):      (302, 302, 302, 302, 302, 302, 404),
+    # A couple's reminder switch (an empty post changes nothing).
+    ("reminders.couple", "POST"):    (302, 302, 302, 404, 404, 404, 404),
     # The daily digest switch (an empty post turns it off); its form is on the account page.
     ("digest.setting", "POST"):      (302, 302, 302, 302, 302, 302, 404),
 }

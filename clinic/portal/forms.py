@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
-from wtforms.validators import Length, Optional
+from wtforms.validators import AnyOf, Length, Optional
 
 from ..formkit import options
 
@@ -32,3 +32,9 @@ class PrivacyForm(FlaskForm):
 
 class SimpleForm(FlaskForm):
     """Only the CSRF token: for buttons that change one thing."""
+
+
+class PauseForm(FlaskForm):
+    """A partner pauses (1) or resumes (0) reminder mail."""
+
+    paused = HiddenField(validators=[AnyOf(("0", "1"))])

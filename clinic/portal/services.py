@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
@@ -210,16 +211,44 @@ def revoke_link(user, couple_id: int, partner_id: int) -> int:
     return result.rowcount
 
 
-def exchange_token(token: str) -> PortalLink:
-    """Trade a link's token for its PortalLink (the caller starts a portal session).
+def _returns() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="portal-return")
 
-    The lookup is by hash (an index seek, whose timing reveals nothing about the token);
-    the final comparison is constant-time. Raises LinkRefused for any unusable token.
+
+def return_token(link: PortalLink) -> str:
+    """A token that opens the portal through `link` for PORTAL_RETURN_DAYS (reminder mail).
+
+    Nothing is stored: it is the link's id signed with the secret key, so it works exactly as
+    long as the link itself (revoking or re-issuing the link ends it) and never longer than its
+    own age limit. Unlike a link's own token it contains dots, which tells the two apart.
     """
-    digest = hash_token(token or "")
+    return _returns().dumps(link.id)
+
+
+def _link_for(token: str) -> PortalLink | None:
+    if "." in token:
+        max_age = current_app.config["PORTAL_RETURN_DAYS"] * 24 * 60 * 60
+        try:
+            link_id = _returns().loads(token, max_age=max_age)
+        except BadData:
+            return None
+        return db.session.get(PortalLink, link_id) if isinstance(link_id, int) else None
+    digest = hash_token(token)
     link = db.session.scalar(sa.select(PortalLink).where(PortalLink.token_hash == digest))
+    return link if link is not None and hmac.compare_digest(link.token_hash, digest) else None
+
+
+def exchange_token(token: str) -> PortalLink:
+    """Trade a link's token, or a return token from a reminder, for its PortalLink (the caller
+    starts a portal session).
+
+    A link's token is looked up by hash (an index seek, whose timing reveals nothing about the
+    token) and compared in constant time; a return token's signature is checked in constant time.
+    Raises LinkRefused for any unusable token.
+    """
+    link = _link_for(token or "")
     now = utcnow()
-    if link is None or not hmac.compare_digest(link.token_hash, digest) or not link.usable(now):
+    if link is None or not link.usable(now):
         record("portal.refused", detail={"known": False})
         db.session.commit()
         raise LinkRefused()

@@ -3,6 +3,7 @@
 import secrets
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..exercises import services as exercises
@@ -11,9 +12,10 @@ from ..extensions import limiter
 from ..records import progress as records_progress
 from ..records import services as records
 from ..records.models import TAG_CATEGORIES
+from ..reminders import services as reminders
 from . import bp, services
 from . import session as portal_session
-from .forms import ContinueForm, PrivacyForm, SimpleForm
+from .forms import ContinueForm, PauseForm, PrivacyForm, SimpleForm
 
 # Reachable without a portal session (leaving one that has already lapsed just ends it).
 OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave"}
@@ -241,3 +243,14 @@ def sharing(kind: str, record_id: int):
         flash("Your partner can now read this entry." if shared else "This entry is now private.",
               "success")
     return redirect(url_for("portal.entries"))
+
+
+@bp.route("/reminders", methods=["POST"])
+def reminders_pause():
+    form = PauseForm()
+    if form.validate_on_submit():
+        paused = form.paused.data == "1"
+        reminders.set_paused(_partner(), paused)
+        flash(_("Reminders are paused. You can turn them back on here any time.") if paused
+              else _("Reminders are on again."), "success")
+    return redirect(url_for("portal.home", _anchor="reminders"))

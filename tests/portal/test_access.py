@@ -101,6 +101,7 @@ MATRIX = {
                                     portal_own("ok:302")),
     ("portal.sharing", "POST"): ("/portal/entries/exception/{entry_a}/sharing", {"shared": "1"},
                                  portal_own("ok:302")),
+    ("portal.reminders_pause", "POST"): ("/portal/reminders", {"paused": "1"}, portal_any("ok:302")),
     ("exercises.assign", "GET"): ("/exercises/couples/{couple}/assign", None, clinical("ok:200")),
     ("exercises.assign", "POST"): (
         "/exercises/couples/{couple}/assign",

@@ -1,0 +1,25 @@
+"""The clinician's switch for a couple's reminders (a partner's pause is a portal page)."""
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..couples.services import get_couple
+from . import bp, services
+from .forms import CoupleRemindersForm
+
+
+@bp.route("/couples/<int:couple_id>", methods=["POST"])
+@login_required
+def couple(couple_id: int):
+    if not current_user.sees_charts:
+        abort(404)
+    user = current_user._get_current_object()
+    get_couple(user, couple_id)  # NotFound outside the caseload, whatever was posted
+    form = CoupleRemindersForm()
+    if form.validate_on_submit():
+        on = form.on.data == "1"
+        services.set_couple_reminders(user, couple_id, on)
+        flash(_("Reminders are on for this couple.") if on
+              else _("Reminders are off for this couple."), "success")
+    return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="reminders"))

@@ -1,0 +1,219 @@
+"""Reminders with the clock moved forward: the schedule, the practice's hours in its own zone,
+a partner's pause, a couple's switch, the message itself and the link it carries."""
+
+import html
+import time as clock
+from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from itsdangerous import TimestampSigner
+
+from clinic.audit.models import AuditEvent
+from clinic.exercises.models import Assignment
+from clinic.exercises.services import save_answers
+from clinic.extensions import db
+from clinic.mail.delivery import deliver_due
+from clinic.mail.models import OutboundMessage
+from clinic.portal.services import revoke_link
+from clinic.practice.services import PracticeSettings, update_settings
+from clinic.reminders import services as reminders
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DUE = date(2026, 11, 11)  # a Wednesday
+
+
+def at(day: int, hour: int, minute: int = 0, zone=SHANGHAI) -> datetime:
+    """A moment of November 2026 on the practice's clock, as the UTC the worker sees."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=zone).astimezone(UTC)
+
+
+def outbox() -> list[OutboundMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+def keys() -> list[str]:
+    return [m.dedupe_key for m in outbox()]
+
+
+@pytest.fixture
+def w(make_practice, make_user, make_couple, make_link, assign):
+    practice = make_practice("Harbour Lane Couples Practice")
+    owner = make_user(practice, role="owner")
+    update_settings(owner, PracticeSettings(
+        timezone="Asia/Shanghai", opens_at=time(9), closes_at=time(17), open_days="12345",
+        remind_days_before=2, remind_on_due_day=True, remind_overdue_days=1,
+    ))
+    clinician = make_user(practice, name="Mei Lin")
+    couple = make_couple(clinician, label="Chen & Wang")
+    a, b = couple.partners
+    b.email = "hao@example.org"
+    db.session.commit()
+    links = {a.id: make_link(a), b.id: make_link(b)}
+    hope = assign(clinician, couple, "hope-question", target="A", due_on=DUE,
+                  note="SECRET-NOTE about the Silence")[0]
+    # Assigned in Monday's session, at 10:00 on the practice's clock.
+    db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
+    db.session.commit()
+    return SimpleNamespace(practice=practice, owner=owner, clinician=clinician, couple=couple,
+                           a=a, b=b, hope=hope, links=links, assign=assign)
+
+
+def test_the_schedule_two_days_before_on_the_day_and_once_overdue(w):
+    a = w.a.id
+    assert reminders.send_due(at(9, 15)) == 0  # the day it was assigned
+    assert reminders.send_due(at(10, 10)) == 1
+    assert keys() == [f"reminder:{a}:2026-11-11:before"]
+    assert reminders.send_due(at(10, 16)) == 0  # every later run that day: nothing new
+    assert reminders.send_due(at(11, 9)) == 1
+    assert reminders.send_due(at(12, 9, 30)) == 1
+    assert reminders.send_due(at(13, 10)) == 0
+    assert keys() == [f"reminder:{a}:2026-11-11:{kind}" for kind in ("before", "due", "overdue")]
+    assert [e.detail["kind"] for e in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "reminder.queue").order_by(AuditEvent.id)
+    )] == ["before", "due", "overdue"]
+
+
+def test_only_within_the_practices_hours_in_its_own_zone(w):
+    # 10:00 UTC on Tuesday is 18:00 in Shanghai: closed, though open by a UTC clock.
+    tuesday_10_utc = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+    assert reminders.send_due(tuesday_10_utc) == 0
+    assert reminders.send_due(at(10, 8, 59)) == 0
+    assert reminders.send_due(at(10, 9, 0)) == 1
+    # Sunday 23:30 UTC is Monday 07:30 in Shanghai; at 01:00 UTC it is 09:00 there.
+    w.assign(w.clinician, w.couple, "coping-list", target="A", due_on=date(2026, 11, 18))
+    db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
+    db.session.commit()
+    assert reminders.send_due(datetime(2026, 11, 15, 23, 30, tzinfo=UTC)) == 0
+    assert reminders.send_due(at(14, 11)) == 0  # Saturday: closed
+    assert reminders.send_due(datetime(2026, 11, 16, 1, 0, tzinfo=UTC)) == 1
+    assert keys()[-1] == f"reminder:{w.a.id}:2026-11-18:before"
+
+
+def test_a_missed_day_is_caught_up_at_the_next_opening_once(w):
+    # The worker was down all Tuesday: on Wednesday the due reminder goes, not Tuesday's.
+    assert reminders.send_due(at(11, 9)) == 1
+    assert keys() == [f"reminder:{w.a.id}:2026-11-11:due"]
+
+
+def test_a_paused_partner_gets_none_and_the_other_still_does(w):
+    joint = w.assign(w.clinician, w.couple, "listening-practice", due_on=DUE)[0]
+    db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
+    db.session.commit()
+    reminders.set_paused(w.a, True)
+
+    assert reminders.send_due(at(10, 10)) == 1
+    [message] = outbox()
+    assert (message.partner_id, message.to_address) == (w.b.id, "hao@example.org")
+    assert joint.joint
+
+    reminders.set_paused(w.a, False)
+    assert reminders.send_due(at(10, 11)) == 1  # A's, now they resumed; B's is not repeated
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.action.like("reminders.%"))
+    ).all()
+    assert actions == ["reminders.pause", "reminders.resume"]
+
+
+def test_a_couple_turned_off_by_the_clinician_gets_none(w):
+    reminders.set_couple_reminders(w.clinician, w.couple.id, False)
+    assert reminders.send_due(at(10, 10)) == 0
+    assert reminders.send_due(at(11, 10)) == 0
+
+    reminders.set_couple_reminders(w.clinician, w.couple.id, True)
+    assert reminders.send_due(at(11, 11)) == 1
+
+
+def test_no_reminder_for_work_sent_withdrawn_or_without_a_date_email_or_link(w):
+    save_answers(w.a, w.hope.id, {"a_little_better": "x", "first_noticed": ""}, submit=True,
+                 shared=False)
+    undated = w.assign(w.clinician, w.couple, "coping-list", target="B")[0]
+    for_b = w.assign(w.clinician, w.couple, "coping-list", target="B", due_on=DUE)[0]
+    db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
+    db.session.commit()
+    revoke_link(w.clinician, w.couple.id, w.b.id)
+
+    assert reminders.send_due(at(10, 10)) == 0
+    assert undated.due_on is None and for_b.partner_id == w.b.id
+
+
+def test_another_practices_closed_hours_do_not_hold_this_one_back(w, make_practice, make_user,
+                                                                  make_couple, make_link):
+    berlin_owner = make_user(make_practice("Spree Practice"), role="owner")
+    update_settings(berlin_owner, PracticeSettings(
+        timezone="Europe/Berlin", opens_at=time(9), closes_at=time(17), open_days="12345",
+        remind_days_before=2, remind_on_due_day=True, remind_overdue_days=1,
+    ))
+    berlin = make_couple(make_user(berlin_owner.practice))
+    make_link(berlin.partners[0])
+    w.assign(berlin.primary_clinician, berlin, "coping-list", target="A", due_on=DUE)
+    db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
+    db.session.commit()
+
+    # Tuesday 10:00 in Shanghai is 03:00 in Berlin: only Shanghai's partner is reminded.
+    assert reminders.send_due(at(10, 10)) == 1
+    assert reminders.send_due(datetime(2026, 11, 10, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))) == 1
+    assert {m.practice_id for m in outbox()} == {w.practice.id, berlin_owner.practice_id}
+
+
+def test_the_message_names_the_date_practice_and_therapist_and_nothing_clinical(
+    w, app, smtp_server, client
+):
+    app.config.update(MAIL_URL=smtp_server.url, MAIL_FROM="clinic@example.org",
+                      BASE_URL="https://clinic.example.org")
+    reminders.send_due(at(10, 10))
+    assert len(outbox()) == 1
+    stored = db.session.execute(sa.text("SELECT * FROM outbound_message")).mappings().one()
+    assert "/portal/l/" not in " ".join(str(v) for v in stored.values())  # sealed, not readable
+
+    deliver_due()
+
+    [mail] = smtp_server.mailbox.wait_for(1)
+    body = mail.get_content()
+    assert mail["Subject"] == "A reminder from Harbour Lane Couples Practice"
+    assert "Hello Chen Jing," in body
+    assert "You have an exercise due on November 11, 2026 from Harbour Lane Couples Practice." in body
+    assert "Sent for Mei Lin at Harbour Lane Couples Practice." in body
+    for clinical in ("SECRET-NOTE", "Silence", "hope", "Hope", "little better"):
+        assert clinical not in body and clinical not in mail["Subject"]
+    [url] = [line for line in body.splitlines() if line.startswith("https://clinic.example.org/")]
+
+    # One tap (and Continue) brings Jing back into her own space.
+    path = url.removeprefix("https://clinic.example.org")
+    opened = client.get(path)
+    assert opened.status_code == 200 and "Continue" in opened.get_data(as_text=True)
+    token = path.removeprefix("/portal/l/")
+    assert client.post("/portal/continue", data={"token": token}).location == "/portal/"
+    assert "Hello, Chen Jing" in html.unescape(client.get("/portal/").get_data(as_text=True))
+
+
+def test_the_reminder_address_dies_with_the_link_and_after_two_weeks(w, app, client, monkeypatch):
+    from clinic.portal.services import link_url, return_token
+
+    link = w.links[w.a.id].link
+    fresh = return_token(link)
+    with monkeypatch.context() as m:
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(clock.time()) - 15 * 86400)
+        old = return_token(link)
+    assert link_url(fresh).endswith(f"/portal/l/{fresh}")
+
+    assert app.test_client().post("/portal/continue", data={"token": old}).status_code == 404
+    assert app.test_client().post("/portal/continue", data={"token": fresh + "x"}).status_code == 404
+    assert app.test_client().post("/portal/continue", data={"token": fresh}).status_code == 302
+    revoke_link(w.clinician, w.couple.id, w.a.id)
+    assert app.test_client().post("/portal/continue", data={"token": fresh}).status_code == 404
+
+
+def test_two_runs_at_once_queue_each_reminder_once(w):
+    due = reminders.due_reminders(at(10, 10))
+    assert reminders.send_due(at(10, 10)) == 1
+    # A second worker that computed the same list before the first committed: skipped by key.
+    from clinic.mail.services import queue_message
+
+    queue_message(practice_id=w.practice.id, kind="reminder", to_address="a@example.org",
+                  to_name="x", subject="s", body="b", dedupe_key=due[0].dedupe_key)
+    db.session.commit()
+    assert len(outbox()) == 1
