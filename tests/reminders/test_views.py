@@ -20,7 +20,7 @@ def test_a_partner_pauses_and_resumes_reminders_from_the_portal(couple, portal_c
     a = couple.partners[0]
     browser = portal_client(a)
     home = page(browser.get("/portal/"))
-    assert "Pause reminders" in home
+    assert "Pause reminders" in home and "<title>Your space</title>" in home
 
     response = browser.post("/portal/reminders", data={"paused": "1"}, follow_redirects=True)
 
