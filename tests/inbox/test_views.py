@@ -48,7 +48,7 @@ def test_the_inbox_lists_each_kind_with_a_link_and_the_badge_counts_new_items(
     assert f'href="/records/couples/{w.couple.id}/exceptions#entry-{entry.id}"' in body
     assert "Scale placement" in body and "Exception-log entry" in body
     assert body.count("<strong>New</strong>") == 3 and badge(body) == "3"
-    assert "Mark all 3 read" in body
+    assert "Mark all read" in body
     # A list of what came in, not what was written.
     assert "SECRET-HOPE" not in body and "SECRET-MOMENT" not in body
     assert db.session.scalar(
