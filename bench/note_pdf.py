@@ -161,7 +161,7 @@ def main() -> None:
             pdf = services.note_pdf(clinician, note_id)
             note = services.get_note(clinician, note_id)
             data = note_print(note, services.verification(note), services.cited_entries(note),
-                              exported_by=clinician.name)
+                              services.session_days(note.couple_id), exported_by=clinician.name)
             html = render_template("pdf/note.html", note=data)
             db.session.commit()
             static = Path(app.static_folder)

@@ -3,12 +3,37 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import cli, errors, jobs, logs, security, templating
+from .audit.views import bp as audit_bp
+from .auth import session as staff_session
+from .auth.views import bp as auth_bp
 from .config import DEV_SECRET_KEY, Defaults
+from .couples.views import bp as couples_bp
 from .database import configure_engine, normalise_url
+from .digest import services as digest
+from .digest.views import bp as digest_bp
+from .exercises.views import bp as exercises_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .inbox.views import bp as inbox_bp
+from .mail import delivery
+from .mail.views import bp as mail_bp
+from .notes.views import bp as notes_bp
+from .pdf import pdf_support_problems
+from .portal.views import bp as portal_bp
+from .practice.views import bp as practice_bp
+from .records.views import bp as records_bp
+from .reminders import services as reminders
+from .reminders.views import bp as reminders_bp
+from .reports.views import bp as reports_bp
+
+BLUEPRINTS = (
+    auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
+    reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,8 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def warn_about_pdf_support(app: Flask) -> None:
     """Say at start-up, not at the first PDF, when Pango or the fonts are missing (~15 ms)."""
-    from .pdf import pdf_support_problems
-
     for problem in pdf_support_problems():
         app.logger.warning("PDF export will not work: %s", problem)
 
@@ -102,8 +125,6 @@ def check_rate_limit_storage(app: Flask, *, relaxed: bool) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import logs, security, templating
-
     db.init_app(app)
     with app.app_context():
         configure_engine(
@@ -125,37 +146,18 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     logs.init_app(app)
+    staff_session.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .audit import bp as audit_bp
-    from .auth import bp as auth_bp
-    from .couples import bp as couples_bp
-    from .digest import bp as digest_bp
-    from .exercises import bp as exercises_bp
-    from .inbox import bp as inbox_bp
-    from .mail.views import bp as mail_bp
-    from .notes import bp as notes_bp
-    from .portal import bp as portal_bp
-    from .practice import bp as practice_bp
-    from .records import bp as records_bp
-    from .reminders import bp as reminders_bp
-    from .reports import bp as reports_bp
-
-    for bp in (
-        auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
-        reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp,
-    ):
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 
 def _index():
-    from flask import redirect, url_for
-    from flask_login import current_user
-
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role == "supervisor":
@@ -164,22 +166,13 @@ def _index():
 
 
 def register_errors(app: Flask) -> None:
-    from .errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_jobs(app: Flask) -> None:
     """What the worker runs every minute and on every wake-up, in this order (see jobs.py)."""
-    from . import jobs
-    from .digest import services as digest
-    from .mail import delivery
-    from .reminders import services as reminders
-
     jobs.init_app(app, every_minute=[reminders.send_due, digest.send_due, delivery.deliver_due])
 
 
 def register_cli(app: Flask) -> None:
-    from .cli import register
-
-    register(app)
+    cli.register(app)

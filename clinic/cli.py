@@ -4,10 +4,20 @@ import os
 import sys
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from werkzeug.exceptions import NotFound
 
+from . import demo
+from .auth.models import User
+from .auth.services import NewUser, create_user, find_by_email
 from .errors import DomainError
+from .extensions import db
+from .notes.services import export_note
+from .pdf import pdf_support_problems
+from .practice.services import create_practice, get_practice
+from .reports import export, services
+from .reports.services import ReportRequest
 
 
 def register(app: Flask) -> None:
@@ -23,8 +33,6 @@ def register(app: Flask) -> None:
 @click.argument("name")
 def create_practice_command(name: str) -> None:
     """Create a practice and print its id."""
-    from .practice.services import create_practice
-
     practice = create_practice(name)
     click.echo(f"Created practice {practice.id}: {practice.name}")
 
@@ -39,10 +47,6 @@ def create_practice_command(name: str) -> None:
 @click.password_option("--password", help="Prompted for (never echoed) when left out.")
 def create_user_command(practice_id: int, email: str, name: str, role: str, password: str) -> None:
     """Add an account to a practice."""
-
-    from .auth.services import NewUser, create_user
-    from .practice.services import get_practice
-
     try:
         get_practice(practice_id)
     except NotFound as error:
@@ -57,8 +61,6 @@ def create_user_command(practice_id: int, email: str, name: str, role: str, pass
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create (or refresh) the demo practice and print its sign-in details."""
-    from . import demo
-
     if not (current_app.config["DEVELOPMENT"] or current_app.config["TESTING"] or current_app.debug):
         raise click.ClickException(
             "seed-demo only runs on a development installation (CLINIC_DEVELOPMENT=true); "
@@ -75,8 +77,6 @@ def seed_demo_command() -> None:
 @click.command("check-pdf")
 def check_pdf_command() -> None:
     """Say whether the system packages PDFs need (Pango, fonts) are installed."""
-    from .pdf import pdf_support_problems
-
     problems = pdf_support_problems()
     for problem in problems:
         click.echo(f"PDF export: {problem}", err=True)
@@ -95,10 +95,6 @@ def check_pdf_command() -> None:
               "(default: the practice's first active owner).")
 def supervision_report_command(since, until, clinician_email, fmt, out, identified, as_email) -> None:
     """Write a supervision report (de-identified unless --identified) to a PDF or CSV file."""
-    from .auth.services import find_by_email
-    from .reports import export, services
-    from .reports.services import ReportRequest
-
     viewer = _report_viewer(as_email, clinician_email)
     clinician_id = None
     if clinician_email:
@@ -129,11 +125,7 @@ def supervision_report_command(since, until, clinician_email, fmt, out, identifi
 
 
 def _report_viewer(as_email, clinician_email):
-    import sqlalchemy as sa
 
-    from .auth.models import User
-    from .auth.services import find_by_email
-    from .extensions import db
 
     if as_email:
         viewer = find_by_email(as_email)
@@ -160,9 +152,6 @@ def _report_viewer(as_email, clinician_email):
               "(required: the export is audited under this name).")
 def export_note_command(note_id: int, out: str, as_email: str | None) -> None:
     """Write a signed session note to a PDF file (audited)."""
-    from .auth.services import find_by_email
-    from .notes.services import export_note
-
     if not as_email:
         raise click.ClickException(
             "Name the exporting user with --as EMAIL (the practice owner or the note's clinician)."

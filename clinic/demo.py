@@ -12,9 +12,16 @@ from .auth.passwords import hash_password
 from .auth.services import NewUser, create_user
 from .couples.models import Couple, CoupleChange
 from .couples.services import CoupleInput, PartnerInput, create_couple
+from .exercises import services as exercises
 from .extensions import db
+from .notes import services as notes
+from .notes.models import SessionNote
 from .practice.models import Practice
 from .practice.services import create_practice
+from .records import services as records
+from .records.models import ExceptionEntry
+from .reports.models import Supervision
+from .reports.services import add_supervision
 from .timeutil import as_utc, utcnow
 
 PRACTICE_NAME = "Harbour Lane Couples Practice"
@@ -104,9 +111,6 @@ def seed() -> list[DemoLogin]:
 
 def _seed_supervision(users: dict[str, User]) -> None:
     """Dr. Brooks supervises the two clinicians (not the owner's own caseload)."""
-    from .reports.models import Supervision
-    from .reports.services import add_supervision
-
     owner, supervisor = users["mei.lin"], users["helen.brooks"]
     for local in ("sam.okafor", "ana.ruiz"):
         exists = db.session.scalar(
@@ -154,9 +158,6 @@ def _tell_story(couple: Couple, clinician: User) -> None:
 
     Written through the same services the portal and the clinician use, then backdated.
     """
-    from .exercises import services as exercises
-    from .records import services as records
-
     start = as_utc(couple.created_at)
     partners = {p.position: p for p in couple.partners}
     for position, points in story.PLACEMENTS.get(couple.case_label, {}).items():
@@ -207,10 +208,6 @@ def _tell_story(couple: Couple, clinician: User) -> None:
 
 def _write_notes(couple: Couple, clinician: User, start) -> None:
     """Session notes through the notes services (signed ones are signed for real), backdated."""
-    from .notes import services as notes
-    from .notes.models import SessionNote
-    from .records.models import ExceptionEntry
-
     for label, day, signed, scale, sections in story.NOTES:
         if label != couple.case_label:
             continue

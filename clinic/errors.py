@@ -3,10 +3,11 @@
 import math
 import time
 
-from flask import Flask, make_response, render_template
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .extensions import limiter
+from .resend import render_resend
 
 
 class DomainError(Exception):
@@ -60,10 +61,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
-        from flask import request
-
-        from .resend import render_resend
-
         if request.method == "POST" and request.form:
             template = "portal/resend.html" if request.blueprint == "portal" else "resend.html"
             return render_resend("csrf", template=template)

@@ -1,11 +1,9 @@
-"""Request-wide protections: the session loader and timeouts, and security headers."""
+"""Request-wide protections: the staff session's timeouts, and security headers."""
 
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-
-from .extensions import login_manager
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -14,35 +12,13 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
-    # Our own session version check replaces Flask-Login's identifier heuristics.
-    login_manager.session_protection = None
-
-    @login_manager.user_loader
-    def _load(user_id: str):
-        from .auth.services import load_user
-
-        return load_user(user_id)
-
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)
-
-
-def start_session() -> None:
-    """Called right after sign-in (after session.clear()): stamp the session's start."""
-    now = int(time.time())
-    session.permanent = True
-    session["auth_at"] = now
-    session["seen_at"] = now
 
 
 def _enforce_session_timeouts():
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    from flask import current_app
-
     now = int(time.time())
     started = session.get("auth_at", 0)
     seen = session.get("seen_at", 0)

@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from .exercises.catalogue import STAGES, all_exercises
+from .inbox.services import unread_count
 from .practice.services import timezone_name
 from .timeutil import as_utc
 
@@ -44,15 +45,10 @@ def _datetime(value: datetime | None) -> str:
 
 
 def _inbox_count() -> dict:
-    from flask import has_request_context, request
-    from flask_login import current_user
-
     if not has_request_context() or request.blueprint == "portal" or not current_user.is_authenticated:
         return {}
     if not current_user.sees_charts:
         return {}
-    from .inbox.services import unread_count
-
     return {"inbox_count": unread_count(current_user)}
 
 

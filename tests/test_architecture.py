@@ -5,12 +5,17 @@
 4. A feature never imports another feature's views or forms; the catalogue, pdf/ and svg are leaves.
 6. Nothing imports wsgi or the app object; config.py reads no environment, and no module reads
    it at import time.
+7. Features below the views form an acyclic graph (views may compose other features' services),
+   and no import sits inside a function, where it would hide a circle (a short allow-list names
+   the heavy third-party leaves loaded on first use).
 Each rule is also run against a small bad example, so the checks themselves can fail.
 """
 
 import ast
+import itertools
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "clinic"
 FEATURES = (
     "auth", "practice", "couples", "audit", "exercises", "portal", "records", "notes", "reports",
-    "pdf", "inbox", "digest", "reminders",
+    "pdf", "inbox", "digest", "reminders", "caseload", "mail",
 )
 MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 # Services split by use case (DESIGN.md: "a feature that grows splits services by use case").
@@ -55,7 +60,11 @@ def modules() -> list[Module]:
     return found
 
 
-def imported(module: Module) -> list[tuple[str, int]]:
+def _imports(tree: ast.AST) -> Iterable[ast.Import | ast.ImportFrom]:
+    return (node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom))
+
+
+def imported(module: Module, nodes: Iterable[ast.AST] | None = None) -> list[tuple[str, int]]:
     """Every module an import statement may load, as absolute dotted names, with its line.
 
     `from a.b import c` yields both a.b and a.b.c, since c may be a submodule.
@@ -64,7 +73,7 @@ def imported(module: Module) -> list[tuple[str, int]]:
     if module.filename != "__init__.py":
         package = package[:-1]
     result = []
-    for node in ast.walk(module.tree):
+    for node in _imports(module.tree) if nodes is None else nodes:
         if isinstance(node, ast.Import):
             result += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -196,12 +205,103 @@ def rule_6_app_and_environment(module: Module) -> list[str]:
     return found
 
 
-RULES = [rule_1_models, rule_2_sessions_and_commits, rule_4_features, rule_6_app_and_environment]
+# Imports that may wait until first use: WeasyPrint takes ~0.6 s to load and most requests never
+# print, so clinic.pdf loads it (and its fetcher, which needs it) only when a PDF is made.
+LAZY_ALLOWED = {
+    "clinic.pdf": {"clinic.pdf.fetcher"},
+    "clinic.pdf.render": {"weasyprint", "clinic.pdf.fetcher"},
+}
+
+
+def _inside_functions(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            found += [child for child in _imports(node) if child not in found]
+    return found
+
+
+def rule_7_no_imports_in_functions(module: Module) -> list[str]:
+    allowed = LAZY_ALLOWED.get(module.name, set())
+    found = []
+    for node in _inside_functions(module.tree):
+        targets = [target for target, _line in imported(module, [node])]
+        if not allowed.intersection(targets):
+            found.append(f"{module.name}:{node.lineno} imports {targets[-1]} inside a function")
+    return found
+
+
+RULES = [
+    rule_1_models, rule_2_sessions_and_commits, rule_4_features, rule_6_app_and_environment,
+    rule_7_no_imports_in_functions,
+]
+
+# Modules above every feature, like the views: they compose features and nothing imports them.
+COMPOSERS = {"clinic", "clinic.cli", "clinic.demo"}
+
+
+def _node(name: str) -> str:
+    """The graph node a module belongs to: its feature, or a leaf (which imports no feature and
+    so can close no circle), or the top-level module itself."""
+    for leaf in LEAVES:
+        if name == leaf or name.startswith(leaf + "."):
+            return leaf
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[0] == "clinic":
+        return ".".join(parts[:2])
+    return name
+
+
+def feature_graph(found: list[Module]) -> dict[str, dict[str, str]]:
+    """node -> {node it imports: "module:line" of one such import}, for everything below the
+    views. Imports inside functions count too: hidden, a circle is still a circle."""
+    names = {m.name for m in found}
+    graph: dict[str, dict[str, str]] = {}
+    for module in found:
+        if module.filename == "views.py" or module.name in COMPOSERS:
+            continue
+        source = _node(module.name)
+        graph.setdefault(source, {})
+        for target, line in imported(module):
+            if target not in names or target.split(".")[-1] == "views":
+                continue
+            node = _node(target)
+            if node != source:
+                graph[source].setdefault(node, f"{module.name}:{line}")
+    return graph
+
+
+def feature_cycles(found: list[Module]) -> list[str]:
+    """Every circle of the graph, as "a -> b -> a (where each arrow is imported)"."""
+    graph = feature_graph(found)
+    circles, seen = [], set()
+
+    def walk(path: list[str]) -> None:
+        for nxt in sorted(graph.get(path[-1], {})):
+            if nxt == path[0]:
+                key = frozenset(path)
+                if key not in seen:
+                    seen.add(key)
+                    steps = [*path, nxt]
+                    where = ", ".join(graph[a][b] for a, b in itertools.pairwise(steps))
+                    circles.append(" -> ".join(steps) + f" ({where})")
+            elif nxt not in path and nxt > path[0]:
+                walk([*path, nxt])
+
+    for start in sorted(graph):
+        walk([start])
+    return circles
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.__name__)
 def test_the_code_follows_the_rule(rule):
     found = [violation for module in modules() for violation in rule(module)]
+
+    assert not found, "\n".join(found)
+
+
+def test_features_below_the_views_form_no_circle():
+    found = feature_cycles(modules())
 
     assert not found, "\n".join(found)
 
@@ -242,6 +342,12 @@ BAD = [
      "import os\ndef f():\n    return os.getenv('X')"),
     (rule_6_app_and_environment, "clinic.logs", "logs.py",
      "import os\nclass C:\n    LEVEL = os.environ.get('X')"),
+    (rule_7_no_imports_in_functions, "clinic.records.progress", "progress.py",
+     "def f():\n    from ..notes.services import session_days"),
+    (rule_7_no_imports_in_functions, "clinic.security", "security.py",
+     "def f():\n    def g():\n        from flask import current_app"),
+    (rule_7_no_imports_in_functions, "clinic.notes.services", "services.py",
+     "def f():\n    import weasyprint"),  # allowed in clinic.pdf only
 ]
 
 GOOD = [
@@ -253,6 +359,8 @@ GOOD = [
     (rule_4_features, "clinic.pdf.render", "render.py", "from .fetcher import F\nimport flask"),
     (rule_6_app_and_environment, "clinic", "__init__.py",
      "import os\ndef create_app():\n    return os.environ.get('X')"),
+    (rule_7_no_imports_in_functions, "clinic.pdf.render", "render.py",
+     "from flask import render_template\ndef f():\n    from weasyprint import HTML"),
 ]
 
 
@@ -266,18 +374,60 @@ def test_each_rule_lets_a_good_example_pass(rule, name, filename, source):
     assert rule(parse(name, filename, source)) == []
 
 
+# --- The feature graph catches a circle, even one hidden in a function -------------------------
+
+CIRCLES = [
+    [("clinic.records.progress", "progress.py", "def f():\n    from ..notes.services import g"),
+     ("clinic.notes.services", "services.py", "from ..records.progress import couple_progress")],
+    [("clinic.auth.services", "services.py", "from ..practice.services import team"),
+     ("clinic.practice.services", "services.py", "from ..couples import services"),
+     ("clinic.couples.services", "services.py", "from ..auth.models import User"),
+     ("clinic.auth.models", "models.py", "")],
+]
+NO_CIRCLES = [
+    # Views may compose other features' services: a view is not part of the graph.
+    [("clinic.couples.views", "views.py", "from ..notes import services"),
+     ("clinic.notes.services", "services.py", "from ..couples.services import get_couple"),
+     ("clinic.couples.services", "services.py", "")],
+    # A leaf imports nothing of clinic, so an arrow into it closes no circle.
+    [("clinic.couples.forms", "forms.py", "from ..exercises.catalogue import STAGES"),
+     ("clinic.exercises.services", "services.py", "from ..couples.services import get_couple"),
+     ("clinic.couples.services", "services.py", ""),
+     ("clinic.exercises.catalogue", "catalogue.py", "import tomllib")],
+]
+
+
+@pytest.mark.parametrize("sources", CIRCLES)
+def test_the_graph_catches_a_circle(sources):
+    found = feature_cycles([parse(*source) for source in sources])
+
+    assert len(found) == 1 and found[0].startswith("clinic."), found
+
+
+@pytest.mark.parametrize("sources", NO_CIRCLES)
+def test_the_graph_lets_an_acyclic_shape_pass(sources):
+    assert feature_cycles([parse(*source) for source in sources]) == []
+
+
 # --- No import cycles: every module can be the first one imported ------------------------------
 
+# Importing clinic.x first runs the package's __init__ (the factory, which imports every
+# blueprint) before clinic.x itself: for every module that `import clinic` already loads, being
+# imported first is the same as `import clinic`. Only the others need a fresh start each.
 _IMPORT_EACH = """
 import importlib, sys, traceback
-failed = []
-for name in sys.argv[1:]:
+failed, reached = [], set()
+for name in ["clinic", *sys.argv[1:]]:
+    if name in reached:
+        continue
     for loaded in [m for m in sys.modules if m == "clinic" or m.startswith("clinic.")]:
         del sys.modules[loaded]
     try:
         importlib.import_module(name)
     except Exception:
         failed.append(name + ": " + traceback.format_exc().strip().splitlines()[-1])
+    if name == "clinic":
+        reached = {m for m in sys.modules if m == "clinic" or m.startswith("clinic.")}
 print("\\n".join(failed))
 sys.exit(1 if failed else 0)
 """

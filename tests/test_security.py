@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from clinic import ConfigurationError, create_app, security
+from clinic.auth import session as staff_session
 from clinic.config import DEV_SECRET_KEY
 from clinic.couples.models import Couple
 from clinic.extensions import db
@@ -114,12 +115,17 @@ class Clock:
     def time(self) -> float:
         return self.now
 
+    def install(self, monkeypatch) -> None:
+        """Both ends of a staff session read this clock: sign-in stamps it, each request checks it."""
+        for module in (security, staff_session):
+            monkeypatch.setattr(module, "time", SimpleNamespace(time=self.time))
+
 
 def test_activity_slides_the_idle_timeout_but_not_the_absolute_one(
     client, login, make_user, monkeypatch
 ):
     clock = Clock(1_800_000_000)
-    monkeypatch.setattr(security, "time", SimpleNamespace(time=clock.time))
+    clock.install(monkeypatch)
     login(make_user())
 
     # A busy day: a page every 25 minutes keeps the session alive, idle time never reaches 30.
@@ -133,7 +139,7 @@ def test_activity_slides_the_idle_timeout_but_not_the_absolute_one(
 
 def test_idle_timeout_with_a_frozen_clock(client, login, make_user, monkeypatch):
     clock = Clock(1_800_000_000)
-    monkeypatch.setattr(security, "time", SimpleNamespace(time=clock.time))
+    clock.install(monkeypatch)
     login(make_user())
 
     clock.now += 30 * 60

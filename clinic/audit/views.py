@@ -1,12 +1,14 @@
 """The owner's view of the audit log."""
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from ..formkit import options
-from . import bp
+from ..practice.services import team
 from .forms import AuditFilterForm
 from .services import AuditFilter, list_events
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.route("/")
@@ -14,10 +16,6 @@ from .services import AuditFilter, list_events
 def index():
     if current_user.role != "owner":
         abort(404)
-    # Imported here, not at the top: every service imports clinic.audit (whose package imports
-    # this module), so a top-level import of practice -> auth -> audit would be circular.
-    from ..practice.services import team
-
     members = team(current_user)
     form = AuditFilterForm(request.args)
     form.user_id.choices = options([(0, "Anyone"), *[(m.id, m.name) for m in members]])

@@ -1,21 +1,16 @@
 """Sign-in, sign-out and changing one's own password."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..errors import DomainError
 from ..extensions import limiter
-from ..security import start_session
-from . import bp, services, throttle
+from . import services, throttle
+from . import session as staff_session
 from .forms import LoginForm, PasswordForm
 
-
-def _begin_session(user) -> None:
-    """A brand-new session for this user: nothing from before sign-in survives."""
-    session.clear()
-    login_user(user)
-    start_session()
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _password_change_limit() -> str:
@@ -38,7 +33,7 @@ def login():
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
-            _begin_session(user)
+            staff_session.begin(user)
             # No `next` parameter: a fixed landing page leaves nothing to redirect elsewhere.
             return throttle.remember_device(redirect(url_for("index")), user.email)
     return render_template("auth/login.html", form=form), 200
@@ -69,7 +64,7 @@ def password():
         except DomainError as error:
             getattr(form, error.field or "password").errors.append(error.message)
         else:
-            _begin_session(user)
+            staff_session.begin(user)
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("index"))
     return render_template("auth/password.html", form=form)

@@ -1,9 +1,12 @@
 """Caseload dashboard, couple pages, and the forms that change a couple."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from ..caseload.services import attention as needs_attention
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
@@ -13,7 +16,7 @@ from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
-from . import bp, services
+from . import services
 from .forms import (
     CoupleEditForm,
     CoupleForm,
@@ -24,6 +27,8 @@ from .forms import (
     StatusForm,
 )
 from .services import CaseloadFilter, CoupleInput, PartnerInput
+
+bp = Blueprint("couples", __name__, url_prefix="/couples")
 
 
 def _user():
@@ -50,7 +55,7 @@ def index():
     couples = services.list_caseload(
         _user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
-    attention = records_progress.attention(_user()) if page == 1 else []
+    attention = needs_attention(_user()) if page == 1 else []
     return render_template(
         "couples/index.html", couples=couples, form=form, filters=filters, attention=attention
     )
@@ -118,7 +123,7 @@ def detail(couple_id: int):
         link_mail={p.id: next(iter(_link_mail(p.id, limit=1)), None) for p in couple.partners},
         mail_failures=mail.couple_failures(couple.id),
         exceptions=records.couple_records(couple.id, "exception", limit=5),
-        progress=records_progress.couple_progress(couple),
+        progress=records_progress.couple_progress(couple, notes.session_days(couple.id)),
         notes=notes.notes_for_couple(couple),
         patterns=records_progress.patterns(couple.id),
     )
@@ -181,9 +186,6 @@ def link_mail(couple_id: int, partner_id: int):
 
 
 def _qr_svg(url: str):
-    import segno
-    from markupsafe import Markup
-
     # segno writes the SVG from the URL alone; nothing a person typed reaches it.
     return Markup(segno.make(url, error="m").svg_inline(scale=5, title="QR code of the link"))  # noqa: S704
 

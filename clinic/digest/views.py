@@ -1,11 +1,13 @@
 """The daily digest switch: its form sits on the account page, its post lands here."""
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import bp, services
+from . import services
 from .forms import DigestForm
+
+bp = Blueprint("digest", __name__, url_prefix="/digest")
 
 
 @bp.app_context_processor

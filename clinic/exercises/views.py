@@ -1,14 +1,16 @@
 """Clinician pages: assign exercises, one submission, review and reply (the inbox is its own)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..records.services import records_by_ids
-from . import bp, catalogue, services
+from . import catalogue, services
 from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
 from .services import AssignmentRequest
+
+bp = Blueprint("exercises", __name__, url_prefix="/exercises")
 
 
 def _user():

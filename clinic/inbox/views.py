@@ -1,11 +1,13 @@
 """The clinician's inbox page and its mark-read buttons."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from . import bp, services
+from . import services
 from .forms import MarkForm
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 def _user():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup
 
@@ -73,12 +74,17 @@ def attendees_label(attendees: str, names: dict[str, str]) -> str:
     return f"{names.get(attendees, 'Partner ' + attendees)} only"
 
 
-def note_print(note, verification, quotes: list[ExceptionQuote], *, exported_by: str) -> NotePrint:
-    """Everything the PDF shows, as plain values (render_pdf refuses ORM objects)."""
+def note_print(
+    note, verification, quotes: list[ExceptionQuote], sessions: list[date], *, exported_by: str
+) -> NotePrint:
+    """Everything the PDF shows, as plain values (render_pdf refuses ORM objects).
+
+    `sessions` are the couple's session days, oldest first, for the chart's markers.
+    """
     couple = note.couple
     names = {p.position: p.display_name for p in couple.partners}
     sections = note.sections or {}
-    progress = couple_progress(couple, title="Scale placements over time (1 to 10)")
+    progress = couple_progress(couple, sessions, title="Scale placements over time (1 to 10)")
     scale_today = note.scale_today or {}
     return NotePrint(
         practice_name=note.clinician.practice.name,

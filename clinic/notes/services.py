@@ -22,6 +22,7 @@ from ..couples.models import Couple
 from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
 from ..extensions import db
+from ..pdf import render_pdf
 from ..records.models import ExceptionEntry
 from ..records.services import records_by_ids
 from ..timeutil import as_utc, utcnow
@@ -29,6 +30,7 @@ from . import signing
 from .inputs import NoteInput, clean
 from .models import Addendum, SessionNote
 from .prefill import ExceptionQuote, Prefill, gather, partner_names, quote
+from .printing import note_print
 from .sections import TEXT_MAX
 
 # Columns a signed note must never change (the signature columns are written once, by sign_note).
@@ -328,13 +330,13 @@ def verify_note(note: SessionNote) -> bool:
 
 def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
     """The signed note as a PDF; the export is audited. Raises DomainError for a draft."""
-    from ..pdf import render_pdf
-    from .printing import note_print
-
     note = get_note(user, note_id, fresh=True)
     if note.status != "signed":
         raise DomainError("Only a signed note can be exported. Sign the draft first.")
-    data = note_print(note, verification(note), cited_entries(note), exported_by=user.name)
+    data = note_print(
+        note, verification(note), cited_entries(note), session_days(note.couple_id),
+        exported_by=user.name,
+    )
     record(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"channel": channel, "format": "pdf"},

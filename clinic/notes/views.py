@@ -1,14 +1,16 @@
 """Note pages: new (pre-filled), detail, edit, sign, addendum, PDF, and the language check."""
 
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..timeutil import utcnow
-from . import bp, services
+from . import services
 from .forms import AddendumForm, NoteForm, SignForm
 from .language import segments
 from .sections import BY_KEY, SECTIONS, TEXT_MAX
+
+bp = Blueprint("notes", __name__, url_prefix="/notes")
 
 
 def _user():

@@ -2,20 +2,24 @@
 
 import secrets
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
 from ..extensions import limiter
+from ..notes.services import session_days
 from ..records import progress as records_progress
 from ..records import services as records
 from ..records.models import TAG_CATEGORIES
 from ..reminders import services as reminders
-from . import bp, services
+from ..resend import render_resend
+from . import services
 from . import session as portal_session
 from .forms import ContinueForm, PauseForm, PrivacyForm, SimpleForm
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 # Reachable without a portal session (leaving one that has already lapsed just ends it).
 OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave"}
@@ -23,8 +27,6 @@ OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.lea
 
 def resend_page(reason: str):
     """Show someone whose post could not be accepted everything they typed, ready to resend."""
-    from ..resend import render_resend
-
     return render_resend(reason, template="portal/resend.html")
 
 
@@ -220,7 +222,8 @@ def entries():
     return render_template(
         "portal/entries.html", partner=partner,
         progress=records_progress.couple_progress(
-            partner.couple, partner=partner, title="My place on the scale over time"
+            partner.couple, session_days(partner.couple_id), partner=partner,
+            title="My place on the scale over time",
         ),
         exceptions=records.visible_to_partner(
             partner, "exception", page=max(request.args.get("page", 1, type=int), 1),

@@ -1,14 +1,16 @@
 """The practice overview and, for owners, the team."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.services import NewUser
 from ..errors import DomainError
-from . import bp, services
+from . import services
 from .forms import MemberForm, SettingsForm, UserForm
 from .hours import zone_names
+
+bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
 @bp.route("/")

@@ -1,15 +1,17 @@
 """Clinician pages for recording an exception entry or a scale placement during a session."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..exercises.answers import parse_answers
-from . import bp, services
+from . import services
 from .forms import SessionRecordForm, TagForm, TimelineForm
 from .models import TAG_CATEGORIES
 from .services import TAG_SUGGESTIONS, TimelineFilter
+
+bp = Blueprint("records", __name__, url_prefix="/records")
 
 
 @bp.before_request

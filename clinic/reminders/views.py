@@ -1,12 +1,14 @@
 """The clinician's switch for a couple's reminders (a partner's pause is a portal page)."""
 
-from flask import abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..couples.services import get_couple
-from . import bp, services
+from . import services
 from .forms import CoupleRemindersForm
+
+bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
 
 @bp.route("/couples/<int:couple_id>", methods=["POST"])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .. import svg
 from ..exercises.catalogue import STAGES
 from ..extensions import db
+from ..pdf import render_pdf
 from .services import CoupleRow, Report, ReportRequest, couple_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -129,6 +130,4 @@ def pdf_context(report: Report) -> dict:
 
 def report_pdf(report: Report) -> bytes:
     """The report as a PDF (WeasyPrint is imported on first use, not at start-up)."""
-    from ..pdf import render_pdf
-
     return render_pdf("pdf/report.html", pdf_context(report))

@@ -1,15 +1,17 @@
 """Supervision reports: the page, the PDF and CSV downloads, and the owner's supervision pairs."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..formkit import options
 from ..practice.services import team
-from . import bp, export, services
+from . import export, services
 from .forms import ReportForm, SupervisionForm
 from .models import Supervision  # noqa: F401  (registers the table with the app's metadata)
 from .services import ReportRequest
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _user():
