@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from .. import web
 from ..errors import DomainError
 from ..extensions import limiter
 from . import services, throttle
@@ -31,7 +32,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            form.password.errors.append(error.message)
+            web.field_error(form, error, default="password")
         else:
             staff_session.begin(user)
             # No `next` parameter: a fixed landing page leaves nothing to redirect elsewhere.
@@ -42,7 +43,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        services.end_sessions(current_user._get_current_object(), reason="sign-out")
+        services.end_sessions(web.user(), reason="sign-out")
         logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -58,11 +59,11 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = web.user()
         try:
             services.change_password(user, form.current_password.data, form.password.data)
         except DomainError as error:
-            getattr(form, error.field or "password").errors.append(error.message)
+            web.field_error(form, error, default="password")
         else:
             staff_session.begin(user)
             flash(_("Your password is changed. Other devices were signed out."), "success")

@@ -1,11 +1,11 @@
 """Caseload dashboard, couple pages, and the forms that change a couple."""
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from .. import web
 from ..caseload.services import attention as needs_attention
 from ..errors import DomainError
 from ..exercises import services as exercises
@@ -29,18 +29,7 @@ from .forms import (
 from .services import CaseloadFilter, CoupleInput, PartnerInput
 
 bp = Blueprint("couples", __name__, url_prefix="/couples")
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every couples page needs a signed-in owner or clinician; supervisors see no chart."""
-    if not current_user.sees_charts:
-        abort(404)
+bp.before_request(web.clinicians_only)
 
 
 @bp.route("/")
@@ -53,9 +42,9 @@ def index():
         )
     page = request.args.get("page", 1, type=int)
     couples = services.list_caseload(
-        _user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
+        web.user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
-    attention = needs_attention(_user()) if page == 1 else []
+    attention = needs_attention(web.user()) if page == 1 else []
     return render_template(
         "couples/index.html", couples=couples, form=form, filters=filters, attention=attention
     )
@@ -79,19 +68,11 @@ def _input_from(form: CoupleForm) -> CoupleInput:
 
 def _with_clinicians(form: CoupleForm) -> CoupleForm:
     form.primary_clinician_id.choices = options(
-        (c.id, c.name) for c in services.clinician_choices(_user())
+        (c.id, c.name) for c in services.clinician_choices(web.user())
     )
     if form.primary_clinician_id.data is None:
-        form.primary_clinician_id.data = current_user.id
+        form.primary_clinician_id.data = web.user().id
     return form
-
-
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,9 +80,9 @@ def create():
     form = _with_clinicians(CoupleForm())
     if form.validate_on_submit():
         try:
-            couple = services.create_couple(_user(), _input_from(form))
+            couple = services.create_couple(web.user(), _input_from(form))
         except DomainError as error:
-            _field_error(form, error)
+            web.field_error(form, error)
         else:
             flash(f"{couple.case_label} is on your caseload.", "success")
             return redirect(url_for("couples.detail", couple_id=couple.id))
@@ -110,7 +91,7 @@ def create():
 
 @bp.route("/<int:couple_id>")
 def detail(couple_id: int):
-    couple = services.view_couple(_user(), couple_id)
+    couple = services.view_couple(web.user(), couple_id)
     return render_template(
         "couples/detail.html",
         couple=couple,
@@ -118,7 +99,7 @@ def detail(couple_id: int):
         stage_form=StageForm(stage=couple.current_stage),
         status_form=StatusForm(status=couple.status),
         assignments=exercises.couple_assignments(couple),
-        links=portal.links_for_couple(_user(), couple.id),
+        links=portal.links_for_couple(web.user(), couple.id),
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
         link_mail={p.id: next(iter(_link_mail(p.id, limit=1)), None) for p in couple.partners},
         mail_failures=mail.couple_failures(couple.id),
@@ -136,14 +117,14 @@ def _link_mail(partner_id: int, limit: int = 5):
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link", methods=["POST"])
 def issue_link(couple_id: int, partner_id: int):
     """Create a partner's personal link and show it once: only its hash is kept."""
-    services.get_couple(_user(), couple_id)
+    services.get_couple(web.user(), couple_id)
     form = LinkForm()
     if not form.validate_on_submit():
         flash("Choose how many days the link works (0 for no expiry).", "error")
         return redirect(url_for("couples.detail", couple_id=couple_id))
     try:
         issued = portal.issue_link(
-            _user(), couple_id, partner_id, valid_days=form.valid_days.data or None,
+            web.user(), couple_id, partner_id, valid_days=form.valid_days.data or None,
             email=form.send_email.data,
         )
     except DomainError as error:
@@ -163,11 +144,11 @@ def _link_page(partner, link, token: str, status: int = 200):
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link/email", methods=["POST"])
 def email_link(couple_id: int, partner_id: int):
     """"Email it to <name>": queue the link just shown for mail; the worker sends it."""
-    services.get_couple(_user(), couple_id)
+    services.get_couple(web.user(), couple_id)
     form = EmailLinkForm()
     if form.validate_on_submit():
         try:
-            portal.email_link(_user(), couple_id, partner_id, form.token.data)
+            portal.email_link(web.user(), couple_id, partner_id, form.token.data)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -178,7 +159,7 @@ def email_link(couple_id: int, partner_id: int):
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link/mail")
 def link_mail(couple_id: int, partner_id: int):
     """A partner's link (never its token) and whether the mail with it arrived."""
-    overview = portal.view_link(_user(), couple_id, partner_id)
+    overview = portal.view_link(web.user(), couple_id, partner_id)
     return render_template(
         "couples/link_mail.html", link=overview, deliveries=_link_mail(partner_id),
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
@@ -192,9 +173,9 @@ def _qr_svg(url: str):
 
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link/revoke", methods=["POST"])
 def revoke_link(couple_id: int, partner_id: int):
-    services.get_couple(_user(), couple_id)
+    services.get_couple(web.user(), couple_id)
     # The app-wide CSRF check has already run for this POST; there are no other fields.
-    count = portal.revoke_link(_user(), couple_id, partner_id)
+    count = portal.revoke_link(web.user(), couple_id, partner_id)
     flash("The link no longer works." if count else "There was no working link.", "success")
     return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="portal-links"))
 
@@ -202,7 +183,7 @@ def revoke_link(couple_id: int, partner_id: int):
 @bp.route("/<int:couple_id>/edit", methods=["GET", "POST"])
 def edit(couple_id: int):
     if request.method == "GET":
-        couple = services.view_couple(_user(), couple_id)  # the partners' details: an audited read
+        couple = services.view_couple(web.user(), couple_id)  # the partners' details: an audited read
         partners = {p.position: p for p in couple.partners}
         form = CoupleEditForm(
             case_label=couple.case_label,
@@ -211,14 +192,14 @@ def edit(couple_id: int):
             partner_b=partners["B"],
         )
     else:
-        couple = services.get_couple(_user(), couple_id)
+        couple = services.get_couple(web.user(), couple_id)
         form = CoupleEditForm()
     _with_clinicians(form)
     if form.validate_on_submit():
         try:
-            services.update_couple(_user(), couple.id, _input_from(form))
+            services.update_couple(web.user(), couple.id, _input_from(form))
         except DomainError as error:
-            _field_error(form, error)
+            web.field_error(form, error)
         else:
             flash("Saved.", "success")
             return redirect(url_for("couples.detail", couple_id=couple.id))
@@ -227,13 +208,13 @@ def edit(couple_id: int):
 
 @bp.route("/<int:couple_id>/stage", methods=["POST"])
 def stage(couple_id: int):
-    services.get_couple(_user(), couple_id)
+    services.get_couple(web.user(), couple_id)
     form = StageForm()
     if not form.validate_on_submit():
         flash("Choose a stage from 1 to 6.", "error")
     else:
         try:
-            couple = services.move_stage(_user(), couple_id, form.stage.data)
+            couple = services.move_stage(web.user(), couple_id, form.stage.data)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -243,13 +224,13 @@ def stage(couple_id: int):
 
 @bp.route("/<int:couple_id>/status", methods=["POST"])
 def status(couple_id: int):
-    services.get_couple(_user(), couple_id)
+    services.get_couple(web.user(), couple_id)
     form = StatusForm()
     if not form.validate_on_submit():
         flash("Choose active, paused or closed.", "error")
     else:
         try:
-            couple = services.change_status(_user(), couple_id, form.status.data)
+            couple = services.change_status(web.user(), couple_id, form.status.data)
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -1,13 +1,15 @@
 """The daily digest switch: its form sits on the account page, its post lands here."""
 
-from flask import Blueprint, abort, flash, has_request_context, redirect, request, url_for
+from flask import Blueprint, flash, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from .. import web
 from . import services
 from .forms import DigestForm
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
+bp.before_request(web.clinicians_only)
 
 
 @bp.app_context_processor
@@ -20,18 +22,15 @@ def _form_on_the_account_page():
         return {}
     if not current_user.sees_charts:
         return {}
-    user = current_user._get_current_object()
+    user = web.user()
     return {"digest_form": DigestForm(formdata=None, daily_digest=services.subscribed(user))}
 
 
 @bp.route("/", methods=["POST"])
-@login_required
 def setting():
-    if not current_user.sees_charts:
-        abort(404)
     form = DigestForm()
     if form.validate_on_submit():
-        services.subscribe(current_user._get_current_object(), form.daily_digest.data)
+        services.subscribe(web.user(), form.daily_digest.data)
         flash(
             _("You will get a daily digest.") if form.daily_digest.data
             else _("No more daily digests."),

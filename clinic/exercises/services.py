@@ -344,3 +344,20 @@ def get_shared_submission(partner: Partner, submission_id: int) -> Submission:
         if submission.id == submission_id:
             return submission
     raise NotFound()
+
+
+def get_partner_submission(partner: Partner, submission_id: int) -> tuple[Submission, bool]:
+    """The portal's scoped getter for sent work, and whether it is the partner's own.
+
+    Their own sent work and the couple's joint work count as their own; what the other partner
+    chose to share is readable but not theirs. NotFound for anything else.
+    """
+    own = next(
+        (a.submission for a in partner_assignments(partner)
+         if a.submission and a.submission.id == submission_id and a.submission.state == "submitted"
+         and (a.joint or a.submission.partner_id == partner.id)),
+        None,
+    )
+    if own is not None:
+        return own, True
+    return get_shared_submission(partner, submission_id), False

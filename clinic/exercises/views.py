@@ -1,8 +1,8 @@
 """Clinician pages: assign exercises, one submission, review and reply (the inbox is its own)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from .. import web
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..records.services import records_by_ids
@@ -11,17 +11,7 @@ from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
 from .services import AssignmentRequest
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-@bp.before_request
-@login_required
-def _clinicians_only():
-    if not current_user.sees_charts:
-        abort(404)
+bp.before_request(web.clinicians_only)
 
 
 def _rows_for(couple) -> list[dict]:
@@ -33,7 +23,7 @@ def _rows_for(couple) -> list[dict]:
 
 @bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])
 def assign(couple_id: int):
-    couple = get_couple(_user(), couple_id)
+    couple = get_couple(web.user(), couple_id)
     form = AssignForm() if request.method == "POST" else AssignForm(data={"rows": _rows_for(couple)})
     if form.validate_on_submit():
         picked = [row.form for row in form.rows if row.form.pick.data]
@@ -45,13 +35,11 @@ def assign(couple_id: int):
             for row in picked
         ]
         try:
-            created = services.assign_exercises(_user(), couple.id, requests)
+            created = services.assign_exercises(web.user(), couple.id, requests)
         except DomainError as error:
+            # The service names the exercise; its message goes beside that row's choice.
             row = next((r.form for r in form.rows if r.form.key.data == error.field), None)
-            if row is not None:
-                row.target.errors = [*row.target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            web.field_error(row, error, default="target")
         else:
             flash(f"{len(created)} assignment{'s' if len(created) != 1 else ''} added.", "success")
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
@@ -64,10 +52,10 @@ def assign(couple_id: int):
 
 @bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])
 def withdraw(assignment_id: int):
-    assignment = services.get_assignment(_user(), assignment_id)
+    assignment = services.get_assignment(web.user(), assignment_id)
     if ReviewForm().validate_on_submit():
         try:
-            services.withdraw_assignment(_user(), assignment.id)
+            services.withdraw_assignment(web.user(), assignment.id)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -84,7 +72,7 @@ def _entries(item) -> list:
 
 @bp.route("/submissions/<int:submission_id>")
 def submission(submission_id: int):
-    item = services.view_submission(_user(), submission_id)
+    item = services.view_submission(web.user(), submission_id)
     return render_template(
         "exercises/submission.html", submission=item, entries=_entries(item),
         reply_form=ReplyForm(reply=item.reply), review_form=ReviewForm(),
@@ -93,22 +81,22 @@ def submission(submission_id: int):
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["POST"])
 def review(submission_id: int):
-    services.get_submission(_user(), submission_id)
+    services.get_submission(web.user(), submission_id)
     if ReviewForm().validate_on_submit():
-        services.mark_reviewed(_user(), submission_id)
+        services.mark_reviewed(web.user(), submission_id)
         flash("Marked as reviewed.", "success")
     return redirect(url_for("exercises.submission", submission_id=submission_id))
 
 
 @bp.route("/submissions/<int:submission_id>/reply", methods=["POST"])
 def reply(submission_id: int):
-    item = services.get_submission(_user(), submission_id)
+    item = services.get_submission(web.user(), submission_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            services.reply(_user(), submission_id, form.reply.data)
+            services.reply(web.user(), submission_id, form.reply.data)
         except DomainError as error:
-            form.reply.errors = [error.message]
+            web.field_error(form, error, default="reply")
         else:
             flash("Your reply is visible in their portal.", "success")
             return redirect(url_for("exercises.submission", submission_id=submission_id))

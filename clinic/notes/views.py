@@ -1,8 +1,8 @@
 """Note pages: new (pre-filled), detail, edit, sign, addendum, PDF, and the language check."""
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
+from .. import web
 from ..errors import DomainError
 from ..timeutil import utcnow
 from . import services
@@ -11,18 +11,11 @@ from .language import segments
 from .sections import BY_KEY, SECTIONS, TEXT_MAX
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
+# Owners and clinicians only; a supervisor never reaches a note (404: nothing leaks).
+bp.before_request(web.clinicians_only)
 
-
-def _user():
-    return current_user._get_current_object()
-
-
-@bp.before_request
-@login_required
-def _clinicians_only():
-    """Owners and clinicians only; a supervisor never reaches a note (404: nothing leaks)."""
-    if not current_user.sees_charts:
-        abort(404)
+# The services' names for what the form shows as other fields.
+FIELD_NAMES = {"scale_today": "scale_A", "cited_exception_ids": "keep"}
 
 
 def _findings(form: NoteForm) -> dict:
@@ -49,18 +42,9 @@ def _input(form: NoteForm) -> services.NoteInput:
     )
 
 
-def _field_error(form, error: DomainError) -> None:
-    name = {"scale_today": "scale_A", "cited_exception_ids": "keep"}.get(error.field, error.field)
-    target = form[name] if name and name in form else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 def _editor(template: str, form: NoteForm, context, *, status: int, checked: bool, **extra):
     note = extra.get("note")
-    services.record_editor_view(_user(), context.couple_id, note.id if note else None)
+    services.record_editor_view(web.user(), context.couple_id, note.id if note else None)
     findings = _findings(form) if checked else {}
     kept = set(form.keep.data or [])
     return render_template(
@@ -79,7 +63,7 @@ def _saved_message(form: NoteForm, what: str) -> str:
 
 @bp.route("/couples/<int:couple_id>/new", methods=["GET", "POST"])
 def new(couple_id: int):
-    context = services.prefill(_user(), couple_id)
+    context = services.prefill(web.user(), couple_id)
     form = NoteForm()
     form.set_partners(context.partners)
     if request.method == "GET":
@@ -94,9 +78,9 @@ def new(couple_id: int):
         return _editor("notes/new.html", _without_errors(form), context, status=200, checked=True)
     if form.validate_on_submit():
         try:
-            note = services.create_note(_user(), couple_id, _input(form))
+            note = services.create_note(web.user(), couple_id, _input(form))
         except DomainError as error:
-            _field_error(form, error)
+            web.field_error(form, error, names=FIELD_NAMES)
         else:
             flash(_saved_message(form, "Draft saved."), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
@@ -112,7 +96,7 @@ def _without_errors(form: NoteForm) -> NoteForm:
 
 @bp.route("/<int:note_id>")
 def detail(note_id: int):
-    note = services.view_note(_user(), note_id)
+    note = services.view_note(web.user(), note_id)
     findings = {}
     if note.status == "draft":
         findings = {
@@ -130,7 +114,7 @@ def detail(note_id: int):
 
 @bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
 def edit(note_id: int):
-    note = services.get_note(_user(), note_id)
+    note = services.get_note(web.user(), note_id)
     if note.status != "draft" and request.method == "GET":
         flash("This note is signed and can no longer change. Add an addendum instead.", "info")
         return redirect(url_for("notes.detail", note_id=note.id, _anchor="addenda"))
@@ -150,9 +134,9 @@ def edit(note_id: int):
                        note=note)
     if form.validate_on_submit():
         try:
-            services.update_note(_user(), note.id, _input(form))
+            services.update_note(web.user(), note.id, _input(form))
         except DomainError as error:
-            _field_error(form, error)
+            web.field_error(form, error, names=FIELD_NAMES)
         else:
             flash(_saved_message(form, "Draft saved."), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
@@ -162,13 +146,13 @@ def edit(note_id: int):
 
 @bp.route("/<int:note_id>/sign", methods=["POST"])
 def sign(note_id: int):
-    services.get_note(_user(), note_id)
+    services.get_note(web.user(), note_id)
     form = SignForm()
     if not form.validate_on_submit():
         flash("The form expired. Reload the note and sign again.", "error")
         return redirect(url_for("notes.detail", note_id=note_id))
     try:
-        services.sign_note(_user(), note_id, seen_version=form.version.data or None)
+        services.sign_note(web.user(), note_id, seen_version=form.version.data or None)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -178,18 +162,18 @@ def sign(note_id: int):
 
 @bp.route("/<int:note_id>/addenda", methods=["POST"])
 def addendum(note_id: int):
-    note = services.get_note(_user(), note_id)
+    note = services.get_note(web.user(), note_id)
     form = AddendumForm()
     if form.validate_on_submit():
         try:
-            services.add_addendum(_user(), note_id, form.text.data)
+            services.add_addendum(web.user(), note_id, form.text.data)
         except DomainError as error:
-            _field_error(form, error)
+            web.field_error(form, error, names=FIELD_NAMES)
         else:
             flash("Addendum signed and added.", "success")
             return redirect(url_for("notes.detail", note_id=note_id, _anchor="addenda"))
     # Show the note again with the typed addendum and its message beside the field.
-    note = services.view_note(_user(), note.id)
+    note = services.view_note(web.user(), note.id)
     return render_template(
         "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
         quotes=services.cited_entries(note), check=services.verification(note), findings={},
@@ -200,15 +184,11 @@ def addendum(note_id: int):
 @bp.route("/<int:note_id>/pdf")
 def pdf(note_id: int):
     try:
-        data = services.note_pdf(_user(), note_id)
+        data = services.note_pdf(web.user(), note_id)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("notes.detail", note_id=note_id))
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="session-note-{note_id}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return web.file_response(data, filename=f"session-note-{note_id}.pdf", mimetype="application/pdf")
 
 
 @bp.route("/language", methods=["POST"])

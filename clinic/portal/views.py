@@ -155,23 +155,15 @@ def exercise(assignment_id: int):
 @bp.route("/sent/<int:submission_id>")
 def submission(submission_id: int):
     partner = _partner()
-    own = next(
-        (a.submission for a in exercises.partner_assignments(partner)
-         if a.submission and a.submission.id == submission_id and a.submission.state == "submitted"
-         and (a.joint or a.submission.partner_id == partner.id)),
-        None,
-    )
-    item = own or exercises.get_shared_submission(partner, submission_id)
+    item, own = exercises.get_partner_submission(partner, submission_id)
     entries = []
     if item.prompts.get("record"):
-        entries = records.records_by_ids(
-            item.couple_id, item.prompts["record"], item.answers.get("record_ids", [])
+        entries = records.partner_records_by_ids(
+            partner, item.prompts["record"], item.answers.get("record_ids", [])
         )
-        entries = [e for e in entries if e.partner_id == partner.id or e.shared_with_partner]
     services.audit_view(partner, "submission", item.id)
     return render_template(
-        "portal/submission.html", partner=partner, submission=item, own=own is not None,
-        entries=entries,
+        "portal/submission.html", partner=partner, submission=item, own=own, entries=entries,
     )
 
 

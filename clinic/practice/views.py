@@ -2,8 +2,8 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
+from .. import web
 from ..auth.services import NewUser
 from ..errors import DomainError
 from . import services
@@ -11,24 +11,22 @@ from .forms import MemberForm, SettingsForm, UserForm
 from .hours import zone_names
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
+bp.before_request(web.signed_in)
 
 
 @bp.route("/")
-@login_required
 def home():
-    return render_template("practice/home.html", overview=services.overview(current_user))
+    return render_template("practice/home.html", overview=services.overview(web.user()))
 
 
 @bp.route("/team")
-@login_required
 def team():
-    return render_template("practice/team.html", members=services.team(current_user))
+    return render_template("practice/team.html", members=services.team(web.user()))
 
 
 @bp.route("/team/new", methods=["GET", "POST"])
-@login_required
 def create():
-    services.team(current_user)  # owners only: NotFound for others before showing the form
+    services.team(web.user())  # owners only: NotFound for others before showing the form
     form = UserForm()
     if form.validate_on_submit():
         data = NewUser(
@@ -36,9 +34,9 @@ def create():
             password=form.password.data,
         )
         try:
-            member = services.add_member(current_user, data)
+            member = services.add_member(web.user(), data)
         except DomainError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
+            web.field_error(form, error, default="email")
         else:
             flash(f"{member.name} can now sign in as {member.role}.", "success")
             return redirect(url_for("practice.team"))
@@ -46,17 +44,16 @@ def create():
 
 
 @bp.route("/team/<int:user_id>", methods=["GET", "POST"])
-@login_required
 def edit(user_id: int):
-    member = services.get_member(current_user, user_id)
+    member = services.get_member(web.user(), user_id)
     form = MemberForm(obj=member)
     if form.validate_on_submit():
         try:
             services.update_member(
-                current_user, member.id, role=form.role.data, active=form.active.data
+                web.user(), member.id, role=form.role.data, active=form.active.data
             )
         except DomainError as error:
-            getattr(form, error.field or "role").errors.append(error.message)
+            web.field_error(form, error, default="role")
         else:
             flash(f"{member.name}'s account is updated.", "success")
             return redirect(url_for("practice.team"))
@@ -64,9 +61,8 @@ def edit(user_id: int):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
 def settings():
-    current = services.practice_settings(current_user)  # owners only: NotFound for others
+    current = services.practice_settings(web.user())  # owners only: NotFound for others
     form = SettingsForm(data=current.__dict__ | {"open_days": list(current.open_days)})
     if form.validate_on_submit():
         data = services.PracticeSettings(
@@ -77,9 +73,9 @@ def settings():
             remind_overdue_days=form.remind_overdue_days.data,
         )
         try:
-            services.update_settings(current_user, data)
+            services.update_settings(web.user(), data)
         except DomainError as error:
-            getattr(form, error.field or "timezone").errors.append(error.message)
+            web.field_error(form, error, default="timezone")
         else:
             flash(_("The practice settings are saved."), "success")
             return redirect(url_for("practice.settings"))

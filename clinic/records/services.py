@@ -197,6 +197,14 @@ def records_by_ids(couple_id: int, kind: str, ids: list[int]) -> list:
     )
 
 
+def partner_records_by_ids(partner: Partner, kind: str, ids: list[int]) -> list:
+    """Of these records, the ones this partner may read: their own and the shared ones."""
+    return [
+        row for row in records_by_ids(partner.couple_id, kind, ids)
+        if row.partner_id == partner.id or row.shared_with_partner
+    ]
+
+
 # --- timeline and tags ----------------------------------------------------------------------
 
 TAG_SUGGESTIONS = {

@@ -1,8 +1,8 @@
 """Clinician pages for recording an exception entry or a scale placement during a session."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from .. import web
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..exercises.answers import parse_answers
@@ -12,18 +12,12 @@ from .models import TAG_CATEGORIES
 from .services import TAG_SUGGESTIONS, TimelineFilter
 
 bp = Blueprint("records", __name__, url_prefix="/records")
-
-
-@bp.before_request
-@login_required
-def _clinicians_only():
-    if not current_user.sees_charts:
-        abort(404)
+bp.before_request(web.clinicians_only)
 
 
 @bp.route("/couples/<int:couple_id>/<any(exception, scale):kind>/new", methods=["GET", "POST"])
 def create(couple_id: int, kind: str):
-    user = current_user._get_current_object()
+    user = web.user()
     couple = get_couple(user, couple_id)
     exercise = services.record_exercise(kind)
     form = SessionRecordForm()
@@ -51,7 +45,7 @@ def create(couple_id: int, kind: str):
 
 @bp.route("/couples/<int:couple_id>/exceptions")
 def timeline(couple_id: int):
-    user = current_user._get_current_object()
+    user = web.user()
     form = TimelineForm(request.args)
     filters = TimelineFilter()
     if form.validate():
@@ -71,7 +65,7 @@ def timeline(couple_id: int):
 
 @bp.route("/couples/<int:couple_id>/exceptions/<int:entry_id>/tags", methods=["POST"])
 def tag(couple_id: int, entry_id: int):
-    user = current_user._get_current_object()
+    user = web.user()
     get_couple(user, couple_id)
     form = TagForm()
     if form.validate_on_submit():
@@ -88,7 +82,7 @@ def tag(couple_id: int, entry_id: int):
 
 @bp.route("/couples/<int:couple_id>/tags/<int:tag_id>/remove", methods=["POST"])
 def untag(couple_id: int, tag_id: int):
-    user = current_user._get_current_object()
+    user = web.user()
     services.remove_tag(user, couple_id, tag_id)
     flash("Tag removed.", "success")
     return redirect(url_for("records.timeline", couple_id=couple_id))

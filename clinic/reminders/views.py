@@ -1,22 +1,20 @@
 """The clinician's switch for a couple's reminders (a partner's pause is a portal page)."""
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
+from .. import web
 from ..couples.services import get_couple
 from . import services
 from .forms import CoupleRemindersForm
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
+bp.before_request(web.clinicians_only)
 
 
 @bp.route("/couples/<int:couple_id>", methods=["POST"])
-@login_required
 def couple(couple_id: int):
-    if not current_user.sees_charts:
-        abort(404)
-    user = current_user._get_current_object()
+    user = web.user()
     get_couple(user, couple_id)  # NotFound outside the caseload, whatever was posted
     form = CoupleRemindersForm()
     if form.validate_on_submit():
