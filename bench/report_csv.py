@@ -3,8 +3,8 @@
 Builds a temporary SQLite practice with the real migrations (create_app with a temporary
 instance path and DEVELOPMENT), bulk-inserts couples, partners, stage history, scale placements,
 exception entries and session notes, then consumes the lines of
-    export.csv_lines(report, services.couple_rows(...))
-for `report = services.build_report(..., with_rows=False)`, the way the CSV download streams
+    export.csv_lines(report, couple_rows(...))
+for `report = build_report(..., with_rows=False)` (clinic.reports.report), the way the CSV download streams
 them, measuring the peak of Python allocations (tracemalloc) and, in a separate untraced pass,
 the time. For contrast it also measures holding every row in a list (what the page and the PDF
 do). The streamed peak should stay roughly flat while the practice grows tenfold.
@@ -116,10 +116,11 @@ def build(size: int, tmp: Path):
 
 def consume(report, practice_id, request, clinician_ids, engine, *, hold: bool) -> tuple[int, int]:
     """Read the CSV (streamed, or with every row held first); returns (lines, characters)."""
-    from clinic.reports import export, services
+    from clinic.reports import export
+    from clinic.reports.report import couple_rows
 
     with Session(engine) as session:
-        rows = services.couple_rows(practice_id, request, clinician_ids, session=session)
+        rows = couple_rows(practice_id, request, clinician_ids, session=session)
         if hold:
             rows = list(rows)
         lines = chars = 0
@@ -137,16 +138,15 @@ def measure(size: int) -> dict:
         with app.app_context():
             from clinic.auth.models import User
             from clinic.extensions import db
-            from clinic.reports import services
-            from clinic.reports.services import ReportRequest
+            from clinic.reports.report import ReportRequest, build_report, scope
 
             owner = db.session.get(User, owner_id)
             today = datetime.now(UTC).date()
             request = ReportRequest(today - timedelta(weeks=8), today)
             start = time.perf_counter()
-            report = services.build_report(owner, request, fmt="csv", with_rows=False)
+            report = build_report(owner, request, fmt="csv", with_rows=False)
             summary_s = time.perf_counter() - start
-            clinician_ids, _ = services.scope(owner, request)
+            clinician_ids, _ = scope(owner, request)
             practice_id = owner.practice_id
             # End this session's transaction, as the request's teardown does before the CSV
             # streams: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE).

@@ -4,20 +4,18 @@ import os
 import sys
 
 import click
-import sqlalchemy as sa
 from flask import Flask, current_app
 from werkzeug.exceptions import NotFound
 
 from . import demo
-from .auth.models import User
 from .auth.services import NewUser, create_user, find_by_email
 from .errors import DomainError
-from .extensions import db
 from .notes.services import export_note
 from .pdf import pdf_support_problems
 from .practice.services import create_practice, get_practice
-from .reports import export, services
-from .reports.services import ReportRequest
+from .reports import export
+from .reports.report import ReportRequest
+from .reports.supervision import default_reader
 
 
 def register(app: Flask) -> None:
@@ -95,54 +93,39 @@ def check_pdf_command() -> None:
               "(default: the practice's first active owner).")
 def supervision_report_command(since, until, clinician_email, fmt, out, identified, as_email) -> None:
     """Write a supervision report (de-identified unless --identified) to a PDF or CSV file."""
-    viewer = _report_viewer(as_email, clinician_email)
-    clinician_id = None
-    if clinician_email:
-        clinician = find_by_email(clinician_email)
-        if clinician is None or clinician.practice_id != viewer.practice_id:
-            raise click.ClickException(f"No clinician {clinician_email} in this practice.")
-        clinician_id = clinician.id
-    request = ReportRequest(since.date(), until.date(), clinician_id, identified)
+    clinician = find_by_email(clinician_email) if clinician_email else None
+    viewer = _report_viewer(as_email, clinician.practice_id if clinician else None)
+    if clinician_email and (clinician is None or clinician.practice_id != viewer.practice_id):
+        raise click.ClickException(f"No clinician {clinician_email} in this practice.")
+    request = ReportRequest(since.date(), until.date(), clinician.id if clinician else None, identified)
     try:
-        clinician_ids, _ = services.scope(viewer, request)
-        report = services.build_report(viewer, request, fmt=fmt, with_rows=False)
+        file = export.report_file(viewer, request, fmt)
     except NotFound:
         raise click.ClickException(f"{viewer.email} may not read {clinician_email}'s reports.") from None
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    total = sum(report.caseload.values())
-    rows = services.couple_rows(viewer.practice_id, request, clinician_ids)
-    with click.progressbar(rows, length=total, label="Couples", file=sys.stderr) as bar:
-        if fmt == "csv":
-            with _private_file(out, binary=False) as handle:
-                for line in export.csv_lines(report, bar):
-                    handle.write(line)
-        else:
-            report.couples = list(bar)
-            with _private_file(out, binary=True) as handle:
-                handle.write(export.report_pdf(report))
-    click.echo(f"Wrote {out} ({total} couples, {'identified' if identified else 'de-identified'}).")
+    with click.progressbar(length=file.couples, label="Couples", file=sys.stderr) as bar:
+        content = file.content(each_row=lambda: bar.update(1))
+        with _private_file(out, binary=isinstance(content, bytes)) as handle:
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                handle.writelines(content)
+    click.echo(
+        f"Wrote {out} ({file.couples} couples, {'identified' if identified else 'de-identified'})."
+    )
 
 
-def _report_viewer(as_email, clinician_email):
-
-
+def _report_viewer(as_email: str | None, practice_id: int | None):
     if as_email:
         viewer = find_by_email(as_email)
         if viewer is None or viewer.role not in ("owner", "supervisor"):
             raise click.ClickException(f"{as_email} is not an owner or supervisor.")
         return viewer
-    practice_id = None
-    if clinician_email:
-        clinician = find_by_email(clinician_email)
-        practice_id = clinician.practice_id if clinician else None
-    query = sa.select(User).where(User.role == "owner", User.active.is_(True)).order_by(User.id)
-    if practice_id:
-        query = query.where(User.practice_id == practice_id)
-    owners = list(db.session.scalars(query))
-    if not owners or (practice_id is None and len({o.practice_id for o in owners}) > 1):
+    viewer = default_reader(practice_id)
+    if viewer is None:
         raise click.ClickException("Name the person the report is for with --as EMAIL.")
-    return owners[0]
+    return viewer
 
 
 @click.command("export-note")

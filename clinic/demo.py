@@ -21,7 +21,7 @@ from .practice.services import create_practice
 from .records import services as records
 from .records.models import ExceptionEntry
 from .reports.models import Supervision
-from .reports.services import add_supervision
+from .reports.supervision import add_supervision
 from .timeutil import as_utc, utcnow
 
 PRACTICE_NAME = "Harbour Lane Couples Practice"

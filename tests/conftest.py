@@ -460,7 +460,7 @@ def mark_session(app):
 @pytest.fixture
 def supervise(app):
     """The owner lets `supervisor` read `clinician`'s reports (through the service, audited)."""
-    from clinic.reports.services import add_supervision
+    from clinic.reports.supervision import add_supervision
 
     def make(owner, supervisor, clinician):
         return add_supervision(owner, supervisor.id, clinician.id)

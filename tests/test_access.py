@@ -163,7 +163,7 @@ def world(make_practice, make_user) -> World:
 
     from clinic.notes.services import NoteInput, create_note
     from clinic.records.services import add_from_portal
-    from clinic.reports.services import add_supervision
+    from clinic.reports.supervision import add_supervision
 
     supervision = add_supervision(users["owner"], users["supervisor"].id, users["clinician"].id)
     note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))

@@ -29,7 +29,7 @@ FEATURES = (
 )
 MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 # Services split by use case (DESIGN.md: "a feature that grows splits services by use case").
-SERVICE_MODULES = {"clinic.mail.delivery"}
+SERVICE_MODULES = {"clinic.mail.delivery", "clinic.reports.report", "clinic.reports.supervision"}
 LEAVES = {"clinic.exercises.catalogue": "clinic.exercises.catalogue", "clinic.pdf": "clinic.pdf",
           "clinic.svg": "clinic.svg"}
 

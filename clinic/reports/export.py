@@ -1,9 +1,10 @@
-"""The report as CSV (streamed, formula-safe, RFC 4180) and as PDF (with two small charts)."""
+"""The report as a file, CSV (streamed, formula-safe, RFC 4180) or PDF (with two small charts),
+the same for the web download and `flask supervision-report`."""
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from .. import svg
 from ..exercises.catalogue import STAGES
 from ..extensions import db
 from ..pdf import render_pdf
-from .services import CoupleRow, Report, ReportRequest, couple_rows
+from .report import CoupleRow, Report, ReportRequest, build_report, couple_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,21 +75,6 @@ def csv_lines(report: Report, rows: Iterable[CoupleRow]) -> Iterator[str]:
     yield _line(["scale", "", "couples up 2 or more points", moved])
 
 
-def csv_stream(report: Report, practice_id: int, request: ReportRequest, clinician_ids: list[int]):
-    """The CSV as a generator for a streamed response.
-
-    Couples are read batch by batch while the response streams, through a session of their
-    own (the request's is gone by then): memory stays flat however large the practice is.
-    """
-    engine = db.engine
-
-    def lines() -> Iterator[str]:
-        with Session(engine) as session:
-            yield from csv_lines(report, couple_rows(practice_id, request, clinician_ids, session=session))
-
-    return lines()
-
-
 def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", width: int = 520) -> Markup:
     """A small horizontal bar chart as SVG (bars below zero are drawn empty); the report's table
     beside it carries the same figures."""
@@ -131,3 +117,55 @@ def pdf_context(report: Report) -> dict:
 def report_pdf(report: Report) -> bytes:
     """The report as a PDF (WeasyPrint is imported on first use, not at start-up)."""
     return render_pdf("pdf/report.html", pdf_context(report))
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report ready to save: its file name and type, how many couples it lists, and its content.
+
+    `content(each_row=None)` makes the file: a PDF as bytes, a CSV as text lines made while they
+    are sent. `each_row` is called once per couple read (the CLI's progress bar).
+    """
+
+    filename: str
+    mimetype: str
+    couples: int
+    content: Callable[..., bytes | Iterator[str]]
+
+
+def _counted(rows: Iterable[CoupleRow], each_row: Callable[[], object] | None) -> Iterator[CoupleRow]:
+    for row in rows:
+        yield row
+        if each_row is not None:
+            each_row()
+
+
+def report_file(user, request: ReportRequest, fmt: str) -> ReportFile:
+    """The supervision report as a PDF or CSV file. Audited; raises as build_report does.
+
+    The CSV's couples are read batch by batch while its lines are sent, through a session of
+    their own (a streamed response outlives the request's): memory stays flat however large the
+    practice is.
+    """
+    practice_id = user.practice_id
+    report = build_report(user, request, fmt=fmt, with_rows=False)
+    clinician_ids = report.clinician_ids
+    name = f"supervision-report-{request.since.isoformat()}-{request.until.isoformat()}"
+    if request.identified:
+        name += "-identified"
+    couples = sum(report.caseload.values())
+    if fmt == "csv":
+        engine = db.engine
+
+        def lines(each_row=None) -> Iterator[str]:
+            with Session(engine) as session:
+                rows = couple_rows(practice_id, request, clinician_ids, session=session)
+                yield from csv_lines(report, _counted(rows, each_row))
+
+        return ReportFile(f"{name}.csv", "text/csv; charset=utf-8", couples, lines)
+
+    def pdf(each_row=None) -> bytes:
+        report.couples = list(_counted(couple_rows(practice_id, request, clinician_ids), each_row))
+        return report_pdf(report)
+
+    return ReportFile(f"{name}.pdf", "application/pdf", couples, pdf)

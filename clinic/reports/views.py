@@ -1,32 +1,23 @@
 """Supervision reports: the page, the PDF and CSV downloads, and the owner's supervision pairs."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from .. import web
 from ..errors import DomainError
 from ..formkit import options
 from ..practice.services import team
-from . import export, services
+from . import export
+from . import supervision as pairs
 from .forms import ReportForm, SupervisionForm
-from .models import Supervision  # noqa: F401  (registers the table with the app's metadata)
-from .services import ReportRequest
+from .report import ReportRequest, build_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-@bp.before_request
-@login_required
-def _signed_in():
-    return None
+bp.before_request(web.signed_in)
 
 
 def _form() -> ReportForm:
     form = ReportForm(request.args)
-    clinicians = services.reportable_clinicians(_user())
+    clinicians = pairs.reportable_clinicians(web.user())
     form.clinician_id.choices = options([(0, "All"), *[(c.id, c.name) for c in clinicians]])
     return form
 
@@ -47,9 +38,9 @@ def index():
     report = None
     if request.args and form.validate():
         try:
-            report = services.build_report(_user(), _request(form), fmt="page")
+            report = build_report(web.user(), _request(form), fmt="page")
         except DomainError as error:
-            getattr(form, error.field or "until").errors.append(error.message)
+            web.field_error(form, error, default="until")
     # Only the form's own fields go into the download links: any other name (fmt, _external,
     # _anchor) would clash with url_for's arguments (a 500) or change the link it builds.
     query = {name: value for name, value in request.args.items() if name in _QUERY_FIELDS}
@@ -62,30 +53,17 @@ def download(fmt: str):
     if not form.validate():
         flash("Choose a start and an end date for the report.", "error")
         return redirect(url_for("reports.index"))
-    req = _request(form)
     try:
-        report = services.build_report(_user(), req, fmt=fmt, with_rows=fmt == "pdf")
+        file = export.report_file(web.user(), _request(form), fmt)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("reports.index"))
-    name = f"supervision-report-{req.since.isoformat()}-{req.until.isoformat()}"
-    if req.identified:
-        name += "-identified"
-    if fmt == "csv":
-        lines = export.csv_stream(report, current_user.practice_id, req, services.scope(_user(), req)[0])
-        return Response(
-            lines, mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        export.report_pdf(report), mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-    )
+    return web.file_response(file.content(), filename=file.filename, mimetype=file.mimetype)
 
 
 @bp.route("/supervision", methods=["GET", "POST"])
 def supervision():
-    members = team(_user())  # owners only (NotFound otherwise)
+    members = team(web.user())  # owners only (NotFound otherwise)
     form = SupervisionForm()
     form.supervisor_id.choices = options((m.id, m.name) for m in members if m.role == "supervisor")
     form.clinician_id.choices = options(
@@ -93,20 +71,20 @@ def supervision():
     )
     if form.validate_on_submit():
         try:
-            services.add_supervision(_user(), form.supervisor_id.data, form.clinician_id.data)
+            pairs.add_supervision(web.user(), form.supervisor_id.data, form.clinician_id.data)
         except DomainError as error:
-            getattr(form, error.field or "clinician_id").errors.append(error.message)
+            web.field_error(form, error, default="clinician_id")
         else:
             flash("Saved.", "success")
             return redirect(url_for("reports.supervision"))
     names = {m.id: m.name for m in members}
     return render_template(
-        "reports/supervision.html", form=form, pairs=services.supervisions(_user()), names=names
+        "reports/supervision.html", form=form, pairs=pairs.supervisions(web.user()), names=names
     )
 
 
 @bp.route("/supervision/<int:supervision_id>/remove", methods=["POST"])
 def remove_supervision(supervision_id: int):
-    services.remove_supervision(_user(), supervision_id)
+    pairs.remove_supervision(web.user(), supervision_id)
     flash("Removed.", "success")
     return redirect(url_for("reports.supervision"))

@@ -108,7 +108,7 @@ class ReportWorld:
         return next(p for p in self.couples[couple].partners if p.position == position)
 
     def request(self, **kwargs):
-        from clinic.reports.services import ReportRequest
+        from clinic.reports.report import ReportRequest
 
         return ReportRequest(since=SINCE, until=UNTIL, **kwargs)
 

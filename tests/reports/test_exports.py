@@ -15,7 +15,8 @@ from clinic.couples.models import Couple
 from clinic.couples.services import CoupleInput, PartnerInput, create_couple
 from clinic.exercises.catalogue import STAGES
 from clinic.extensions import db
-from clinic.reports import export, services
+from clinic.reports import export
+from clinic.reports.report import build_report
 
 from .conftest import OPENED, SINCE, UNTIL, set_columns, utc_at
 
@@ -228,7 +229,7 @@ def test_pdf_chart_labels_are_escaped(world):
     for day, value in ((SINCE, 2), (UNTIL, 5)):
         add_in_session(world.ruth, couple.id, couple.partners[0].id, "scale",
                        {"date": day.isoformat(), "value": str(value)}, shared=False)
-    report = services.build_report(world.owner, world.request(identified=True))
+    report = build_report(world.owner, world.request(identified=True))
 
     context = export.pdf_context(report)
 
@@ -238,7 +239,7 @@ def test_pdf_chart_labels_are_escaped(world):
 
 
 def test_pdf_charts_are_named_and_described_by_their_figures(world):
-    report = services.build_report(world.owner, world.request(identified=True))
+    report = build_report(world.owner, world.request(identified=True))
 
     context = export.pdf_context(report)
 

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
 from clinic.extensions import db
-from clinic.reports import services
 from clinic.reports.models import Supervision
 
 from .conftest import SINCE, UNTIL, set_columns
@@ -186,7 +185,7 @@ def test_others_can_write_while_a_csv_downloads(world, signed_in, monkeypatch):
     read transaction open would hold the write lock for as long as the client takes to download."""
     from clinic.couples.models import Couple
 
-    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr("clinic.reports.report.BATCH", 2)
     response = signed_in(world.owner).get("/reports/report.csv", query_string=PERIOD, buffered=False)
     try:
         chunks = iter(response.response)

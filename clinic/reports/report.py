@@ -1,4 +1,4 @@
-"""Supervision pairs and the practice report: plain data, de-identified unless asked otherwise."""
+"""The practice report for supervision: plain data, de-identified unless asked otherwise."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -17,100 +17,11 @@ from ..extensions import db
 from ..notes.models import SessionNote
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..timeutil import UTC, as_utc, utcnow
-from .models import Supervision
+from .supervision import reportable_clinicians
 
 BATCH = 200
 UNSIGNED_AFTER = timedelta(hours=72)
 
-
-# --- who supervises whom -------------------------------------------------------------------
-
-def _owner(user: User) -> None:
-    if user.role != "owner":
-        raise NotFound()
-
-
-def supervisions(owner: User) -> list[Supervision]:
-    _owner(owner)
-    return list(
-        db.session.scalars(
-            sa.select(Supervision)
-            .where(Supervision.practice_id == owner.practice_id)
-            .order_by(Supervision.supervisor_id, Supervision.clinician_id)
-        )
-    )
-
-
-def _member(owner: User, user_id: int, roles: tuple[str, ...], field_name: str) -> User:
-    member = db.session.scalar(
-        sa.select(User).where(
-            User.id == user_id, User.practice_id == owner.practice_id, User.role.in_(roles)
-        )
-    )
-    if member is None:
-        raise DomainError("Choose someone from this practice.", field=field_name)
-    return member
-
-
-def add_supervision(owner: User, supervisor_id: int, clinician_id: int) -> Supervision:
-    """The owner lets a supervisor read one clinician's reports. Raises DomainError on a field."""
-    _owner(owner)
-    supervisor = _member(owner, supervisor_id, ("supervisor",), "supervisor_id")
-    clinician = _member(owner, clinician_id, ("clinician", "owner"), "clinician_id")
-    exists = db.session.scalar(
-        sa.select(Supervision.id).where(
-            Supervision.supervisor_id == supervisor.id, Supervision.clinician_id == clinician.id
-        )
-    )
-    if exists:
-        raise DomainError("This supervisor already reads this clinician's reports.", field="clinician_id")
-    pair = Supervision(
-        practice_id=owner.practice_id, supervisor_id=supervisor.id, clinician_id=clinician.id,
-        created_by_id=owner.id,
-    )
-    db.session.add(pair)
-    db.session.flush()
-    record(
-        "supervision.add", user=owner, object_type="user", object_id=supervisor.id,
-        detail={"clinician": clinician.id},
-    )
-    db.session.commit()
-    return pair
-
-
-def remove_supervision(owner: User, supervision_id: int) -> None:
-    _owner(owner)
-    pair = db.session.scalar(
-        sa.select(Supervision).where(
-            Supervision.id == supervision_id, Supervision.practice_id == owner.practice_id
-        )
-    )
-    if pair is None:
-        raise NotFound()
-    record(
-        "supervision.remove", user=owner, object_type="user", object_id=pair.supervisor_id,
-        detail={"clinician": pair.clinician_id},
-    )
-    db.session.delete(pair)
-    db.session.commit()
-
-
-def reportable_clinicians(user: User) -> list[User]:
-    """Whose reports this user may read: the owner every caseload holder, a supervisor their
-    supervisees, nobody else (NotFound)."""
-    query = sa.select(User).where(
-        User.practice_id == user.practice_id, User.role.in_(("clinician", "owner"))
-    )
-    if user.role == "supervisor":
-        query = query.where(
-            User.id.in_(sa.select(Supervision.clinician_id).where(Supervision.supervisor_id == user.id))
-        )
-    elif user.role != "owner":
-        raise NotFound()
-    return list(db.session.scalars(query.order_by(User.name)))
-
-
-# --- the report ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ReportRequest:
@@ -168,6 +79,7 @@ class Report:
     notes_signed: int
     notes_unsigned_over_72h: int
     couples: list[CoupleRow] = field(default_factory=list)
+    clinician_ids: list[int] = field(default_factory=list)  # whose caseloads it covers
 
     @property
     def moved_up_two(self) -> int:
@@ -258,6 +170,7 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
                 SessionNote.created_at < utcnow() - UNSIGNED_AFTER,
             )
         ),
+        clinician_ids=clinician_ids,
     )
     if with_rows:
         report.couples = list(couple_rows(user.practice_id, request, clinician_ids))

@@ -1,5 +1,5 @@
-"""The report's figures on Harbour Lane Practice (tests/reports/conftest.py tells its story), its
-scopes, and the supervision pairs that decide who may read whose reports."""
+"""The report's figures on Harbour Lane Practice (tests/reports/conftest.py tells its story) and its
+scopes."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,9 +12,8 @@ from clinic.couples.models import Couple, CoupleChange
 from clinic.couples.services import CoupleInput, PartnerInput, change_status, create_couple, move_stage
 from clinic.errors import DomainError
 from clinic.extensions import db
-from clinic.reports import services
-from clinic.reports.models import Supervision
-from clinic.reports.services import CoupleRow, PartnerScale, ReportRequest
+from clinic.reports.report import CoupleRow, PartnerScale, ReportRequest, build_report, couple_rows
+from clinic.reports.supervision import reportable_clinicians
 
 from .conftest import SINCE, UNTIL, set_columns, utc_at
 
@@ -72,7 +71,7 @@ def _reports() -> list[AuditEvent]:
 
 
 def test_one_clinicians_figures(world):
-    report = services.build_report(world.owner, world.request(clinician_id=world.ruth.id))
+    report = build_report(world.owner, world.request(clinician_id=world.ruth.id))
 
     assert figures(report) == RUTH
     assert (report.scope, report.practice) == ("Dr Ruth Amsel", "Harbour Lane Practice")
@@ -80,7 +79,7 @@ def test_one_clinicians_figures(world):
 
 
 def test_the_whole_practice(world):
-    report = services.build_report(world.owner, world.request())
+    report = build_report(world.owner, world.request())
 
     assert figures(report) == PRACTICE
     assert report.scope == "Whole practice"
@@ -90,7 +89,7 @@ def test_the_whole_practice(world):
 
 
 def test_one_row_per_couple_with_first_and_latest_placement_in_weeks_of_the_case(world):
-    report = services.build_report(world.owner, world.request(clinician_id=world.ruth.id))
+    report = build_report(world.owner, world.request(clinician_id=world.ruth.id))
     rows = {row.couple: row for row in report.couples}
     pseudonym = {k: world.couples[k].pseudonym for k in world.couples}
 
@@ -133,10 +132,10 @@ def test_moved_up_averages_the_partners_who_placed_themselves():
 def test_rows_read_in_small_batches_are_the_same_rows(world, monkeypatch):
     request = world.request()
     ids = [world.ruth.id, world.colin.id]
-    whole = list(services.couple_rows(world.practice.id, request, ids))
+    whole = list(couple_rows(world.practice.id, request, ids))
 
-    monkeypatch.setattr(services, "BATCH", 2)
-    batched = list(services.couple_rows(world.practice.id, request, ids))
+    monkeypatch.setattr("clinic.reports.report.BATCH", 2)
+    batched = list(couple_rows(world.practice.id, request, ids))
 
     assert batched == whole and len(whole) == 5
 
@@ -150,7 +149,7 @@ def test_a_period_still_running_counts_stage_days_up_to_now(make_user, make_prac
     today = datetime.now(UTC).date()
     request = ReportRequest(today - timedelta(days=30), today + timedelta(days=30))
 
-    report = services.build_report(owner, request)
+    report = build_report(owner, request)
 
     assert report.days_per_stage[1] == 10.0
     assert report.couples[0].week_of_case == 2  # today, not the end of the period, is day 10
@@ -177,7 +176,7 @@ def test_stage_revisits_are_separate_stays_and_a_closed_case_stops_the_clock(mak
     couple([("status", "closed", date(2025, 1, 10)),  # 4 days in 1
             ("stage", 2, date(2025, 1, 20))])  # moved while closed: no time in 2
 
-    report = services.build_report(owner, ReportRequest(SINCE, UNTIL))
+    report = build_report(owner, ReportRequest(SINCE, UNTIL))
 
     assert report.days_per_stage == {1: round((10 + 20 + 4) / 3, 1), 2: 10.0, 3: 6.0, 4: None, 5: None,
                                      6: None}
@@ -187,7 +186,7 @@ def test_stage_revisits_are_separate_stays_and_a_closed_case_stops_the_clock(mak
 
 
 def test_a_supervisors_all_is_only_their_supervisees(world):
-    report = services.build_report(world.sam, world.request())
+    report = build_report(world.sam, world.request())
 
     assert figures(report) == RUTH
     assert report.scope == "All my supervisees"
@@ -196,7 +195,7 @@ def test_a_supervisors_all_is_only_their_supervisees(world):
 
 
 def test_a_supervisor_may_name_their_supervisee(world):
-    report = services.build_report(world.sue, world.request(clinician_id=world.colin.id))
+    report = build_report(world.sue, world.request(clinician_id=world.colin.id))
 
     assert report.caseload == {"active": 1, "paused": 0, "closed": 0}
     assert [row.couple for row in report.couples] == [world.couples["Y1"].pseudonym]
@@ -204,7 +203,7 @@ def test_a_supervisor_may_name_their_supervisee(world):
 
 
 def test_a_supervisor_of_nobody_sees_empty_figures(world):
-    report = services.build_report(world.nina, world.request())
+    report = build_report(world.nina, world.request())
 
     assert figures(report) == NOTHING
     assert report.couples == []
@@ -214,15 +213,15 @@ def test_a_supervisor_of_nobody_sees_empty_figures(world):
 def test_a_supervisor_cannot_report_on_a_clinician_they_do_not_supervise(world, who):
     for clinician in (world.colin, world.elsewhere_clinician, world.owner, world.sue):
         with pytest.raises(NotFound):
-            services.build_report(getattr(world, who), world.request(clinician_id=clinician.id))
+            build_report(getattr(world, who), world.request(clinician_id=clinician.id))
 
     assert _reports() == []
 
 
 def test_an_owner_reaches_only_their_own_practice(world):
     with pytest.raises(NotFound):
-        services.build_report(world.owner, world.request(clinician_id=world.elsewhere_clinician.id))
-    elsewhere = services.build_report(world.elsewhere_owner, world.request())
+        build_report(world.owner, world.request(clinician_id=world.elsewhere_clinician.id))
+    elsewhere = build_report(world.elsewhere_owner, world.request())
 
     assert elsewhere.caseload == {"active": 1, "paused": 0, "closed": 0}
     assert elsewhere.assignments["assigned"] == 1
@@ -232,26 +231,26 @@ def test_an_owner_reaches_only_their_own_practice(world):
 def test_clinicians_have_no_reports(world):
     for user in (world.ruth, world.colin, world.elsewhere_clinician):
         with pytest.raises(NotFound):
-            services.reportable_clinicians(user)
+            reportable_clinicians(user)
         with pytest.raises(NotFound):
-            services.build_report(user, world.request())
+            build_report(user, world.request())
         with pytest.raises(NotFound):
-            services.build_report(user, world.request(clinician_id=user.id))
+            build_report(user, world.request(clinician_id=user.id))
 
 
 def test_who_may_be_reported_on(world):
-    names = {u.name for u in services.reportable_clinicians(world.owner)}
+    names = {u.name for u in reportable_clinicians(world.owner)}
 
     assert names == {"Olive Owner", "Dr Ruth Amsel", "Colin Colleague"}  # never a supervisor
-    assert [u.name for u in services.reportable_clinicians(world.sam)] == ["Dr Ruth Amsel"]
-    assert services.reportable_clinicians(world.nina) == []
+    assert [u.name for u in reportable_clinicians(world.sam)] == ["Dr Ruth Amsel"]
+    assert reportable_clinicians(world.nina) == []
 
 
 # --- identified, range, audit ---------------------------------------------------------------------
 
 
 def test_the_identified_version_names_the_couple_and_partners(world):
-    report = services.build_report(world.owner, world.request(clinician_id=world.ruth.id, identified=True))
+    report = build_report(world.owner, world.request(clinician_id=world.ruth.id, identified=True))
 
     x1 = report.couples[0]
     assert x1.couple == f"{world.couples['X1'].pseudonym} · Chen & Lee, referred by Dr Park"
@@ -263,7 +262,7 @@ def test_the_identified_version_names_the_couple_and_partners(world):
 @pytest.mark.parametrize("who", ["sam", "nina"])
 def test_only_the_owner_may_ask_for_names(world, who):
     with pytest.raises(DomainError) as raised:
-        services.build_report(getattr(world, who), world.request(identified=True))
+        build_report(getattr(world, who), world.request(identified=True))
 
     assert raised.value.field == "identified"
     assert _reports() == []
@@ -271,14 +270,14 @@ def test_only_the_owner_may_ask_for_names(world, who):
 
 def test_a_reversed_range_is_refused(world):
     with pytest.raises(DomainError) as raised:
-        services.build_report(world.owner, ReportRequest(UNTIL, SINCE))
+        build_report(world.owner, ReportRequest(UNTIL, SINCE))
 
     assert raised.value.field == "until"
     assert _reports() == []
 
 
 def test_a_one_day_range_is_fine(world):
-    report = services.build_report(world.owner, ReportRequest(SINCE, SINCE, clinician_id=world.ruth.id))
+    report = build_report(world.owner, ReportRequest(SINCE, SINCE, clinician_id=world.ruth.id))
 
     assert report.sessions_held == 1  # X1 on 3 Feb
     assert report.assignments["assigned"] == 1  # A11, given at 00:00 on 3 Feb
@@ -287,8 +286,8 @@ def test_a_one_day_range_is_fine(world):
 
 @pytest.mark.parametrize("fmt", ["page", "pdf", "csv", "cli"])
 def test_every_report_is_audited_with_its_format(world, fmt):
-    services.build_report(world.owner, world.request(clinician_id=world.ruth.id), fmt=fmt)
-    services.build_report(world.sam, world.request(), fmt=fmt, with_rows=False)
+    build_report(world.owner, world.request(clinician_id=world.ruth.id), fmt=fmt)
+    build_report(world.sam, world.request(), fmt=fmt, with_rows=False)
 
     first, second = _reports()
     assert (first.actor_user_id, first.practice_id) == (world.owner.id, world.practice.id)
@@ -300,69 +299,7 @@ def test_every_report_is_audited_with_its_format(world, fmt):
 
 
 def test_an_identified_report_is_audited_as_identified(world):
-    services.build_report(world.owner, world.request(identified=True), fmt="csv")
+    build_report(world.owner, world.request(identified=True), fmt="csv")
 
     [event] = _reports()
     assert event.detail["identified"] is True and event.detail["format"] == "csv"
-
-
-# --- supervision pairs ----------------------------------------------------------------------------
-
-
-def test_the_owner_pairs_a_supervisor_with_a_clinician_and_unpairs_them(world):
-    pair = services.add_supervision(world.owner, world.nina.id, world.colin.id)
-
-    assert [u.name for u in services.reportable_clinicians(world.nina)] == ["Colin Colleague"]
-    services.remove_supervision(world.owner, pair.id)
-    assert services.reportable_clinicians(world.nina) == []
-    events = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.action.like("supervision.%"), AuditEvent.object_id == world.nina.id)
-        .order_by(AuditEvent.id)
-    ).all()
-    assert [(e.action, e.detail) for e in events] == [
-        ("supervision.add", {"clinician": world.colin.id}),
-        ("supervision.remove", {"clinician": world.colin.id}),
-    ]
-
-
-def test_an_owner_may_be_supervised_too(world):
-    services.add_supervision(world.owner, world.nina.id, world.owner.id)
-
-    assert [u.name for u in services.reportable_clinicians(world.nina)] == ["Olive Owner"]
-
-
-@pytest.mark.parametrize(
-    ("supervisor", "clinician", "field"),
-    [
-        ("ruth", "colin", "supervisor_id"),  # not a supervisor
-        ("sam", "sue", "clinician_id"),  # a supervisor holds no caseload
-        ("sam", "elsewhere_clinician", "clinician_id"),
-        ("elsewhere_owner", "ruth", "supervisor_id"),
-        ("sam", "ruth", "clinician_id"),  # already paired
-    ],
-)
-def test_pairs_the_owner_cannot_make(world, supervisor, clinician, field):
-    before = db.session.scalar(sa.select(sa.func.count(Supervision.id)))
-
-    with pytest.raises(DomainError) as raised:
-        services.add_supervision(world.owner, getattr(world, supervisor).id, getattr(world, clinician).id)
-
-    assert raised.value.field == field
-    assert db.session.scalar(sa.select(sa.func.count(Supervision.id))) == before
-
-
-def test_only_the_owner_manages_pairs(world):
-    pair = db.session.scalars(sa.select(Supervision).order_by(Supervision.id)).first()
-    for user in (world.ruth, world.sam):
-        with pytest.raises(NotFound):
-            services.supervisions(user)
-        with pytest.raises(NotFound):
-            services.add_supervision(user, world.nina.id, world.ruth.id)
-        with pytest.raises(NotFound):
-            services.remove_supervision(user, pair.id)
-    with pytest.raises(NotFound):  # another practice's owner
-        services.remove_supervision(world.elsewhere_owner, pair.id)
-
-    assert [p.clinician_id for p in services.supervisions(world.owner)] == [world.ruth.id, world.colin.id]
-    assert services.supervisions(world.elsewhere_owner) == []
