@@ -215,14 +215,14 @@ def _returns() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="portal-return")
 
 
-def return_token(link: PortalLink) -> str:
-    """A token that opens the portal through `link` for PORTAL_RETURN_DAYS (reminder mail).
+def return_token(link_id: int) -> str:
+    """A token that opens the portal through a link for PORTAL_RETURN_DAYS (reminder mail).
 
     Nothing is stored: it is the link's id signed with the secret key, so it works exactly as
     long as the link itself (revoking or re-issuing the link ends it) and never longer than its
     own age limit. Unlike a link's own token it contains dots, which tells the two apart.
     """
-    return _returns().dumps(link.id)
+    return _returns().dumps(link_id)
 
 
 def _link_for(token: str) -> PortalLink | None:

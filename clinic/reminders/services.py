@@ -74,15 +74,18 @@ class Due:
     practice_name: str
     therapist: str
     couple_id: int
-    partner: Partner
-    link: PortalLink
+    partner_id: int
+    name: str
+    email: str
+    locale: str
+    link_id: int
     kind: ReminderKind
     due_on: date
     count: int
 
     @property
     def dedupe_key(self) -> str:
-        return f"reminder:{self.partner.id}:{self.due_on.isoformat()}:{self.kind.value}"
+        return f"reminder:{self.partner_id}:{self.due_on.isoformat()}:{self.kind.value}"
 
 
 def _open_practices(now: datetime) -> list[tuple[Practice, date]]:
@@ -141,11 +144,13 @@ def _due_in(practice: Practice, today: date, now: datetime) -> list[Due]:
     links = _usable_links({key[0] for key in grouped}, now)
     return [
         Due(
-            practice_id=practice.id, practice_name=practice.name, therapist=found[0][2],
-            couple_id=found[0][1], partner=found[0][0], link=links[partner_id], kind=kind,
-            due_on=due_on, count=len(found),
+            practice_id=practice.id, practice_name=practice.name, therapist=therapist,
+            couple_id=couple_id, partner_id=partner.id, name=partner.display_name,
+            email=partner.email, locale=getattr(partner, "locale", None) or "en",
+            link_id=links[partner.id].id, kind=kind, due_on=due_on, count=len(found),
         )
         for (partner_id, due_on, kind), found in grouped.items()
+        for partner, couple_id, therapist in found[:1]
         if partner_id in links  # without a working link a reminder could not bring them back
     ]
 
@@ -176,24 +181,30 @@ def compose(due: Due, locale: str) -> tuple[str, str]:
     return subject, body
 
 
+# Reminders queued per transaction: short transactions keep SQLite's single writer (the web
+# app) from waiting on the worker for more than a moment.
+BATCH = 50
+
+
 def send_due(now: datetime | None = None) -> int:
     """The worker's minute job: queue every reminder due now; returns how many were queued."""
     now = now or utcnow()
-    queued = 0
-    for due in due_reminders(now):
-        locale = getattr(due.partner, "locale", None) or "en"
-        subject, body = compose(due, locale)
-        queue_message(
-            practice_id=due.practice_id, kind=MessageKind.REMINDER, to_address=due.partner.email,
-            to_name=due.partner.display_name, subject=subject, body=body,
-            couple_id=due.couple_id, partner_id=due.partner.id, dedupe_key=due.dedupe_key,
-            locale=locale, sealed={"portal_link": link_url(return_token(due.link))},
-        )
-        record(
-            "reminder.queue", practice_id=due.practice_id, object_type="partner",
-            object_id=due.partner.id, couple_id=due.couple_id,
-            detail={"kind": due.kind.value, "due_on": due.due_on.isoformat(), "count": due.count},
-        )
-        queued += 1
-    db.session.commit()
-    return queued
+    due = due_reminders(now)
+    db.session.commit()  # end the read transaction before writing in batches
+    for start in range(0, len(due), BATCH):
+        for item in due[start:start + BATCH]:
+            subject, body = compose(item, item.locale)
+            queue_message(
+                practice_id=item.practice_id, kind=MessageKind.REMINDER, to_address=item.email,
+                to_name=item.name, subject=subject, body=body, couple_id=item.couple_id,
+                partner_id=item.partner_id, dedupe_key=item.dedupe_key, locale=item.locale,
+                sealed={"portal_link": link_url(return_token(item.link_id))},
+            )
+            record(
+                "reminder.queue", practice_id=item.practice_id, object_type="partner",
+                object_id=item.partner_id, couple_id=item.couple_id,
+                detail={"kind": item.kind.value, "due_on": item.due_on.isoformat(),
+                        "count": item.count},
+            )
+        db.session.commit()
+    return len(due)

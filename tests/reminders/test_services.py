@@ -194,10 +194,10 @@ def test_the_reminder_address_dies_with_the_link_and_after_two_weeks(w, app, cli
     from clinic.portal.services import link_url, return_token
 
     link = w.links[w.a.id].link
-    fresh = return_token(link)
+    fresh = return_token(link.id)
     with monkeypatch.context() as m:
         m.setattr(TimestampSigner, "get_timestamp", lambda self: int(clock.time()) - 15 * 86400)
-        old = return_token(link)
+        old = return_token(link.id)
     assert link_url(fresh).endswith(f"/portal/l/{fresh}")
 
     assert app.test_client().post("/portal/continue", data={"token": old}).status_code == 404
