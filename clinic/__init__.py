@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, jobs, logs, security, templating
+from .accounts.views import bp as accounts_bp
 from .audit.views import bp as audit_bp
 from .auth import session as staff_session
 from .auth.views import bp as auth_bp
@@ -32,7 +33,7 @@ from .reports.views import bp as reports_bp
 
 BLUEPRINTS = (
     auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
-    reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp,
+    reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp, accounts_bp,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

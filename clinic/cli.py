@@ -31,8 +31,10 @@ def register(app: Flask) -> None:
 @click.argument("name")
 def create_practice_command(name: str) -> None:
     """Create a practice and print its id."""
-    practice = create_practice(name)
+    practice = create_practice(name, require_two_factor=True)
     click.echo(f"Created practice {practice.id}: {practice.name}")
+    click.echo("Every member signs in with a second factor (an authenticator app); the owner can "
+               "change this under Practice settings.")
 
 
 @click.command("create-user")
@@ -50,7 +52,10 @@ def create_user_command(practice_id: int, email: str, name: str, role: str, pass
     except NotFound as error:
         raise click.ClickException(f"No practice with id {practice_id}.") from error
     try:
-        user = create_user(practice_id, NewUser(email=email, name=name, role=role, password=password))
+        # Somebody else chose this password: the person replaces it at first sign-in.
+        user = create_user(practice_id, NewUser(
+            email=email, name=name, role=role, password=password, must_change_password=True,
+        ))
     except DomainError as error:
         raise click.ClickException(f"{error.field or 'error'}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")

@@ -45,6 +45,15 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"  # one browser the account signed in on before
     TRUSTED_DEVICE_DAYS = 90
+    # Between password and code: how long the half-signed-in state lasts, and how many codes.
+    SIGN_IN_CHALLENGE_SECONDS = 5 * 60
+    SIGN_IN_CHALLENGE_ATTEMPTS = 5
+    # Mailed account links (clinic/accounts): lifetimes, and how many reset mails an account
+    # gets per hour (asking more often sends nothing new; earlier links keep working).
+    INVITATION_HOURS = 72
+    PASSWORD_RESET_MINUTES = 60
+    RESET_MAILS_PER_HOUR = 3
+    RESET_LIMIT_PER_ADDRESS = "10 per hour"  # reset requests and link uses per IP address
     PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"  # noqa: S105 - wrong current passwords, per user
     PORTAL_LINK_LIMIT = "20 per 15 minutes"
     # How long a new portal link works, in days (0: until revoked or re-issued).

@@ -6,19 +6,22 @@ import re
 
 from flask import Flask
 
-# Anything after /portal/l/ up to the end of the path: a mistyped or percent-encoded token too.
-_TOKEN_PATH = re.compile(r"(/portal/l/)[^\s\"?#]+")
+# Anything after /portal/l/ (or an invitation or reset link's path) up to the end of the path: a
+# mistyped or percent-encoded token too.
+_TOKEN_PATHS = ("/portal/l/", "/accounts/invitation/", "/accounts/reset/")
+_TOKEN_PATH = re.compile(r"(/portal/l/|/accounts/invitation/|/accounts/reset/)[^\s\"?#]+")
 # Caseload searches carry partners' names in the query string: `?q=Chen+Jing`.
 _SEARCH = re.compile(r"([?&]q=)[^&\s\"]*")
 REDACTED = r"\1[redacted]"
 
 
 class RedactPortalTokens(logging.Filter):
-    """Rewrite `/portal/l/<token>` and `q=<search>` to `[redacted]` in any record passing through."""
+    """Rewrite link tokens (`/portal/l/<token>`, `/accounts/reset/<token>` ...) and `q=<search>`
+    to `[redacted]` in any record passing through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/portal/l/" in message or "q=" in message:
+        if "q=" in message or any(path in message for path in _TOKEN_PATHS):
             record.msg = _SEARCH.sub(REDACTED, _TOKEN_PATH.sub(REDACTED, message))
             record.args = ()
         return True

@@ -469,3 +469,23 @@ def supervise(app):
 
 
 # ---- end of reports helpers ---------------------------------------------------------------------
+
+
+# ---- Accounts helpers (tests/accounts, tests/auth, tests/practice): mailed links ---------------
+
+@pytest.fixture
+def delivered(app, smtp_server):
+    """Deliver the outbox to a real local SMTP server with the worker's own function; returns
+    a function giving the messages received so far (waiting for at least `count`)."""
+    from clinic.mail.delivery import deliver_due
+
+    app.config.update(MAIL_URL=smtp_server.url, MAIL_FROM="clinic@example.org")
+
+    def receive(count: int):
+        deliver_due()
+        return smtp_server.mailbox.wait_for(count)
+
+    return receive
+
+
+# ---- end of accounts helpers ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from clinic.couples.services import CoupleInput, PartnerInput, create_couple
+from clinic.extensions import db
 
 PASSWORD = "correct horse battery"
 
@@ -43,6 +44,21 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.logout", "POST"):         (302, 302, 302, 302, 302, 302, 302),
     ("auth.password", "GET"):        (302, 200, 200, 200, 200, 200, 200),
     ("auth.password", "POST"):       (302, 200, 200, 200, 200, 200, 200),
+    # The code step without a password step first sends everyone to sign in.
+    ("auth.code", "GET"):            (302, 302, 302, 302, 302, 302, 302),
+    ("auth.code", "POST"):           (302, 302, 302, 302, 302, 302, 302),
+    # One's own second factor: setting it up (an empty code is refused on the page).
+    ("auth.two_factor", "GET"):      (302, 200, 200, 200, 200, 200, 200),
+    ("auth.two_factor", "POST"):     (302, 200, 200, 200, 200, 200, 200),
+    # Nobody here has a second factor yet: new recovery codes send them to set one up.
+    ("auth.recovery_codes", "POST"): (302, 302, 302, 302, 302, 302, 302),
+    # Mailed links: anyone holding the link's token (an empty password is refused on the page).
+    ("accounts.reset_request", "GET"):  (200, 200, 200, 200, 200, 200, 200),
+    ("accounts.reset_request", "POST"): (200, 200, 200, 200, 200, 200, 200),
+    ("accounts.invitation", "GET"):  (200, 200, 200, 200, 200, 200, 200),
+    ("accounts.invitation", "POST"): (200, 200, 200, 200, 200, 200, 200),
+    ("accounts.reset", "GET"):       (200, 200, 200, 200, 200, 200, 200),
+    ("accounts.reset", "POST"):      (200, 200, 200, 200, 200, 200, 200),
     ("couples.index", "GET"):        (302, 200, 200, 200, 200, 200, 404),
     ("couples.create", "GET"):       (302, 200, 200, 200, 200, 200, 404),
     ("couples.create", "POST"):      (302, 200, 200, 200, 200, 200, 404),
@@ -58,6 +74,9 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     # user_id is C1: only P's owner may open or change them. An empty POST re-saves as is.
     ("practice.edit", "GET"):        (302, 200, 404, 404, 404, 404, 404),
     ("practice.edit", "POST"):       (302, 302, 404, 404, 404, 404, 404),
+    # C1 has a password and no second factor: the owner is told so, everyone else gets 404.
+    ("practice.resend_invitation", "POST"): (302, 302, 404, 404, 404, 404, 404),
+    ("practice.reset_two_factor", "POST"):  (302, 302, 404, 404, 404, 404, 404),
     ("audit.index", "GET"):          (302, 200, 404, 404, 404, 200, 404),
     # The owner's mail page (reply-to and undelivered mail); an empty POST clears the reply-to.
     ("mail.index", "GET"):           (302, 200, 404, 404, 404, 200, 404),
@@ -117,6 +136,7 @@ class World:
     supervision: object = None  # S supervises C1
     note: object = None  # a draft note of X by C1, without sections
     placement: object = None  # a scale placement partner A of X sent from the portal
+    tokens: dict | None = None  # endpoint -> a working link token: an invitee's, C2's reset
 
 
 # How to fill each URL parameter from the world.
@@ -128,6 +148,8 @@ PARAMS = {
     "note_id": lambda w: w.note.id,
     "kind": lambda w: "scale",
     "item_id": lambda w: w.placement.id,
+    # A parameter whose value depends on the route maps endpoint -> value.
+    "token": lambda w: w.tokens,
 }
 
 
@@ -169,7 +191,24 @@ def world(make_practice, make_user) -> World:
     note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))
     placement = add_from_portal(couple.partners[0], "scale", {"date": "2026-11-19", "value": 6},
                                 shared=False)
-    return World(users, couple, secrets, supervision, note, placement)
+    return World(users, couple, secrets, supervision, note, placement, _link_tokens(users))
+
+
+def _link_tokens(users: dict) -> dict:
+    """A pending invitation (of a new member of P) and a reset link of C2, by their pages."""
+    from clinic.accounts import services as accounts
+    from clinic.accounts.models import TokenPurpose
+
+    invitee = accounts.invite_member(
+        users["owner"], accounts.Invitation("invitee.pq@example.org", "Invitee Pq", "clinician")
+    )
+    links = {
+        "accounts.invitation": accounts._issue(invitee, TokenPurpose.INVITATION, actor=None),
+        "accounts.reset": accounts._issue(users["clinician_not_theirs"], TokenPurpose.RESET,
+                                          actor=None),
+    }
+    db.session.commit()
+    return {endpoint: link.rsplit("/", 1)[1] for endpoint, link in links.items()}
 
 
 def _routes(app) -> set[tuple[str, str]]:
@@ -185,7 +224,9 @@ def _url(app, endpoint: str, world: World) -> str:
     [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
     missing = set(rule.arguments) - PARAMS.keys()
     assert not missing, f"{endpoint}: add {sorted(missing)} to PARAMS in tests/test_access.py"
-    return rule.build({arg: PARAMS[arg](world) for arg in rule.arguments})[1]
+    values = {arg: PARAMS[arg](world) for arg in rule.arguments}
+    values = {arg: v[endpoint] if isinstance(v, dict) else v for arg, v in values.items()}
+    return rule.build(values)[1]
 
 
 def _covered_elsewhere(endpoint: str) -> bool:

@@ -25,11 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "clinic"
 FEATURES = (
     "auth", "practice", "couples", "audit", "exercises", "portal", "records", "notes", "reports",
-    "pdf", "inbox", "digest", "reminders", "caseload", "mail",
+    "pdf", "inbox", "digest", "reminders", "caseload", "mail", "accounts",
 )
 MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 # Services split by use case (DESIGN.md: "a feature that grows splits services by use case").
-SERVICE_MODULES = {"clinic.mail.delivery", "clinic.reports.report", "clinic.reports.supervision"}
+SERVICE_MODULES = {
+    "clinic.mail.delivery", "clinic.reports.report", "clinic.reports.supervision",
+    "clinic.auth.challenge", "clinic.auth.twofactor",
+}
 LEAVES = {"clinic.exercises.catalogue": "clinic.exercises.catalogue", "clinic.pdf": "clinic.pdf",
           "clinic.svg": "clinic.svg"}
 

@@ -1,18 +1,38 @@
-"""Sign-in and account forms."""
+"""Sign-in, second-factor and account forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(), Length(max=1024)]
+    )
     password = PasswordField(
-        "New password", validators=[InputRequired(), Length(max=128)],
-        description="At least 8 characters; a passphrase of a few words works well.",
+        _l("New password"), validators=[InputRequired(), Length(max=128)],
+        description=_l("At least 8 characters; a passphrase of a few words works well."),
+    )
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code (told apart by their shape)."""
+
+    code = StringField(
+        _l("Code"), validators=[InputRequired(), Length(max=40)],
+        description=_l("The 6-digit code your authenticator app shows now, or one of your "
+                       "recovery codes."),
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"), validators=[InputRequired(), Length(max=12)],
+        description=_l("After adding the key, type the 6-digit code the app shows."),
     )

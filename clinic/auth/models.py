@@ -1,4 +1,6 @@
-"""The User account: one per person, bound to one practice, with a role."""
+"""The User account (one per person, bound to one practice, with a role), its second factor's
+recovery codes, and the short-lived half-signed-in state between the password and the second
+factor."""
 
 from datetime import datetime
 
@@ -20,13 +22,21 @@ class User(UserMixin, db.Model):
     practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # Empty until an invited person sets their own password (no password matches it).
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Set when somebody else chose the password (the CLI): the person replaces it first thing.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     role: Mapped[str] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out, disabling and password change: every cookie issued before is refused.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # TOTP (RFC 6238): the shared key (set at enrolment, in use once confirmed by a code) and the
+    # last time step a code was accepted for, so that each code works once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     practice = relationship("Practice", back_populates="users")
 
@@ -44,3 +54,42 @@ class User(UserMixin, db.Model):
     @property
     def sees_charts(self) -> bool:
         return self.role in ("owner", "clinician")
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    @property
+    def invitation_pending(self) -> bool:
+        return not self.password_hash
+
+
+class RecoveryCode(db.Model):
+    """One of ten single-use codes that stand in for the authenticator app; only a hash kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class SignInChallenge(db.Model):
+    """Password accepted, second factor not yet: the server's half of a sign-in in progress.
+
+    The browser holds a random token (in its session); only its hash is stored. Short-lived and
+    good for a few codes; gone once used.
+    """
+
+    __tablename__ = "sign_in_challenge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    user = relationship("User")

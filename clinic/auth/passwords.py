@@ -32,9 +32,11 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; an unknown account (None) or one without a password yet ('')
+    costs one full check against a dummy hash and never matches."""
     hasher, dummy = _hasher()
     try:
-        return hasher.verify(stored_hash or dummy, password) and stored_hash is not None
+        return hasher.verify(stored_hash or dummy, password) and bool(stored_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -21,7 +21,8 @@ def find_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User:
-    """The active user with this email and password; one error for every failure.
+    """The active user with this email and password; one error for every failure. For a user
+    with a second factor this is only the first step (nothing is recorded as a sign-in yet).
 
     The password is always checked against some hash so that an unknown address costs the
     same time as a wrong password. Raises DomainError(GENERIC_LOGIN_ERROR).
@@ -36,6 +37,8 @@ def authenticate(email: str, password: str) -> User:
         )
         db.session.commit()
         raise DomainError(GENERIC_LOGIN_ERROR)
+    if user.has_two_factor:
+        return user  # not signed in yet: the second factor comes next (challenge.start)
     user.last_login_at = utcnow()
     record("auth.login", user=user, object_type="user", object_id=user.id)
     db.session.commit()
@@ -67,39 +70,13 @@ class NewUser:
     email: str
     name: str
     role: str
-    password: str
+    # None: an invited person, who sets their own password through the invitation's link.
+    password: str | None
+    # True when somebody else chose the password (the CLI): it is replaced at first sign-in.
+    must_change_password: bool = False
 
 
-def create_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> User:
-    """Add an account to a practice. Raises DomainError on field `email`, `role` or `password`."""
-    email = data.email.strip().lower()
-    if data.role not in ROLES:
-        raise DomainError("Choose owner, clinician or supervisor.", field="role")
-    problem = password_problem(
-        data.password,
-        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
-        max_length=current_app.config["PASSWORD_MAX_LENGTH"],
-    )
-    if problem:
-        raise DomainError(problem, field="password")
-    if find_by_email(email) is not None:
-        raise DomainError("An account with this email already exists.", field="email")
-    user = User(
-        practice_id=practice_id, email=email, name=data.name.strip(), role=data.role,
-        password_hash=hash_password(data.password), active=True, session_version=1,
-    )
-    db.session.add(user)
-    db.session.flush()
-    record(
-        "user.create", user=actor, practice_id=practice_id, object_type="user", object_id=user.id,
-        detail={"role": data.role},
-    )
-    db.session.commit()
-    return user
-
-
-def set_password(user: User, password: str) -> None:
-    """Replace a password and end the user's other sessions. Raises DomainError(field=password)."""
+def _check_password(password: str) -> None:
     problem = password_problem(
         password,
         min_length=current_app.config["PASSWORD_MIN_LENGTH"],
@@ -107,9 +84,56 @@ def set_password(user: User, password: str) -> None:
     )
     if problem:
         raise DomainError(problem, field="password")
+
+
+def add_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> User:
+    """Add an account to a practice in the caller's transaction (the caller commits).
+
+    Raises DomainError on field `email`, `role` or `password`.
+    """
+    email = data.email.strip().lower()
+    if data.role not in ROLES:
+        raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
+    if data.password is not None:
+        _check_password(data.password)
+    if find_by_email(email) is not None:
+        raise DomainError(_("An account with this email already exists."), field="email")
+    user = User(
+        practice_id=practice_id, email=email, name=data.name.strip(), role=data.role,
+        password_hash=hash_password(data.password) if data.password is not None else "",
+        must_change_password=data.must_change_password and data.password is not None,
+        active=True, session_version=1,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "user.create", user=actor, practice_id=practice_id, object_type="user", object_id=user.id,
+        detail={"role": data.role},
+    )
+    return user
+
+
+def create_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> User:
+    """Add an account to a practice. Raises DomainError on field `email`, `role` or `password`."""
+    user = add_user(practice_id, data, actor=actor)
+    db.session.commit()
+    return user
+
+
+def replace_password(user: User, password: str, *, action: str = "user.password") -> None:
+    """Put a new password in the caller's transaction: the policy is checked, every session of
+    the user ends, and the person chose it (no change required at next sign-in).
+    Raises DomainError(field=password)."""
+    _check_password(password)
     user.password_hash = hash_password(password)
+    user.must_change_password = False
     user.session_version = User.session_version + 1
-    record("user.password", user=user, object_type="user", object_id=user.id)
+    record(action, user=user, object_type="user", object_id=user.id)
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a password and end the user's other sessions. Raises DomainError(field=password)."""
+    replace_password(user, password)
     db.session.commit()
 
 
@@ -117,10 +141,24 @@ def change_password(user: User, current: str, new: str) -> None:
     """The signed-in user replaces their own password, proving the current one first.
 
     A wrong current password is audited. Raises DomainError on field `current_password`
-    or `password`.
+    or `password` (also when a password somebody else chose is kept as it is).
     """
     if not verify_password(user.password_hash, current):
         record("auth.password_check_failed", user=user, object_type="user", object_id=user.id)
         db.session.commit()
         raise DomainError(_("That is not your current password."), field="current_password")
+    if user.must_change_password and new == current:
+        raise DomainError(_("Choose a new password of your own, not the one you were given."),
+                          field="password")
     set_password(user, new)
+
+
+def next_step(user: User) -> str | None:
+    """What a signed-in user must do before anything else: "password" (replace a password
+    somebody else chose), "two_factor" (the practice requires a second factor and none is set
+    up), or None."""
+    if user.must_change_password:
+        return "password"
+    if not user.has_two_factor and user.practice.require_two_factor:
+        return "two_factor"
+    return None

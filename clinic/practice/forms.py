@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,19 +25,19 @@ class MemberForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
-    name = StringField("Full name", validators=[InputRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+class SimpleForm(FlaskForm):
+    """Only the CSRF token: for buttons that change one thing."""
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(
-        "Role",
+        _l("Role"),
         choices=options((r, r.capitalize()) for r in ROLES),
         default="clinician",
-        description="Owners manage the team and read the audit log; supervisors see reports only.",
-    )
-    password = PasswordField(
-        "First password",
-        validators=[InputRequired(), Length(max=128)],
-        description="At least 8 characters. Share it with them privately; they can change it.",
+        description=_l("Owners manage the team and read the audit log; supervisors see reports "
+                       "only."),
     )
 
 
@@ -70,4 +69,9 @@ class SettingsForm(FlaskForm):
         _l("Remind once, this many days after the due date"),
         validators=[Optional(), NumberRange(min=1, max=14)],
         description=_l("Leave empty for no reminder about overdue work."),
+    )
+    require_two_factor = BooleanField(
+        _l("Require two-factor sign-in for everyone"),
+        description=_l("Each member signs in with their password and a code from an "
+                       "authenticator app. Members without one set it up at their next page."),
     )

@@ -16,6 +16,8 @@ class Practice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
+    # Every member signs in with a second factor (on for practices made with `create-practice`).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Where partners' replies to the practice's mail go (optional; the sender address is the
     # installation's CLINIC_MAIL_FROM, which may not be read by anyone).
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))

@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..auth.models import ROLES, User
-from ..auth.services import NewUser, create_user
+from ..auth.twofactor import reset_two_factor
 from ..couples.models import Couple
 from ..errors import DomainError
 from ..extensions import db
@@ -17,14 +17,28 @@ from .hours import zone
 from .models import Practice
 
 
-def create_practice(name: str) -> Practice:
-    """A new, empty practice (the CLI's first step on a new installation)."""
-    practice = Practice(name=name.strip())
+def create_practice(name: str, *, require_two_factor: bool = False) -> Practice:
+    """A new, empty practice (the CLI's first step on a new installation, which requires a
+    second factor of every member)."""
+    practice = Practice(name=name.strip(), require_two_factor=require_two_factor)
     db.session.add(practice)
     db.session.flush()
-    record("practice.create", practice_id=practice.id, object_type="practice", object_id=practice.id)
+    record(
+        "practice.create", practice_id=practice.id, object_type="practice", object_id=practice.id,
+        detail={"require_two_factor": require_two_factor},
+    )
     db.session.commit()
     return practice
+
+
+def reset_member_two_factor(owner: User, user_id: int) -> User:
+    """A member lost their phone: the owner removes their second factor (audited) and their
+    sessions end. NotFound outside the owner's practice; DomainError if none is set up."""
+    member = get_member(owner, user_id)
+    if not member.has_two_factor:
+        raise DomainError(_("%(name)s has no second factor to reset.", name=member.name))
+    reset_two_factor(member, actor=owner)
+    return member
 
 
 def get_practice(practice_id: int) -> Practice:
@@ -55,6 +69,8 @@ class PracticeSettings:
     remind_days_before: int | None  # None: no reminder before the due date
     remind_on_due_day: bool
     remind_overdue_days: int | None  # None: no reminder once overdue
+    # Every member signs in with a second factor; those without one set it up at their next page.
+    require_two_factor: bool = False
 
     @classmethod
     def of(cls, practice: Practice) -> "PracticeSettings":
@@ -143,12 +159,6 @@ def get_member(owner: User, user_id: int) -> User:
     if member is None:
         raise NotFound()
     return member
-
-
-def add_member(owner: User, data: NewUser) -> User:
-    """An owner adds a clinician, supervisor or owner. Raises DomainError on a field."""
-    _require_owner(owner)
-    return create_user(owner.practice_id, data, actor=owner)
 
 
 def _active_owners(practice_id: int) -> int:

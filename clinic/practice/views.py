@@ -4,10 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import web
-from ..auth.services import NewUser
+from ..accounts import services as accounts
 from ..errors import DomainError
 from . import services
-from .forms import MemberForm, SettingsForm, UserForm
+from .forms import InviteForm, MemberForm, SettingsForm, SimpleForm
 from .hours import zone_names
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
@@ -26,21 +26,48 @@ def team():
 
 @bp.route("/team/new", methods=["GET", "POST"])
 def create():
+    """The owner invites a member by email; they choose their own password from the link."""
     services.team(web.user())  # owners only: NotFound for others before showing the form
-    form = UserForm()
+    form = InviteForm()
     if form.validate_on_submit():
-        data = NewUser(
-            email=form.email.data, name=form.name.data, role=form.role.data,
-            password=form.password.data,
-        )
+        data = accounts.Invitation(email=form.email.data, name=form.name.data, role=form.role.data)
         try:
-            member = services.add_member(web.user(), data)
+            member = accounts.invite_member(web.user(), data)
         except DomainError as error:
             web.field_error(form, error, default="email")
         else:
-            flash(f"{member.name} can now sign in as {member.role}.", "success")
+            flash(_("%(name)s is invited: a link to choose a password is on its way to %(email)s.",
+                    name=member.name, email=member.email), "success")
             return redirect(url_for("practice.team"))
     return render_template("practice/create.html", form=form)
+
+
+@bp.route("/team/<int:user_id>/invitation", methods=["POST"])
+def resend_invitation(user_id: int):
+    form = SimpleForm()
+    if form.validate_on_submit():
+        try:
+            member = accounts.resend_invitation(web.user(), user_id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("A new invitation is on its way to %(email)s; the earlier link no longer works.",
+                    email=member.email), "success")
+    return redirect(url_for("practice.edit", user_id=user_id))
+
+
+@bp.route("/team/<int:user_id>/two-factor/reset", methods=["POST"])
+def reset_two_factor(user_id: int):
+    form = SimpleForm()
+    if form.validate_on_submit():
+        try:
+            member = services.reset_member_two_factor(web.user(), user_id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("%(name)s's second factor is removed and they are signed out. They set it up "
+                    "again at their next sign-in.", name=member.name), "success")
+    return redirect(url_for("practice.edit", user_id=user_id))
 
 
 @bp.route("/team/<int:user_id>", methods=["GET", "POST"])
@@ -57,7 +84,10 @@ def edit(user_id: int):
         else:
             flash(f"{member.name}'s account is updated.", "success")
             return redirect(url_for("practice.team"))
-    return render_template("practice/edit.html", form=form, member=member)
+    return render_template(
+        "practice/edit.html", form=form, member=member, button=SimpleForm(),
+        two_factor=member.has_two_factor, invitation_pending=member.invitation_pending,
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -71,6 +101,7 @@ def settings():
             remind_days_before=form.remind_days_before.data,
             remind_on_due_day=form.remind_on_due_day.data,
             remind_overdue_days=form.remind_overdue_days.data,
+            require_two_factor=form.require_two_factor.data,
         )
         try:
             services.update_settings(web.user(), data)

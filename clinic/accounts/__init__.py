@@ -1,0 +1,1 @@
+"""Invitations and password resets: single-use links mailed to staff."""

@@ -1,0 +1,43 @@
+"""AccountToken: the single-use links mailed to staff (an invitation, a password reset); only
+the SHA-256 of a token is stored."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import as_utc, utcnow
+
+
+class TokenPurpose(StrEnum):
+    """What a mailed account link does."""
+
+    INVITATION = "invitation"  # set a first password; valid 72 hours
+    RESET = "reset"  # choose a new password; valid one hour
+
+
+class AccountToken(db.Model):
+    """A single-use link mailed to a person; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        sa.Enum(
+            TokenPurpose, native_enum=False, create_constraint=True, length=12, name="purpose",
+            values_callable=lambda purposes: [p.value for p in purposes],
+        )
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and as_utc(self.expires_at) > now

@@ -1,0 +1,208 @@
+"""Invitations and password resets: single-use links mailed to staff.
+
+A link carries a random token (256 bits); only its SHA-256 is stored, and the mail carries the
+link sealed (the outbox never holds it readable). An invitation is valid 72 hours, a reset one
+hour; each works once. Neither signs anybody in past their second factor: the views continue
+the sign-in as a password would (the code next, when one is set up).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from ..audit.services import record
+from ..auth.models import SignInChallenge, User
+from ..auth.services import NewUser, add_user, find_by_email, replace_password
+from ..errors import DomainError
+from ..extensions import db
+from ..mail.sealing import seal
+from ..mail.services import queue_message
+from ..practice.services import get_member, get_practice
+from ..timeutil import utcnow
+from .models import AccountToken, TokenPurpose
+
+PATHS = {TokenPurpose.INVITATION: "/accounts/invitation/", TokenPurpose.RESET: "/accounts/reset/"}
+
+
+class LinkRefused(DomainError):
+    """The link is unknown, used or expired: one answer, so they cannot be told apart."""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    email: str
+    name: str
+    role: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _lifetime(purpose: TokenPurpose) -> timedelta:
+    config = current_app.config
+    if purpose is TokenPurpose.INVITATION:
+        return timedelta(hours=config["INVITATION_HOURS"])
+    return timedelta(minutes=config["PASSWORD_RESET_MINUTES"])
+
+
+def _issue(user: User, purpose: TokenPurpose, *, actor: User | None) -> str:
+    """A new token for `user` in the caller's transaction; returns the link to mail."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(AccountToken(
+        user_id=user.id, purpose=purpose, token_hash=_hash(token), created_at=now,
+        expires_at=now + _lifetime(purpose), created_by_id=actor.id if actor else None,
+    ))
+    return current_app.config["BASE_URL"].rstrip("/") + PATHS[purpose] + token
+
+
+def _mail(user: User, purpose: TokenPurpose, link: str, practice_name: str) -> None:
+    if purpose is TokenPurpose.INVITATION:
+        subject = _("You are invited to %(practice)s on Clinic", practice=practice_name)
+        body = _(
+            "Hello %(name)s,\n\n%(practice)s has added you to its team on Clinic. Choose your "
+            "password here (the link works once, for 72 hours):\n\n{{link}}\n\nIf you did not "
+            "expect this, you can ignore this message.\n", name=user.name, practice=practice_name,
+        )
+    else:
+        subject = _("Choose a new password for Clinic")
+        body = _(
+            "Hello %(name)s,\n\nSomebody asked to reset the password of your account at "
+            "%(practice)s. If it was you, choose a new password here (the link works once, for "
+            "one hour):\n\n{{link}}\n\nIf it was not you, ignore this message: your password "
+            "stays as it is.\n", name=user.name, practice=practice_name,
+        )
+    queue_message(
+        practice_id=user.practice_id, kind=f"account_{purpose.value}", to_address=user.email,
+        to_name=user.name, subject=subject, body=body, user_id=user.id, sealed={"link": link},
+    )
+
+
+def invite_member(owner: User, data: Invitation) -> User:
+    """The owner adds a member by email; the member is mailed a link to choose a password.
+
+    Raises NotFound for anyone but an owner, DomainError on field `email` or `role`.
+    """
+    if not owner.is_owner:
+        raise NotFound()
+    practice = get_practice(owner.practice_id)
+    member = add_user(
+        owner.practice_id, NewUser(email=data.email, name=data.name, role=data.role, password=None),
+        actor=owner,
+    )
+    _mail(member, TokenPurpose.INVITATION, _issue(member, TokenPurpose.INVITATION, actor=owner),
+          practice.name)
+    record("user.invite", user=owner, object_type="user", object_id=member.id)
+    db.session.commit()
+    return member
+
+
+def resend_invitation(owner: User, user_id: int) -> User:
+    """A new invitation link for a member who has not chosen a password; earlier links stop.
+
+    Raises NotFound outside the owner's practice, DomainError once the member has a password.
+    """
+    member = get_member(owner, user_id)
+    if not member.invitation_pending:
+        raise DomainError(_("%(name)s has already chosen a password.", name=member.name))
+    _spend(member, TokenPurpose.INVITATION)
+    _mail(member, TokenPurpose.INVITATION, _issue(member, TokenPurpose.INVITATION, actor=owner),
+          get_practice(owner.practice_id).name)
+    record("user.invite", user=owner, object_type="user", object_id=member.id,
+           detail={"again": True})
+    db.session.commit()
+    return member
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if `email` belongs to an active account. The answer, and the work, is
+    the same either way: a token is made and an event recorded for unknown addresses too.
+
+    At most RESET_MAILS_PER_HOUR links are mailed per account per hour; earlier links keep
+    working, so somebody asking again and again cannot lock the owner of the address out.
+    """
+    user = find_by_email(email)
+    recent = _recent_resets(user.id if user else 0)
+    mailed = user is not None and user.active and recent < current_app.config["RESET_MAILS_PER_HOUR"]
+    if mailed:
+        _mail(user, TokenPurpose.RESET, _issue(user, TokenPurpose.RESET, actor=None),
+              user.practice.name)
+    else:  # the same work as a link that is made and sealed, thrown away
+        seal({"link": current_app.config["BASE_URL"] + _hash(secrets.token_urlsafe(32))})
+    record(
+        "auth.reset_requested", user=None, practice_id=user.practice_id if user else None,
+        object_type="user", object_id=user.id if user else None, detail={"mailed": mailed},
+    )
+    db.session.commit()
+
+
+def _recent_resets(user_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(AccountToken.id)).where(
+            AccountToken.user_id == user_id, AccountToken.purpose == TokenPurpose.RESET,
+            AccountToken.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+
+
+def holder(token: str | None, purpose: TokenPurpose) -> User | None:
+    """Whose link this is, while it works (for the page that asks for the new password)."""
+    found = _usable(token, purpose)
+    return found.user if found else None
+
+
+def _usable(token: str | None, purpose: TokenPurpose) -> AccountToken | None:
+    if not token:
+        return None
+    found = db.session.scalar(
+        sa.select(AccountToken).where(AccountToken.token_hash == _hash(token),
+                                      AccountToken.purpose == purpose)
+    )
+    if found is None or not found.usable(utcnow()) or not found.user.active:
+        return None
+    return found
+
+
+def _spend(user: User, purpose: TokenPurpose) -> None:
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+               AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def use_link(token: str | None, purpose: TokenPurpose, password: str) -> User:
+    """Set the password through an invitation or reset link, once; returns the user, whose
+    every session has ended (the caller continues the sign-in, second factor included).
+
+    Raises DomainError(field="password") for a refused password (the link still works), and
+    LinkRefused for a link that is unknown, used or expired.
+    """
+    found = _usable(token, purpose)
+    if found is None:
+        raise LinkRefused(_("This link has expired or was already used."))
+    user = found.user
+    action = "user.invitation_accepted" if purpose is TokenPurpose.INVITATION else "auth.password_reset"
+    replace_password(user, password, action=action)
+    spent = db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.id == found.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:  # used meanwhile by a twin request
+        db.session.rollback()
+        raise LinkRefused(_("This link has expired or was already used."))
+    _spend(user, purpose)  # every other link of the same kind stops too
+    db.session.execute(sa.delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
+    db.session.commit()
+    return user
