@@ -33,7 +33,10 @@ def test_create_practice(runner):
     assert result.exit_code == 0, result.output
     practice = db.session.scalars(sa.select(Practice)).one()
     assert practice.name == "Harbour Lane Couples Practice"
-    assert result.output.strip() == f"Created practice {practice.id}: Harbour Lane Couples Practice"
+    assert result.output.startswith(f"Created practice {practice.id}: Harbour Lane Couples Practice\n")
+    # A practice set up for real use asks every member for a second factor.
+    assert practice.require_two_factor
+    assert "second factor" in result.output
 
 
 def _create_user(runner, practice_id, *, email="mei.lin@example.org", role="owner", typed=None):
@@ -59,6 +62,9 @@ def test_create_user_asks_for_the_password_twice_and_never_shows_it(
     assert (user.practice_id, user.role, user.name) == (practice.id, "owner", "Dr. Mei Lin")
     assert f"Created owner mei.lin@example.org (id {user.id})." in result.output
     login(user)
+    # Somebody typed this password for them: they choose their own before anything else.
+    assert client.get("/practice/team").location == "/auth/password"
+    client.post("/auth/password", data={"current_password": PASSWORD, "password": "mei's own phrase"})
     assert client.get("/practice/team").status_code == 200
 
 

@@ -6,7 +6,6 @@ import re
 import time
 
 import pyotp
-import pytest
 import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
@@ -31,12 +30,6 @@ def other_than(code: str) -> str:
     return "000000" if code != "000000" else "111111"
 
 
-@pytest.fixture
-def enrolled(make_user):
-    user = make_user()
-    twofactor.begin_enrolment(user)
-    user.recovery = twofactor.confirm_enrolment(user, code_for(user, -30))
-    return user
 
 
 def password_step(browser, user, password=PASSWORD):

@@ -27,14 +27,6 @@ def now_code(user, offset: int = 0) -> str:
     return pyotp.TOTP(user.totp_secret).at(time.time() + offset)
 
 
-@pytest.fixture
-def enrolled(make_user):
-    """A clinician with a confirmed second factor; `.recovery` holds their ten codes."""
-    user = make_user()
-    twofactor.begin_enrolment(user)
-    # A code from the previous step confirms, leaving the current one unused for the test.
-    user.recovery = twofactor.confirm_enrolment(user, now_code(user, -30))
-    return user
 
 
 def test_enrolment_gives_a_key_and_an_otpauth_uri_and_waits_for_a_code(make_user):
