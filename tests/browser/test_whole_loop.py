@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from clinic.timeutil import utcnow
+from tests.account_links import account_link
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +111,7 @@ def assert_none_of(text: str, secrets, where: str) -> None:
 
 
 def test_the_whole_loop(
-    live_server, practice, desktop_context, phone_context, sign_in, check_page, tmp_path
+    live_server, practice, desktop_context, phone_context, sign_in, check_page, tmp_path, delivered
 ):
     today = utcnow().date()
 
@@ -122,16 +123,16 @@ def test_the_whole_loop(
     nav(owner, "Team").click()
     expect(owner.get_by_role("heading", level=1, name="Team")).to_be_visible()
     check_page(owner, "loop-owner-team")
-    owner.get_by_role("link", name="Add a person").click()
-    expect(owner.get_by_role("heading", level=1, name="Add a clinician, supervisor or owner")).to_be_visible()
+    owner.get_by_role("link", name="Invite a person").click()
+    heading = owner.get_by_role("heading", level=1, name="Invite a clinician, supervisor or owner")
+    expect(heading).to_be_visible()
     check_page(owner, "loop-owner-add-person")
     owner.get_by_label("Full name").fill(CLINICIAN["name"])
     owner.get_by_label("Email").fill(CLINICIAN["email"])
     owner.get_by_label("Role").select_option("clinician")
-    owner.get_by_label("First password").fill(CLINICIAN["password"])
-    owner.get_by_role("button", name="Add", exact=True).click()
-    expect(flash(owner, f"{CLINICIAN['name']} can now sign in as clinician.")).to_be_visible()
-    expect(owner.get_by_role("row").filter(has_text=CLINICIAN["email"])).to_contain_text("Clinician")
+    owner.get_by_role("button", name="Send the invitation").click()
+    expect(flash(owner, f"{CLINICIAN['name']} is invited")).to_be_visible()
+    expect(owner.get_by_role("row").filter(has_text=CLINICIAN["email"])).to_contain_text("Invited")
     check_page(owner, "loop-owner-team-added")
 
     nav(owner, "Reports").click()
@@ -151,7 +152,12 @@ def test_the_whole_loop(
     # 2. The clinician adds the couple, assigns exercises and makes both links.
     clinic_context = desktop_context(permissions=["clipboard-read", "clipboard-write"])
     clinic = clinic_context.new_page()
-    sign_in(clinic, CLINICIAN["email"], CLINICIAN["password"])
+    # The invitation arrives by mail; its link lets the clinician choose a password.
+    [invitation] = delivered(1)
+    path, _token = account_link(invitation)
+    clinic.goto(path)
+    clinic.get_by_label("New password").fill(CLINICIAN["password"])
+    clinic.get_by_role("button", name="Save my password").click()
     expect(clinic.get_by_role("heading", level=1, name="Caseload")).to_be_visible()
     check_page(clinic, "loop-clinician-caseload-empty")
     clinic.get_by_role("link", name="Add a couple").click()
