@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
+PORT ?= 5000
 
 .PHONY: run test lint bench clean-venv
 
@@ -19,11 +20,15 @@ instance/config.py:
 	@$(PYTHON) -c "import secrets; print('# Local demo installation, written by make run.\nSECRET_KEY = %r\nDEVELOPMENT = True' % secrets.token_hex(32))" > $@
 	@echo "Wrote $@ (local development settings)."
 
+# The app and the background worker (mail, reminders) together; stopping the app (Ctrl+C) stops
+# the worker too. Mail goes to instance/mail/*.eml unless CLINIC_MAIL_URL is set.
 run: $(STAMP) instance/config.py
 	@$(BIN)/flask check-pdf || true
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs on SQLite; with TEST_DATABASE_URL set it runs again on that PostgreSQL.
 test: $(STAMP)

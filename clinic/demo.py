@@ -47,23 +47,24 @@ class DemoCouple:
 
 
 # Names follow the case studies; the partners the articles leave unnamed get a plain name here.
+# Addresses are on a reserved domain (.example): in the demo, mail goes to instance/mail/*.eml.
 COUPLES = (
     DemoCouple(
         "Chen & Wang",
-        PartnerInput("Chen Jing", "Jing", "she/her", None),
-        PartnerInput("Wang Hao", "Hao", "he/him", None),
+        PartnerInput("Chen Jing", "Jing", "she/her", "jing@clients.example"),
+        PartnerInput("Wang Hao", "Hao", "he/him", "hao@clients.example"),
         "mei.lin", 6, 38,
     ),
     DemoCouple(
         "Zhao & Zhou",
-        PartnerInput("Zhao Lei", "Lei", "he/him", None),
-        PartnerInput("Zhou Ting", "Ting", "she/her", None),
+        PartnerInput("Zhao Lei", "Lei", "he/him", "lei@clients.example"),
+        PartnerInput("Zhou Ting", "Ting", "she/her", "ting@clients.example"),
         "sam.okafor", 4, 24,
     ),
     DemoCouple(
         "Liu & Sun",
-        PartnerInput("Liu Jia", "Jia", "she/her", None),
-        PartnerInput("Sun Wei", "Wei", "he/him", None),
+        PartnerInput("Liu Jia", "Jia", "she/her", "jia@clients.example"),
+        PartnerInput("Sun Wei", "Wei", "he/him", "wei@clients.example"),
         "ana.ruiz", 5, 31,
     ),
 )

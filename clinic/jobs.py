@@ -125,8 +125,9 @@ def run_worker(app: Flask, *, workers: int) -> None:
 def worker_command(workers: int | None) -> None:
     """Run the background worker: delivers mail and runs the minute jobs until stopped."""
     app = current_app._get_current_object()
-    # Huey's own lines and one line per message (id and subject: never an address or a body).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per message through the app's logger (id and subject: never an address or a
+    # body); Huey's own warnings and errors reach stderr, its routine lines stay quiet.
+    app.logger.setLevel(logging.INFO)
     where = "Redis" if storage_url(app) else "an SQLite file in the instance folder"
     click.echo(f"Worker started (queue: {where}); Ctrl+C stops it.")
     run_worker(app, workers=workers or app.config["JOBS_WORKERS"])

@@ -24,29 +24,29 @@ commit, for one message per worker; the repeat carries the same Message-ID, so m
 show it once.
 """
 
+import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.message import Message
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import escape
 
 from ..audit.services import record
 from ..extensions import db
 from ..practice.models import Practice
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
+from .compose import build_email
 from .models import MessageStatus, OutboundMessage
-from .sealing import SealBroken, fill, unseal
 from .transport import DeliveryError, FileTransport, SmtpTransport, parse_mail_url
 
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "the worker stopped while sending; it may have been delivered"
+SETTLE_TRIES = 3
 
 
 @dataclass
@@ -56,19 +56,54 @@ class DeliveryRun:
     failed: int = 0
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed message, read once and detached from the session: no transaction (and, on
+    SQLite, no write lock) stays open while the worker talks to the mail server."""
+
+    id: int
+    practice_id: int
+    couple_id: int | None
+    partner_id: int | None
+    user_id: int | None
+    kind: str
+    attempts: int
+    email: Message | None = None
+    error: DeliveryError | None = None  # it cannot even be built (its sealed link is unreadable)
+
+
+def _outgoing(message: OutboundMessage, practice: Practice | None = None) -> Outgoing:
+    email = error = None
+    if practice is not None:
+        try:
+            email = build_email(message, practice)
+        except DeliveryError as refused:
+            error = refused
+    return Outgoing(message.id, message.practice_id, message.couple_id, message.partner_id,
+                    message.user_id, message.kind, message.attempts, email, error)
+
+
 def deliver_due() -> DeliveryRun:
     """Send every message that is due now; return how many were sent, deferred and failed."""
     run = DeliveryRun()
     take_back_abandoned()
     while True:
-        token, messages = claim_batch(current_app.config["MAIL_BATCH_SIZE"])
-        if not messages:
+        token, batch = claim_batch(current_app.config["MAIL_BATCH_SIZE"])
+        if not batch:
             return run
-        _deliver_batch(token, messages, run)
+        try:
+            _deliver_batch(token, batch, run)
+        except Exception:
+            # The database went away mid-batch, say: give back what was not tried rather than
+            # leave it to the lease. If even that fails, the lease still brings it back.
+            db.session.rollback()
+            with contextlib.suppress(Exception):
+                _release(token, batch)
+            raise
 
 
-def claim_batch(size: int) -> tuple[str, list[OutboundMessage]]:
-    """Take up to `size` due messages for this worker; commits the claim."""
+def claim_batch(size: int) -> tuple[str, list[Outgoing]]:
+    """Take up to `size` due messages for this worker; commits the claim and ends the read."""
     token = secrets.token_hex(16)
     now = utcnow()
     due = (
@@ -92,7 +127,10 @@ def claim_batch(size: int) -> tuple[str, list[OutboundMessage]]:
     messages = db.session.scalars(
         sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
     ).all()
-    return token, list(messages)
+    practices = _practices({m.practice_id for m in messages})
+    batch = [_outgoing(m, practices[m.practice_id]) for m in messages]
+    db.session.commit()  # end the read transaction before any network traffic
+    return token, batch
 
 
 def take_back_abandoned() -> int:
@@ -100,33 +138,38 @@ def take_back_abandoned() -> int:
     config = current_app.config
     now = utcnow()
     cutoff = now - timedelta(seconds=config["MAIL_LEASE_SECONDS"])
-    stale = db.session.scalars(
-        sa.select(OutboundMessage).where(
-            OutboundMessage.status == MessageStatus.SENDING, OutboundMessage.claimed_at < cutoff
+    stale = [
+        (_outgoing(m), m.claim_token) for m in db.session.scalars(
+            sa.select(OutboundMessage).where(
+                OutboundMessage.status == MessageStatus.SENDING, OutboundMessage.claimed_at < cutoff
+            )
         )
-    ).all()
-    for message in stale:
+    ]
+    db.session.commit()
+    for message, token in stale:
         # Due again at once: nothing says the server is unwell, only that the worker vanished.
-        _settle(message, message.claim_token, DeliveryError(INTERRUPTED), now=now, renew=False,
-                backoff=False)
+        _settle(message, token, DeliveryError(INTERRUPTED), now=now, renew=False, backoff=False)
     return len(stale)
 
 
-def _deliver_batch(token: str, messages: list[OutboundMessage], run: DeliveryRun) -> None:
-    practices = _practices({m.practice_id for m in messages})
-    pending = list(messages)
+def _deliver_batch(token: str, batch: list[Outgoing], run: DeliveryRun) -> None:
+    pending = list(batch)
     try:
         with open_transport() as send:
             while pending:
-                message = pending.pop(0)
+                message = pending[0]
                 try:
-                    send(build_email(message, practices[message.practice_id]))
+                    if message.error:
+                        raise message.error
+                    send(message.email)
                 except DeliveryError as error:
                     _count(run, _settle(message, token, error))
+                    pending.pop(0)
                     if error.connection_lost:
                         break
                 else:
                     _count(run, _settle(message, token, None))
+                    pending.pop(0)
     except DeliveryError as error:  # no connection at all: every message of the batch waits
         for message in pending:
             _count(run, _settle(message, token, error))
@@ -134,7 +177,7 @@ def _deliver_batch(token: str, messages: list[OutboundMessage], run: DeliveryRun
     _release(token, pending)
 
 
-def _release(token: str, messages: list[OutboundMessage]) -> None:
+def _release(token: str, messages: list[Outgoing]) -> None:
     """Give back claimed messages that were never tried (the connection broke before them)."""
     if not messages:
         return
@@ -149,7 +192,7 @@ def _release(token: str, messages: list[OutboundMessage]) -> None:
     db.session.commit()
 
 
-def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | None, *,
+def _settle(message: Outgoing, token: str | None, error: DeliveryError | None, *,
             now: datetime | None = None, renew: bool = True, backoff: bool = True
             ) -> MessageStatus:
     """Record one attempt's outcome, audit it, renew the batch's lease, and commit."""
@@ -168,6 +211,24 @@ def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | 
         delay = min(config["MAIL_RETRY_SECONDS"] * 2 ** (attempts - 1),
                     config["MAIL_RETRY_MAX_SECONDS"]) if backoff else 0
         values.update(next_attempt_at=now + timedelta(seconds=delay), last_error=error.reason)
+    # A busy database (SQLite's write lock) must not turn an accepted message into a repeat:
+    # try the record a few times before giving the batch up to the caller.
+    for attempt in range(SETTLE_TRIES):
+        try:
+            _record_outcome(message, token, status, values, now=now, renew=renew)
+            break
+        except sa.exc.OperationalError:
+            db.session.rollback()
+            if attempt == SETTLE_TRIES - 1:
+                raise
+            log.warning("mail %s: the database was busy; recording the outcome again", message.id)
+    if error is not None:
+        log.info("mail %s %s: %s", message.id, status.value, error.reason)
+    return status
+
+
+def _record_outcome(message: Outgoing, token: str | None, status: MessageStatus, values: dict, *,
+                    now: datetime, renew: bool) -> None:
     result = db.session.execute(
         sa.update(OutboundMessage)
         .where(OutboundMessage.id == message.id, OutboundMessage.status == MessageStatus.SENDING,
@@ -175,7 +236,7 @@ def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | 
         .values(status=status, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0 and error is None:
+    if result.rowcount == 0 and status == MessageStatus.SENT:
         log.warning("mail %s was sent after its claim had lapsed", message.id)
     if renew and token is not None:
         db.session.execute(
@@ -191,13 +252,10 @@ def _settle(message: OutboundMessage, token: str | None, error: DeliveryError | 
     record(
         action, practice_id=message.practice_id, object_type="outbound_message",
         object_id=message.id, couple_id=message.couple_id,
-        detail={"kind": message.kind, "attempts": attempts, "partner": message.partner_id,
-                "user": message.user_id},
+        detail={"kind": message.kind, "attempts": values["attempts"],
+                "partner": message.partner_id, "user": message.user_id},
     )
     db.session.commit()
-    if error is not None:
-        log.info("mail %s %s: %s", message.id, status.value, error.reason)
-    return status
 
 
 def _count(run: DeliveryRun, status: MessageStatus) -> None:
@@ -227,38 +285,3 @@ def open_transport():
         directory = config["MAIL_DIRECTORY"] or Path(current_app.instance_path) / "mail"
         return FileTransport(Path(directory))
     raise DeliveryError("no mail server is configured (CLINIC_MAIL_URL)", connection_lost=True)
-
-
-def sender_address() -> str:
-    return current_app.config["MAIL_FROM"] or "clinic@localhost"
-
-
-def build_email(message: OutboundMessage, practice: Practice) -> EmailMessage:
-    """The message as it goes out: sealed values filled in, the practice named as sender."""
-    body, html = message.body, message.html_body
-    if message.sealed:
-        try:
-            values = unseal(message.sealed)
-        except SealBroken:
-            raise DeliveryError("its sealed link could not be opened (the key changed); "
-                                "send a new link", permanent=True) from None
-        body = fill(body, values)
-        html = fill(html, {k: str(escape(v)) for k, v in values.items()}) if html else None
-    from_address = sender_address()
-    email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = formataddr((practice.name, from_address))
-    email["To"] = formataddr((message.to_name, message.to_address))
-    if practice.reply_to:
-        email["Reply-To"] = practice.reply_to
-    email["Date"] = format_datetime(utcnow())
-    # The same on every attempt, so a repeat after a crash is recognised as the same message.
-    created = int(as_utc(message.created_at).timestamp())
-    domain = from_address.rpartition("@")[2] or "localhost"
-    email["Message-ID"] = f"<outbox.{message.id}.{created}@{domain}>"
-    email["Auto-Submitted"] = "auto-generated"
-    email["X-Clinic-Outbox"] = f"{message.id}-{created}"
-    email.set_content(body)
-    if html:
-        email.add_alternative(html, subtype="html")
-    return email

@@ -76,3 +76,15 @@ def test_in_development_mail_becomes_eml_files(app, queue, tmp_path):
 
     [eml] = (tmp_path / "mail").glob("*.eml")
     assert "Subject: Your personal link" in eml.read_text()
+
+
+def test_names_subjects_and_text_in_chinese_arrive_intact(app, queue, smtp_server):
+    app.config["MAIL_URL"] = smtp_server.url
+    queue(to_name="陈静", subject="来自港湾诊所的个人链接", body="你好，陈静：\n\n这是你的个人链接。\n")
+
+    deliver_due()
+
+    [mail] = smtp_server.mailbox.wait_for(1)
+    assert mail["Subject"] == "来自港湾诊所的个人链接"
+    assert mail["To"].addresses[0].display_name == "陈静"
+    assert mail.get_content().replace("\r\n", "\n") == "你好，陈静：\n\n这是你的个人链接。\n"

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+import redis
 import sqlalchemy as sa
 
 from clinic.extensions import db
@@ -15,9 +17,28 @@ from clinic.mail.models import MessageStatus, OutboundMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))
+REDIS_URL = "redis://127.0.0.1:6379/5"
 
 
-def _start_worker(app, tmp_path: Path, smtp_url: str, name: str) -> subprocess.Popen:
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request):
+    """The worker's queue: Huey's SQLite file (None), or Redis database 5."""
+    if request.param == "sqlite":
+        yield None
+        return
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+def _start_worker(app, tmp_path: Path, smtp_url: str, name: str, queue_url: str | None
+                  ) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CLINIC_")},
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -29,6 +50,8 @@ def _start_worker(app, tmp_path: Path, smtp_url: str, name: str) -> subprocess.P
         "CLINIC_MAIL_LEASE_SECONDS": "2",
     }
     env.pop("REDIS_URL", None)
+    if queue_url:
+        env["CLINIC_JOBS_URL"] = queue_url
     with (tmp_path / f"{name}.log").open("wb") as log:  # the child keeps its own copy
         command = [FLASK, "--app", "wsgi", "worker", "--workers", "1"]
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,  # noqa: S603 - ours
@@ -53,7 +76,7 @@ def _wait(predicate, timeout: float, what: str, proc: subprocess.Popen, tmp_path
 
 
 def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(
-    app, queue, smtp_server, tmp_path
+    app, queue, smtp_server, tmp_path, queue_url
 ):
     total = 12
     queue(total)
@@ -61,7 +84,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight
     # The server keeps each message half a second before saying 250: a kill lands mid-handover.
     mailbox.hold = 0.5
 
-    first = _start_worker(app, tmp_path, smtp_server.url, "first")
+    first = _start_worker(app, tmp_path, smtp_server.url, "first", queue_url)
     _wait(lambda: len(mailbox.messages) >= 4, 60, "the first worker sent nothing", first,
           tmp_path, "first")
     first.kill()  # SIGKILL: no clean-up, no goodbye
@@ -75,7 +98,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight
 
     mailbox.hold = 0
     time.sleep(2.5)  # the dead worker's lease runs out
-    second = _start_worker(app, tmp_path, smtp_server.url, "second")
+    second = _start_worker(app, tmp_path, smtp_server.url, "second", queue_url)
     try:
         _wait(lambda: _statuses()[MessageStatus.SENT] == total, 60,
               "not every message was sent after the restart", second, tmp_path, "second")

@@ -1,0 +1,66 @@
+"""The message as it leaves: sealed values filled in, the practice named as sender, and headers
+that stay the same on every attempt (so a repeat is recognisable as the same message).
+
+Built with the standard library's compat32 MIME classes: the modern EmailMessage parses every
+header it is given, which cost ~10 ms a message on a busy machine for nothing we use.
+"""
+
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
+
+from flask import current_app
+from markupsafe import escape
+
+from ..practice.models import Practice
+from ..timeutil import as_utc, utcnow
+from .models import OutboundMessage
+from .sealing import SealBroken, fill, unseal
+from .transport import DeliveryError
+
+# Quoted-printable UTF-8: readable in an .eml file, safe for any mail server.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
+
+
+def sender_address() -> str:
+    return current_app.config["MAIL_FROM"] or "clinic@localhost"
+
+
+def _header(text: str) -> str | Header:
+    return text if text.isascii() else Header(text, "utf-8")
+
+
+def build_email(message: OutboundMessage, practice: Practice) -> Message:
+    """Raises DeliveryError (permanent) when the sealed values cannot be opened."""
+    body, html = message.body, message.html_body
+    if message.sealed:
+        try:
+            values = unseal(message.sealed)
+        except SealBroken:
+            raise DeliveryError("its sealed link could not be opened (the key changed); "
+                                "send a new link", permanent=True) from None
+        body = fill(body, values)
+        html = fill(html, {k: str(escape(v)) for k, v in values.items()}) if html else None
+    email: Message = MIMEText(body, "plain", _UTF8)
+    if html:
+        alternative = MIMEMultipart("alternative")
+        alternative.attach(email)
+        alternative.attach(MIMEText(html, "html", _UTF8))
+        email = alternative
+    from_address = sender_address()
+    created = int(as_utc(message.created_at).timestamp())
+    domain = from_address.rpartition("@")[2] or "localhost"
+    email["Subject"] = _header(message.subject)
+    email["From"] = formataddr((practice.name, from_address), charset="utf-8")
+    email["To"] = formataddr((message.to_name, message.to_address), charset="utf-8")
+    if practice.reply_to:
+        email["Reply-To"] = practice.reply_to
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = f"<outbox.{message.id}.{created}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    email["X-Clinic-Outbox"] = f"{message.id}-{created}"
+    return email
