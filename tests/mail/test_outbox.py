@@ -78,13 +78,16 @@ def test_in_development_mail_becomes_eml_files(app, queue, tmp_path):
     assert "Subject: Your personal link" in eml.read_text()
 
 
+CHINESE_BODY = "你好，陈静：\n\n这是你的个人链接。\n"  # noqa: RUF001 - Chinese punctuation
+
+
 def test_names_subjects_and_text_in_chinese_arrive_intact(app, queue, smtp_server):
     app.config["MAIL_URL"] = smtp_server.url
-    queue(to_name="陈静", subject="来自港湾诊所的个人链接", body="你好，陈静：\n\n这是你的个人链接。\n")
+    queue(to_name="陈静", subject="来自港湾诊所的个人链接", body=CHINESE_BODY)
 
     deliver_due()
 
     [mail] = smtp_server.mailbox.wait_for(1)
     assert mail["Subject"] == "来自港湾诊所的个人链接"
     assert mail["To"].addresses[0].display_name == "陈静"
-    assert mail.get_content().replace("\r\n", "\n") == "你好，陈静：\n\n这是你的个人链接。\n"
+    assert mail.get_content().replace("\r\n", "\n") == CHINESE_BODY
