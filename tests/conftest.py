@@ -16,6 +16,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
@@ -297,6 +298,22 @@ def make_couple(app):
         )
 
     return make
+
+
+@pytest.fixture
+def jobs_redis():
+    """A Redis database for the worker's queue (emptied before and after), or a skip."""
+    url = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/5")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        client.close()
+        pytest.skip(f"no Redis at {url}")
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture

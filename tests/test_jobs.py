@@ -1,12 +1,8 @@
 """The job engine: Huey built from configuration, and the minute jobs run in order."""
 
-import pytest
-import redis
 from huey import RedisHuey, SqliteHuey
 
 from clinic import jobs
-
-REDIS_URL = "redis://127.0.0.1:6379/5"
 
 
 def test_the_queue_is_an_sqlite_file_by_default(app, tmp_path):
@@ -19,21 +15,8 @@ def test_the_queue_is_an_sqlite_file_by_default(app, tmp_path):
     assert (tmp_path / "q.sqlite3").exists()
 
 
-@pytest.fixture
-def redis_db5():
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
-
-
-def test_the_queue_is_in_redis_when_configured(app, redis_db5):
-    app.config.update(JOBS_URL=REDIS_URL, JOBS_WAKE=True)
+def test_the_queue_is_in_redis_when_configured(app, jobs_redis):
+    app.config.update(JOBS_URL=jobs_redis, JOBS_WAKE=True)
     engine = jobs.Jobs(app)
     assert isinstance(engine.huey, RedisHuey)
     engine.wake()

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 import sqlalchemy as sa
 
 from clinic.extensions import db
@@ -17,24 +16,10 @@ from clinic.mail.models import MessageStatus, OutboundMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))
-REDIS_URL = "redis://127.0.0.1:6379/5"
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request):
-    """The worker's queue: Huey's SQLite file (None), or Redis database 5."""
-    if request.param == "sqlite":
-        yield None
-        return
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
+    """The worker's queue: Huey's SQLite file (None), or Redis."""
+    return request.getfixturevalue("jobs_redis") if request.param == "redis" else None
 
 
 def _start_worker(app, tmp_path: Path, smtp_url: str, name: str, queue_url: str | None
