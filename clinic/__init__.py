@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, jobs, logs, security, templating
+from .accounts import services as accounts
 from .accounts.views import bp as accounts_bp
 from .audit.views import bp as audit_bp
 from .auth import session as staff_session
@@ -172,7 +173,9 @@ def register_errors(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """What the worker runs every minute and on every wake-up, in this order (see jobs.py)."""
-    jobs.init_app(app, every_minute=[reminders.send_due, digest.send_due, delivery.deliver_due])
+    jobs.init_app(app, every_minute=[
+        reminders.send_due, digest.send_due, accounts.send_reset_links, delivery.deliver_due,
+    ])
 
 
 def register_cli(app: Flask) -> None:

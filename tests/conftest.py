@@ -492,13 +492,15 @@ def supervise(app):
 
 @pytest.fixture
 def delivered(app, smtp_server):
-    """Deliver the outbox to a real local SMTP server with the worker's own function; returns
-    a function giving the messages received so far (waiting for at least `count`)."""
+    """Run the worker's account and delivery jobs against a real local SMTP server; returns a
+    function giving the messages received so far (waiting for at least `count`)."""
+    from clinic.accounts.services import send_reset_links
     from clinic.mail.delivery import deliver_due
 
     app.config.update(MAIL_URL=smtp_server.url, MAIL_FROM="clinic@example.org")
 
     def receive(count: int):
+        send_reset_links()  # the worker's jobs, in its order: reset requests, then delivery
         deliver_due()
         return smtp_server.mailbox.wait_for(count)
 

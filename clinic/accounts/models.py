@@ -1,5 +1,6 @@
 """AccountToken: the single-use links mailed to staff (an invitation, a password reset); only
-the SHA-256 of a token is stored."""
+the SHA-256 of a token is stored. ResetRequest: somebody asked for a reset link, not yet
+handled by the worker."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -41,3 +42,20 @@ class AccountToken(db.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and as_utc(self.expires_at) > now
+
+
+class ResetRequest(db.Model):
+    """An address somebody typed on the reset page, waiting for the worker.
+
+    The web request only writes this row, whatever the address: whether it has an account, and
+    the link and mail that follow, are worked out by the worker (accounts.services
+    .send_reset_links), so the answer cannot tell known and unknown addresses apart, not even by
+    its timing. The row is deleted once handled.
+    """
+
+    __tablename__ = "reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

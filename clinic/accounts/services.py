@@ -3,7 +3,9 @@
 A link carries a random token (256 bits); only its SHA-256 is stored, and the mail carries the
 link sealed (the outbox never holds it readable). An invitation is valid 72 hours, a reset one
 hour; each works once. Neither signs anybody in past their second factor: the views continue
-the sign-in as a password would (the code next, when one is set up).
+the sign-in as a password would (the code next, when one is set up). A reset request only
+notes the address; the worker makes the link (send_reset_links), so the answer is the same, in
+content and in time, for known and unknown addresses.
 """
 
 import hashlib
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
@@ -21,11 +23,11 @@ from ..auth.models import SignInChallenge, User
 from ..auth.services import NewUser, add_user, find_by_email, replace_password
 from ..errors import DomainError
 from ..extensions import db
-from ..mail.sealing import seal
+from ..jobs import wake
 from ..mail.services import queue_message
 from ..practice.services import get_member, get_practice
 from ..timeutil import utcnow
-from .models import AccountToken, TokenPurpose
+from .models import AccountToken, ResetRequest, TokenPurpose
 
 PATHS = {TokenPurpose.INVITATION: "/accounts/invitation/", TokenPurpose.RESET: "/accounts/reset/"}
 
@@ -122,25 +124,43 @@ def resend_invitation(owner: User, user_id: int) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if `email` belongs to an active account. The answer, and the work, is
-    the same either way: a token is made and an event recorded for unknown addresses too.
+    """Note that somebody asked for a reset link for `email`; the worker sends it.
+
+    The request does the same work whatever the address (one row written, the worker woken):
+    same answer, same status, same timing for known and unknown addresses.
+    """
+    db.session.add(ResetRequest(
+        email=email.strip().lower()[:254], requested_at=utcnow(),
+        ip=request.remote_addr if has_request_context() else None,
+    ))
+    db.session.commit()
+    wake(current_app._get_current_object())
+
+
+def send_reset_links() -> int:
+    """The worker's job: mail a reset link for each pending request whose address belongs to an
+    active account (audited either way), then forget the requests. Returns how many were mailed.
 
     At most RESET_MAILS_PER_HOUR links are mailed per account per hour; earlier links keep
     working, so somebody asking again and again cannot lock the owner of the address out.
     """
-    user = find_by_email(email)
-    recent = _recent_resets(user.id if user else 0)
-    mailed = user is not None and user.active and recent < current_app.config["RESET_MAILS_PER_HOUR"]
-    if mailed:
-        _mail(user, TokenPurpose.RESET, _issue(user, TokenPurpose.RESET, actor=None),
-              user.practice.name)
-    else:  # the same work as a link that is made and sealed, thrown away
-        seal({"link": current_app.config["BASE_URL"] + _hash(secrets.token_urlsafe(32))})
-    record(
-        "auth.reset_requested", user=None, practice_id=user.practice_id if user else None,
-        object_type="user", object_id=user.id if user else None, detail={"mailed": mailed},
-    )
-    db.session.commit()
+    mailed = 0
+    for pending in db.session.scalars(sa.select(ResetRequest).order_by(ResetRequest.id)).all():
+        user = find_by_email(pending.email)
+        send = (user is not None and user.active
+                and _recent_resets(user.id) < current_app.config["RESET_MAILS_PER_HOUR"])
+        if send:
+            _mail(user, TokenPurpose.RESET, _issue(user, TokenPurpose.RESET, actor=None),
+                  user.practice.name)
+            mailed += 1
+        record(
+            "auth.reset_requested", user=None, practice_id=user.practice_id if user else None,
+            object_type="user", object_id=user.id if user else None,
+            detail={"mailed": send, "ip": pending.ip},
+        )
+        db.session.delete(pending)
+        db.session.commit()
+    return mailed
 
 
 def _recent_resets(user_id: int) -> int:

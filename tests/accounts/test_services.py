@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from clinic.accounts import services
-from clinic.accounts.models import AccountToken, TokenPurpose
+from clinic.accounts.models import AccountToken, ResetRequest, TokenPurpose
 from clinic.audit.models import AuditEvent
 from clinic.auth.models import User
 from clinic.auth.passwords import verify_password
@@ -150,6 +150,11 @@ def test_a_reset_is_mailed_for_a_known_address_and_nothing_for_an_unknown_one(ma
 
     services.request_password_reset("nobody@example.org")
     services.request_password_reset("  Jing.Chen@Example.org ")
+    # The request itself only notes the address, whatever it is; the worker does the rest.
+    pending = db.session.scalars(sa.select(ResetRequest.email).order_by(ResetRequest.id)).all()
+    assert pending == ["nobody@example.org", "jing.chen@example.org"]
+    assert db.session.scalar(sa.select(sa.func.count(OutboundMessage.id))) == 0
+    assert events("auth.reset_requested") == []
 
     [mail] = mailbox(1)
     assert mail["To"].addresses[0].addr_spec == user.email
@@ -158,6 +163,7 @@ def test_a_reset_is_mailed_for_a_known_address_and_nothing_for_an_unknown_one(ma
     requested = events("auth.reset_requested")
     assert [(e.object_id, e.detail["mailed"]) for e in requested] == [(None, False), (user.id, True)]
     assert db.session.scalar(sa.select(sa.func.count(OutboundMessage.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(ResetRequest.id))) == 0  # handled, forgotten
 
 
 def test_a_disabled_account_gets_no_reset_mail(make_user, mailbox, smtp_server):
@@ -167,6 +173,7 @@ def test_a_disabled_account_gets_no_reset_mail(make_user, mailbox, smtp_server):
 
     services.request_password_reset(user.email)
 
+    assert services.send_reset_links() == 0
     assert deliver_due().sent == 0 and smtp_server.mailbox.messages == []
 
 
