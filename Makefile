@@ -6,13 +6,30 @@ STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
 PORT ?= 5000
 
-.PHONY: run test lint bench clean-venv
+.PHONY: run test lint bench clean-venv messages
+
+# The translations: catalogs (.po) are in git, compiled (.mo) here; the app also compiles a
+# missing or stale one at start-up (clinic/i18n.py).
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel --quiet compile --input-file $< --output-file $@ --locale $*
+
+# After marking strings: collect them (babel.cfg) into every catalog; new ones arrive empty, and
+# tests/test_translations.py lists what still needs a translation.
+messages: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--add-location=file --sort-output --no-wrap -c TRANSLATORS: \
+		--project=clinic -o translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 # A local demo installation: instance/config.py gets a random secret key and DEVELOPMENT=True.
 instance/config.py:
@@ -22,7 +39,7 @@ instance/config.py:
 
 # The app and the background worker (mail, reminders) together; stopping the app (Ctrl+C) stops
 # the worker too. Mail goes to instance/mail/*.eml unless CLINIC_MAIL_URL is set.
-run: $(STAMP) instance/config.py
+run: $(STAMP) $(MO_FILES) instance/config.py
 	@$(BIN)/flask check-pdf || true
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
@@ -31,7 +48,7 @@ run: $(STAMP) instance/config.py
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs on SQLite; with TEST_DATABASE_URL set it runs again on that PostgreSQL.
-test: $(STAMP)
+test: $(STAMP) $(MO_FILES)
 	$(BIN)/ruff check .
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -7,7 +7,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, jobs, logs, security, templating
+from . import cli, errors, i18n, jobs, logs, security, templating
 from .accounts import services as accounts
 from .accounts.views import bp as accounts_bp
 from .audit.views import bp as audit_bp
@@ -38,6 +38,7 @@ BLUEPRINTS = (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
 
 
 class ConfigurationError(RuntimeError):
@@ -136,12 +137,15 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    # Strings are marked with gettext/_ now; the catalogs and the per-person locale come with the
-    # Chinese issue. Until then every page is English.
     babel.init_app(
-        app, default_locale="en", default_timezone="UTC",
-        timezone_selector=templating.practice_timezone,
+        app, default_locale=i18n.DEFAULT_LANGUAGE, default_timezone="UTC",
+        default_translation_directories=str(TRANSLATIONS),
+        locale_selector=i18n.person_locale, timezone_selector=templating.practice_timezone,
     )
+    # A build step, not state: `make` compiles the catalogs; a checkout started without make
+    # (pytest, flask run) gets them compiled here, as Python writes its .pyc files.
+    for problem in i18n.compile_catalogs(TRANSLATIONS):
+        app.logger.warning("Catalog not compiled, its pages show English: %s", problem)
     if app.config["PROXY_FIX_X_FOR"]:
         # The same trusted proxies say which address and which scheme (HTTPS: HSTS) they saw.
         hops = int(app.config["PROXY_FIX_X_FOR"])

@@ -44,6 +44,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.logout", "POST"):         (302, 302, 302, 302, 302, 302, 302),
     ("auth.password", "GET"):        (302, 200, 200, 200, 200, 200, 200),
     ("auth.password", "POST"):       (302, 200, 200, 200, 200, 200, 200),
+    # One's own language (an empty form changes nothing and goes back to the account page).
+    ("auth.language", "POST"):       (302, 302, 302, 302, 302, 302, 302),
     # The code step without a password step first sends everyone to sign in.
     ("auth.code", "GET"):            (302, 302, 302, 302, 302, 302, 302),
     ("auth.code", "POST"):           (302, 302, 302, 302, 302, 302, 302),

@@ -2,8 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+
+from ..formkit import options
+from ..i18n import LANGUAGES
 
 
 class LoginForm(FlaskForm):
@@ -35,4 +38,11 @@ class EnrolForm(FlaskForm):
     code = StringField(
         _l("Code from the app"), validators=[InputRequired(), Length(max=12)],
         description=_l("After adding the key, type the 6-digit code the app shows."),
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"), choices=options(LANGUAGES.items()),
+        description=_l("The pages you see and the mail you get are in this language."),
     )

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The language this person reads the app and their mail in (clinic.i18n.LANGUAGES).
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
 
     practice = relationship("Practice", back_populates="users")
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..timeutil import utcnow
 from .models import ROLES, User
 from .passwords import hash_password, password_problem, verify_password
@@ -106,6 +107,7 @@ def add_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> U
     )
     db.session.add(user)
     db.session.flush()
+    user.locale = user.practice.locale  # the practice's language, until they pick their own
     record(
         "user.create", user=actor, practice_id=practice_id, object_type="user", object_id=user.id,
         detail={"role": data.role},
@@ -118,6 +120,21 @@ def create_user(practice_id: int, data: NewUser, *, actor: User | None = None) -
     user = add_user(practice_id, data, actor=actor)
     db.session.commit()
     return user
+
+
+def set_language(user: User, locale: str) -> None:
+    """The user reads the app and their mail in `locale` from now on; audited.
+
+    DomainError(field="locale") for a language the app does not speak.
+    """
+    if locale not in LANGUAGES:
+        raise DomainError(_("Choose one of the languages offered."), field="locale")
+    if user.locale == locale:
+        return
+    record("user.language", user=user, object_type="user", object_id=user.id,
+           detail={"from": user.locale, "to": locale})
+    user.locale = locale
+    db.session.commit()
 
 
 def replace_password(user: User, password: str, *, action: str = "user.password") -> None:

@@ -4,6 +4,7 @@ own password) and setting up two-factor sign-in."""
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, logout_user
 from markupsafe import Markup
 
@@ -12,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import limiter
 from . import challenge, services, throttle, twofactor
 from . import session as staff_session
-from .forms import CodeForm, EnrolForm, LoginForm, PasswordForm
+from .forms import CodeForm, EnrolForm, LanguageForm, LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -115,8 +116,19 @@ def password():
             return redirect(url_for("index"))
     return render_template(
         "auth/password.html", form=form, must_change=user.must_change_password,
-        two_factor=user.has_two_factor,
+        two_factor=user.has_two_factor, language_form=LanguageForm(locale=user.locale),
     )
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        services.set_language(web.user(), form.locale.data)
+        refresh()  # the message below is already in the new language
+        flash(_("Your language is saved."), "success")
+    return redirect(url_for("auth.password", _anchor="language"))
 
 
 def _qr(uri: str) -> Markup:

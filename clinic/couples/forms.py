@@ -16,6 +16,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ..exercises.catalogue import STAGES
 from ..formkit import options
+from ..i18n import LANGUAGES
 
 STAGE_CHOICES = [(s.number, f"{s.number}. {s.title}") for s in STAGES]
 STATUS_CHOICES = [("active", "Active"), ("paused", "Paused"), ("closed", "Closed")]
@@ -31,6 +32,12 @@ class PartnerForm(Form):
     email = EmailField(
         "Email", validators=[Optional(), Email(), Length(max=254)],
         description="Optional. Only used to send their own portal link.",
+    )
+    locale = SelectField(
+        # Left out of a post: the practice's language for a new partner, unchanged on an edit.
+        _l("Language"), choices=options(LANGUAGES.items()), validators=[Optional()],
+        description=_l("Their portal and their mail are in this language. They can switch it in "
+                       "their portal."),
     )
 
 

@@ -62,6 +62,9 @@ class Partner(db.Model):
     portal_session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The partner paused reminder mail from their portal.
     reminders_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The language of the partner's portal and mail (clinic.i18n.LANGUAGES): set by the clinician
+    # (the practice's by default), switched by the partner in the portal.
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
 
     couple = relationship("Couple", back_populates="partners")
 

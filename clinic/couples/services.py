@@ -4,12 +4,14 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..auth.models import User
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..timeutil import utcnow
 from .models import STAGE_NUMBERS, STATUSES, Couple, CoupleChange, Partner
 
@@ -22,6 +24,7 @@ class PartnerInput:
     preferred_name: str | None = None
     pronouns: str | None = None
     email: str | None = None
+    locale: str | None = None  # None: the practice's language for a new partner, unchanged on edit
 
 
 @dataclass
@@ -132,6 +135,10 @@ def _check_stage(stage: int) -> None:
 
 
 def _apply_partner(partner: Partner, data: PartnerInput) -> None:
+    if data.locale is not None:
+        if data.locale not in LANGUAGES:
+            raise DomainError(_("Choose one of the languages offered."))
+        partner.locale = data.locale
     partner.name = data.name.strip()
     partner.preferred_name = (data.preferred_name or "").strip() or None
     partner.pronouns = (data.pronouns or "").strip() or None
@@ -158,7 +165,7 @@ def create_couple(user: User, data: CoupleInput) -> Couple:
         last_activity_at=now,
     )
     for position, partner_data in (("A", data.partner_a), ("B", data.partner_b)):
-        partner = Partner(position=position)
+        partner = Partner(position=position, locale=user.practice.locale)
         _apply_partner(partner, partner_data)
         couple.partners.append(partner)
     db.session.add(couple)

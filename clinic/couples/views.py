@@ -55,6 +55,7 @@ def _input_from(form: CoupleForm) -> CoupleInput:
         return PartnerInput(
             name=sub.form.name.data, preferred_name=sub.form.preferred_name.data,
             pronouns=sub.form.pronouns.data, email=sub.form.email.data,
+            locale=sub.form.locale.data,
         )
 
     return CoupleInput(
@@ -78,6 +79,9 @@ def _with_clinicians(form: CoupleForm) -> CoupleForm:
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _with_clinicians(CoupleForm())
+    if not form.is_submitted():
+        for sub in (form.partner_a, form.partner_b):
+            sub.form.locale.data = web.user().practice.locale  # the practice's, to start with
     if form.validate_on_submit():
         try:
             couple = services.create_couple(web.user(), _input_from(form))

@@ -84,7 +84,7 @@ def send_due(now: datetime | None = None) -> int:
             continue
         counts = new_counts_by_couple(user)
         if counts:
-            locale = getattr(user, "locale", None) or "en"
+            locale = user.locale
             subject, body = compose(user, counts, locale)
             queue_message(
                 practice_id=practice.id, kind=MessageKind.DIGEST, to_address=user.email,

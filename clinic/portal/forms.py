@@ -5,6 +5,7 @@ from wtforms import HiddenField, RadioField
 from wtforms.validators import AnyOf, Length, Optional
 
 from ..formkit import options
+from ..i18n import LANGUAGES
 
 SHARE_CHOICES = options(
     [
@@ -32,6 +33,14 @@ class PrivacyForm(FlaskForm):
 
 class SimpleForm(FlaskForm):
     """Only the CSRF token: for buttons that change one thing."""
+
+
+class LanguageForm(FlaskForm):
+    """The language control on every portal page: the button pressed names the language;
+    `next` is the page it was pressed on (a path inside the portal, checked by the view)."""
+
+    locale = HiddenField(validators=[AnyOf(tuple(LANGUAGES))])
+    next = HiddenField(validators=[Optional(), Length(max=300)])
 
 
 class PauseForm(FlaskForm):

@@ -46,7 +46,7 @@ def compose(*, name: str, practice: str, therapist: str, expires_at: datetime | 
 def queue_link_mail(partner: Partner, *, url: str, practice: str, therapist: str,
                     expires_at: datetime | None, user_id: int) -> OutboundMessage:
     """Put the link's message in the outbox (the caller's transaction; the caller commits)."""
-    locale = "en"  # partners have no language setting yet; the Chinese issue adds one
+    locale = partner.locale
     subject, body = compose(name=partner.display_name, practice=practice, therapist=therapist,
                             expires_at=expires_at, locale=locale)
     return queue_message(

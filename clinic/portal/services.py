@@ -18,6 +18,7 @@ from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..mail.models import MessageKind
 from ..mail.services import cancel_queued
 from ..practice.models import Practice
@@ -279,6 +280,24 @@ def portal_partner(
     if partner.portal_session_version != version:
         return None
     return partner
+
+
+def set_language(partner: Partner, locale: str) -> None:
+    """The partner reads their portal (and gets their mail) in `locale` from now on; audited.
+
+    DomainError for a language the app does not speak.
+    """
+    if locale not in LANGUAGES:
+        raise DomainError(_("Choose one of the languages offered."), field="locale")
+    if partner.locale == locale:
+        return
+    record(
+        "portal.language", partner=partner, practice_id=partner.couple.practice_id,
+        object_type="partner", object_id=partner.id, couple_id=partner.couple_id,
+        detail={"from": partner.locale, "to": locale},
+    )
+    partner.locale = locale
+    db.session.commit()
 
 
 def leave_portal(partner: Partner) -> None:

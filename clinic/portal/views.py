@@ -1,14 +1,27 @@
 """Portal pages: the link's Continue page, then the partner's home, exercises and entries."""
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
 from ..extensions import limiter
+from ..i18n import SESSION_KEY
 from ..notes.services import session_days
 from ..records import progress as records_progress
 from ..records import services as records
@@ -17,12 +30,12 @@ from ..reminders import services as reminders
 from ..resend import render_resend
 from . import services
 from . import session as portal_session
-from .forms import ContinueForm, PauseForm, PrivacyForm, SimpleForm
+from .forms import ContinueForm, LanguageForm, PauseForm, PrivacyForm, SimpleForm
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 # Reachable without a portal session (leaving one that has already lapsed just ends it).
-OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave"}
+OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave", "portal.language"}
 
 
 def resend_page(reason: str):
@@ -79,7 +92,11 @@ def continue_():
         link = services.exchange_token(token or "")
     except services.LinkRefused:
         return render_template("portal/refused.html"), 404
+    chosen = session.get(SESSION_KEY)
     portal_session.start(link)
+    if chosen:
+        # Picked on the Continue page by the person holding the link: it is theirs to keep.
+        services.set_language(link.partner, chosen)
     return redirect(url_for("portal.home"))
 
 
@@ -238,6 +255,28 @@ def sharing(kind: str, record_id: int):
         flash("Your partner can now read this entry." if shared else "This entry is now private.",
               "success")
     return redirect(url_for("portal.entries"))
+
+
+def _back_in_portal(path: str | None) -> str:
+    """Where the language control was pressed, if that is a page of the portal; else home."""
+    parts = urlsplit(path or "")
+    if parts.scheme or parts.netloc or "\\" in (path or "") or not parts.path.startswith("/portal/"):
+        return url_for("portal.home")
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The partner switches their portal's language (kept on the partner). Before the link is
+    exchanged, or after leaving, the choice lasts for this browser's session only."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        partner = portal_session.current_partner()
+        if partner is not None:
+            services.set_language(partner, form.locale.data)
+        else:
+            session[SESSION_KEY] = form.locale.data
+    return redirect(_back_in_portal(form.next.data))
 
 
 @bp.route("/reminders", methods=["POST"])

@@ -15,6 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ..auth.models import ROLES
 from ..formkit import options
+from ..i18n import LANGUAGES
 
 
 class MemberForm(FlaskForm):
@@ -48,6 +49,11 @@ WEEKDAYS = [
 
 
 class SettingsForm(FlaskForm):
+    locale = SelectField(
+        _l("Practice language"), choices=options(LANGUAGES.items()),
+        description=_l("New partners and new team members start in this language. Each person "
+                       "can then have their own."),
+    )
     timezone = StringField(
         _l("Time zone"), validators=[InputRequired(), Length(max=64)], render_kw={"list": "zones"},
         description=_l("Dates are shown in this zone, and reminders are sent by its clock "

@@ -32,5 +32,7 @@ class Practice(db.Model):
     remind_days_before: Mapped[int | None] = mapped_column(default=2, server_default="2")
     remind_on_due_day: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     remind_overdue_days: Mapped[int | None] = mapped_column(default=1, server_default="1")
+    # The practice's language (a code of clinic.i18n.LANGUAGES): new partners and staff start in it.
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
 
     users = relationship("User", back_populates="practice", order_by="User.name")

@@ -13,6 +13,7 @@ from ..auth.twofactor import reset_two_factor
 from ..couples.models import Couple
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .hours import zone
 from .models import Practice
 
@@ -71,6 +72,7 @@ class PracticeSettings:
     remind_overdue_days: int | None  # None: no reminder once overdue
     # Every member signs in with a second factor; those without one set it up at their next page.
     require_two_factor: bool = False
+    locale: str = DEFAULT_LANGUAGE  # new partners and staff start in it
 
     @classmethod
     def of(cls, practice: Practice) -> "PracticeSettings":
@@ -84,6 +86,8 @@ def practice_settings(owner: User) -> PracticeSettings:
 
 def _check_settings(data: PracticeSettings) -> None:
     zone(data.timezone)
+    if data.locale not in LANGUAGES:
+        raise DomainError(_("Choose one of the languages offered."), field="locale")
     if data.opens_at >= data.closes_at:
         raise DomainError(_("Closing time must be after opening time."), field="closes_at")
     if not data.open_days or set(data.open_days) - set("1234567"):
@@ -98,7 +102,7 @@ def update_settings(owner: User, data: PracticeSettings) -> Practice:
     """An owner changes the practice's zone, hours or reminder defaults.
 
     Raises DomainError naming the field: an unknown zone, closing before opening, no open day,
-    reminder days outside 1-14.
+    reminder days outside 1-14, a language the app does not speak.
     """
     _require_owner(owner)
     data = PracticeSettings(

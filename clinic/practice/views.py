@@ -100,7 +100,7 @@ def settings():
             closes_at=form.closes_at.data, open_days="".join(form.open_days.data),
             remind_days_before=form.remind_days_before.data,
             remind_on_due_day=form.remind_on_due_day.data,
-            remind_overdue_days=form.remind_overdue_days.data,
+            remind_overdue_days=form.remind_overdue_days.data, locale=form.locale.data,
             require_two_factor=form.require_two_factor.data,
         )
         try:

@@ -146,7 +146,7 @@ def _due_in(practice: Practice, today: date, now: datetime) -> list[Due]:
         Due(
             practice_id=practice.id, practice_name=practice.name, therapist=therapist,
             couple_id=couple_id, partner_id=partner.id, name=partner.display_name,
-            email=partner.email, locale=getattr(partner, "locale", None) or "en",
+            email=partner.email, locale=partner.locale,
             link_id=links[partner.id].id, kind=kind, due_on=due_on, count=len(found),
         )
         for (partner_id, due_on, kind), found in grouped.items()

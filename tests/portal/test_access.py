@@ -102,6 +102,8 @@ MATRIX = {
     ("portal.sharing", "POST"): ("/portal/entries/exception/{entry_a}/sharing", {"shared": "1"},
                                  portal_own("ok:302")),
     ("portal.reminders_pause", "POST"): ("/portal/reminders", {"paused": "1"}, portal_any("ok:302")),
+    # Anyone may pick a language: a partner's is kept on the partner, anyone else's in their session.
+    ("portal.language", "POST"): ("/portal/language", {"locale": "zh_Hans"}, everyone("ok:302")),
     ("exercises.assign", "GET"): ("/exercises/couples/{couple}/assign", None, clinical("ok:200")),
     ("exercises.assign", "POST"): (
         "/exercises/couples/{couple}/assign",
