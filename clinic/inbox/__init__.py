@@ -1,1 +1,1 @@
-"""The clinician's inbox: everything that came in from the portal, read state, the daily digest."""
+"""The clinician's inbox: everything that came in from the portal, and who has read it."""

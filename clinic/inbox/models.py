@@ -30,3 +30,13 @@ class InboxRead(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
     item_id: Mapped[int] = mapped_column(primary_key=True)
     read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class InboxCursor(db.Model):
+    """Everything that came in up to `read_through` is read for this clinician ("mark all read"),
+    so the badge only ever looks at what came in after it."""
+
+    __tablename__ = "inbox_cursor"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    read_through: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

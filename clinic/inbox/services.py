@@ -4,6 +4,9 @@ An item is a submitted exercise, or an exception-log entry or scale placement a 
 the portal. Record-type exercises (the exception log, the scale) are listed as their entries, not
 as the submission that collects them. Read state is per clinician: an item is new for a user
 until they mark it read, and new again if it changed after that (a submission sent anew).
+"Mark all read" moves the user's cursor to that moment (and drops their single read marks, which
+it covers), so the badge on every page only looks at what came in since: its cost follows what is
+new, not the caseload's whole history.
 """
 
 import math
@@ -23,15 +26,21 @@ from ..extensions import db
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..records.services import EXERCISE_FOR
 from ..timeutil import as_utc, utcnow
-from .models import InboxRead, ItemKind
+from .models import InboxCursor, InboxRead, ItemKind
 
 
 def _kind(kind: ItemKind):
     return sa.literal_column(f"'{kind.value}'", sa.String).label("kind")
 
 
-def _items(user) -> sa.Subquery:
-    """(kind, item_id, couple_id, partner_id, at) of every portal item in the user's caseload."""
+def _read_through(user) -> datetime | None:
+    cursor = db.session.get(InboxCursor, user.id)
+    return as_utc(cursor.read_through) if cursor is not None else None
+
+
+def _items(user, since: datetime | None = None) -> sa.Subquery:
+    """(kind, item_id, couple_id, partner_id, at) of every portal item in the user's caseload
+    (only those that came in after `since`, when given)."""
     caseload = caseload_query(user).with_only_columns(Couple.id)
     submissions = sa.select(
         _kind(ItemKind.SUBMISSION), Submission.id.label("item_id"), Submission.couple_id,
@@ -40,19 +49,26 @@ def _items(user) -> sa.Subquery:
         Submission.couple_id.in_(caseload),
         Submission.state == "submitted",
         Submission.exercise_key.not_in(EXERCISE_FOR.values()),
+        *([Submission.submitted_at > since] if since else []),
     )
     records = [
         sa.select(
             _kind(kind), model.id, model.couple_id, model.partner_id, model.created_at,
-        ).where(model.couple_id.in_(caseload), model.source == "portal")
+        ).where(
+            model.couple_id.in_(caseload), model.source == "portal",
+            *([model.created_at > since] if since else []),
+        )
         for kind, model in ((ItemKind.EXCEPTION, ExceptionEntry), (ItemKind.SCALE, ScalePlacement))
     ]
     return sa.union_all(submissions, *records).subquery("items")
 
 
-def _with_read_state(user, items: sa.Subquery) -> tuple[sa.Select, sa.ColumnElement]:
+def _with_read_state(user, items: sa.Subquery, read_through: datetime | None = None
+                     ) -> tuple[sa.Select, sa.ColumnElement]:
     read = sa.orm.aliased(InboxRead)
     unread = sa.or_(read.read_at.is_(None), read.read_at < items.c.at)
+    if read_through is not None:
+        unread = sa.and_(items.c.at > read_through, unread)
     query = sa.select(items, unread.label("unread")).outerjoin(
         read,
         sa.and_(
@@ -106,21 +122,16 @@ class Page:
         return self.page + 1
 
 
-def _counts(user) -> tuple[int, int]:
-    """(all items, new items) in the user's inbox."""
-    query, _unread = _with_read_state(user, _items(user))
-    listed = query.subquery()
-    total, new = db.session.execute(
-        sa.select(
-            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((listed.c.unread, 1), else_=0)), 0)
-        ).select_from(listed)
-    ).one()
-    return total, int(new)
+def _count(query: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 def unread_count(user) -> int:
-    """The number on the inbox badge."""
-    return _counts(user)[1]
+    """The number on the inbox badge: only what came in after the user's cursor is looked at."""
+    read_through = _read_through(user)
+    items = _items(user, since=read_through)
+    query, unread = _with_read_state(user, items, read_through)
+    return _count(query.where(unread))
 
 
 def _submission_titles(rows) -> dict[int, tuple[str, bool]]:
@@ -150,13 +161,14 @@ def _people(rows) -> dict[int, tuple[str, str]]:
 def inbox(user, *, page: int, per_page: int) -> Page:
     """A page of the user's inbox: new items first, then newest first; the read is audited.
 
-    A fixed number of queries per page: counts, rows, submission titles, people.
+    A fixed number of queries per page: cursor, counts, rows, submission titles, people.
     """
     record("inbox.view", user=user, detail={"page": page})
     db.session.commit()
-    total, new = _counts(user)
+    read_through = _read_through(user)
     items = _items(user)
-    query, unread = _with_read_state(user, items)
+    query, unread = _with_read_state(user, items, read_through)
+    total, new = _count(query), unread_count(user)
     rows = db.session.execute(
         query.order_by(
             sa.case((unread, 0), else_=1), items.c.at.desc(), items.c.kind, items.c.item_id.desc()
@@ -176,13 +188,6 @@ def inbox(user, *, page: int, per_page: int) -> Page:
         ],
         page=page, per_page=per_page, total=total, unread=new,
     )
-
-
-def _unread_keys(user) -> list[tuple[str, int]]:
-    items = _items(user)
-    query, unread = _with_read_state(user, items)
-    query = query.where(unread).with_only_columns(items.c.kind, items.c.item_id)
-    return [(kind, item_id) for kind, item_id in db.session.execute(query)]
 
 
 def _in_inbox(user, kind: str, item_id: int) -> bool:
@@ -214,16 +219,16 @@ def _mark(user, keys: list[tuple[str, int]], now: datetime) -> None:
             row.read_at = now
 
 
-def _save_marks(user, keys: list[tuple[str, int]], now: datetime, action: str, detail: dict):
+def _save(user, change, action: str, detail: dict) -> None:
+    """Apply `change` (which adds read marks), audit and commit; once more if a concurrent
+    request inserted the same mark first (its row is there now, and `change` updates it)."""
     for attempt in (1, 2):
-        if keys:
-            _mark(user, keys, now)
+        change()
         record(action, user=user, detail=detail)
         try:
             db.session.commit()
             return
         except IntegrityError:
-            # Another tab marked one of them at the same moment; its row is there now.
             db.session.rollback()
             if attempt == 2:
                 raise
@@ -233,21 +238,36 @@ def mark_read(user, kind: str, item_id: int, *, now: datetime | None = None) -> 
     """Mark one item read for this user. Raises NotFound for anything outside their inbox."""
     if not _in_inbox(user, kind, item_id):
         raise NotFound()
-    _save_marks(user, [(kind, item_id)], now or utcnow(), "inbox.read",
-                {"kind": kind, "item": item_id})
+    now = now or utcnow()
+    _save(user, lambda: _mark(user, [(kind, item_id)], now), "inbox.read",
+          {"kind": kind, "item": item_id})
 
 
 def mark_all_read(user, *, now: datetime | None = None) -> int:
-    """Mark every new item in the user's inbox read; returns how many were new."""
-    keys = _unread_keys(user)
-    _save_marks(user, keys, now or utcnow(), "inbox.read_all", {"count": len(keys)})
-    return len(keys)
+    """Mark everything in the user's inbox read (moves their cursor); returns how many were new."""
+    now = now or utcnow()
+    count = unread_count(user)
+
+    def move_cursor():
+        cursor = db.session.get(InboxCursor, user.id)
+        if cursor is None:
+            db.session.add(InboxCursor(user_id=user.id, read_through=now))
+        else:
+            cursor.read_through = max(as_utc(cursor.read_through), now)
+        # The cursor covers every single mark made up to now.
+        db.session.execute(
+            sa.delete(InboxRead).where(InboxRead.user_id == user.id, InboxRead.read_at <= now)
+        )
+
+    _save(user, move_cursor, "inbox.read_all", {"count": count})
+    return count
 
 
 def new_counts_by_couple(user) -> list[tuple[str, Counter]]:
     """For the digest: per case label, how many new items of each kind (no client text)."""
-    items = _items(user)
-    query, unread = _with_read_state(user, items)
+    read_through = _read_through(user)
+    items = _items(user, since=read_through)
+    query, unread = _with_read_state(user, items, read_through)
     rows = db.session.execute(
         query.where(unread)
         .with_only_columns(Couple.id, Couple.case_label, items.c.kind, sa.func.count())

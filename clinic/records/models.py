@@ -29,6 +29,8 @@ class ExceptionEntry(_RecordMixin, db.Model):
         sa.CheckConstraint("source in ('portal', 'session')", name="source"),
         sa.Index("ix_exception_entry_partner_day", "partner_id", "occurred_on"),
         sa.Index("ix_exception_entry_couple_day", "couple_id", "occurred_on"),
+        # The inbox's question: what came in for these couples since the clinician last looked?
+        sa.Index("ix_exception_entry_couple_created", "couple_id", "created_at"),
     )
 
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
@@ -53,6 +55,7 @@ class ScalePlacement(_RecordMixin, db.Model):
         sa.CheckConstraint("value between 1 and 10", name="value"),
         sa.Index("ix_scale_placement_partner_day", "partner_id", "placed_on"),
         sa.Index("ix_scale_placement_couple_day", "couple_id", "placed_on"),
+        sa.Index("ix_scale_placement_couple_created", "couple_id", "created_at"),
     )
 
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))

@@ -164,3 +164,24 @@ def test_new_counts_by_couple_name_counts_and_labels_only(w, assign, place, log_
     assert [label for label, _ in inbox.new_counts_by_couple(w.owner)] == [
         "The Hillside couple", "The Riverside couple",
     ]
+
+
+def test_mark_all_read_moves_one_cursor_instead_of_marking_each_item(w, place):
+    import sqlalchemy as sa
+
+    from clinic.extensions import db
+    from clinic.inbox.models import InboxCursor, InboxRead
+
+    first = place(w.a, date(2026, 11, 1), 5)
+    inbox.mark_read(w.clinician, "scale", first.id)
+    for day in range(2, 6):
+        place(w.a, date(2026, 11, day), 5)
+
+    assert inbox.mark_all_read(w.clinician) == 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InboxRead)) == 0
+    assert db.session.get(InboxCursor, w.clinician.id) is not None
+    assert inbox.unread_count(w.clinician) == 0 and inbox.unread_count(w.owner) == 5
+    later = place(w.b, date(2026, 11, 6), 6)
+    inbox.mark_read(w.clinician, "scale", later.id)
+    assert inbox.unread_count(w.clinician) == 0
+    assert all(not unread for _kind, _id, unread in listed(w.clinician))
