@@ -6,8 +6,8 @@ indexes let that read seek by couple and time on exception entries and scale pla
 (submissions already have one on couple and submitted_at). Plain CREATE statements: no table
 is rebuilt.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-28
 """
 from alembic import op
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
