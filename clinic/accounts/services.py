@@ -153,11 +153,11 @@ def send_reset_links() -> int:
             _mail(user, TokenPurpose.RESET, _issue(user, TokenPurpose.RESET, actor=None),
                   user.practice.name)
             mailed += 1
-        record(
+        event = record(
             "auth.reset_requested", user=None, practice_id=user.practice_id if user else None,
-            object_type="user", object_id=user.id if user else None,
-            detail={"mailed": send, "ip": pending.ip},
+            object_type="user", object_id=user.id if user else None, detail={"mailed": send},
         )
+        event.ip, event.at = pending.ip, pending.requested_at  # who asked, and when, not the worker
         db.session.delete(pending)
         db.session.commit()
     return mailed

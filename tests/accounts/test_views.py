@@ -45,6 +45,10 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, make_user, deli
     assert "If that address belongs to an account" in page(known)
     [mail] = delivered(1)
     assert mail["To"].addresses[0].addr_spec == user.email
+    # The audit log says who asked from where (the worker's own address is not what matters).
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "auth.reset_requested")).all()
+    assert [(e.object_id, e.ip) for e in events] == [(user.id, "127.0.0.1"), (None, "127.0.0.1")]
 
 
 def test_a_reset_link_sets_a_new_password_and_ends_every_session(app, client, login, make_user,
