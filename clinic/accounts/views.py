@@ -4,6 +4,7 @@ invitation link. Choosing one continues the sign-in, second factor included."""
 from flask import Blueprint, current_app, flash, render_template
 from flask_babel import gettext as _
 
+from .. import web
 from ..auth.session import continue_sign_in
 from ..errors import DomainError
 from ..extensions import limiter
@@ -49,7 +50,7 @@ def _choose_password(token: str, purpose: TokenPurpose):
         except services.LinkRefused:
             return render_template("accounts/refused.html", purpose=purpose.value), 404
         except DomainError as error:
-            form.password.errors.append(error.message)
+            web.field_error(form, error, default="password")
         else:
             response = continue_sign_in(user)  # a new session: flash into it, not the old one
             flash(_("Your password is set.") if purpose is TokenPurpose.INVITATION
