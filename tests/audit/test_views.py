@@ -92,9 +92,8 @@ def test_every_view_and_change_writes_an_audit_event(app, client, login, practic
     did("audit.view", owner)
     client.post("/practice/team/new", data={
         "name": "Helen Brooks", "email": "helen@example.org", "role": "supervisor",
-        "password": "a first passphrase",
     })
-    did("user.create", owner)
+    did("user.invite", owner)
     client.post(f"/practice/team/{practice['ana'].id}", data={"role": "owner", "active": "y"})
     did("user.role", owner)
     client.post(f"/practice/team/{practice['ana'].id}", data={"role": "owner"})
