@@ -3,10 +3,10 @@
 How a message travels:
 1. A service queues it (`services.queue_message`) in the same transaction as its cause: if that
    transaction rolls back, there is no message; if it commits, the message is on disk.
-2. A worker claims up to MAIL_BATCH_SIZE due messages with one conditional UPDATE
-   (`status='queued' → 'sending'` plus a random claim token; on PostgreSQL the candidate rows are
-   picked with FOR UPDATE SKIP LOCKED, on SQLite the write lock serialises claims), and commits.
-   Two workers can never claim the same row.
+2. A worker claims up to MAIL_BATCH_SIZE due messages: it picks them (on PostgreSQL with
+   SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers pick different rows; on SQLite the
+   write lock serialises claims), moves them with a conditional UPDATE (`status='queued' →
+   'sending'` plus a random claim token), and commits. Two workers can never claim one row.
 3. It sends them over one SMTP connection, one at a time. After the server accepted a message
    (250 to DATA), the row is marked `sent` and the sealed values erased, in one commit that also
    writes the audit event and renews the lease on the rest of the batch.
@@ -106,21 +106,24 @@ def claim_batch(size: int) -> tuple[str, list[Outgoing]]:
     """Take up to `size` due messages for this worker; commits the claim and ends the read."""
     token = secrets.token_hex(16)
     now = utcnow()
-    due = (
+    # Two statements, not UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED):
+    # PostgreSQL may run such a subquery more than once, and each run skips the rows the last
+    # one locked, so one claim could take far more than n rows. The SELECT locks its rows until
+    # the commit (on SQLite, BEGIN IMMEDIATE already lets one claim run at a time).
+    candidates = db.session.scalars(
         sa.select(OutboundMessage.id)
         .where(OutboundMessage.status == MessageStatus.QUEUED, OutboundMessage.next_attempt_at <= now)
         .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
         .limit(size)
         .with_for_update(skip_locked=True)
-    )
+    ).all()
     ids = db.session.scalars(
         sa.update(OutboundMessage)
-        .where(OutboundMessage.id.in_(due.scalar_subquery()),
-               OutboundMessage.status == MessageStatus.QUEUED)
+        .where(OutboundMessage.id.in_(candidates), OutboundMessage.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.SENDING, claimed_at=now, claim_token=token)
         .returning(OutboundMessage.id)
         .execution_options(synchronize_session=False)
-    ).all()
+    ).all() if candidates else []
     db.session.commit()
     if not ids:
         return token, []

@@ -109,6 +109,7 @@ def test_two_workers_never_claim_the_same_message(app, queue):
     queue(40)
     barrier = threading.Barrier(4)
     claimed: list[list[int]] = []
+    sizes: list[int] = []
 
     def worker():
         with app.app_context():
@@ -118,6 +119,7 @@ def test_two_workers_never_claim_the_same_message(app, queue):
                 _token, batch = claim_batch(3)
                 if not batch:
                     break
+                sizes.append(len(batch))
                 mine += [m.id for m in batch]
             claimed.append(mine)
             db.session.remove()
@@ -130,6 +132,7 @@ def test_two_workers_never_claim_the_same_message(app, queue):
 
     every = [i for mine in claimed for i in mine]
     assert len(every) == 40 and len(set(every)) == 40
+    assert max(sizes) <= 3  # a claim never takes more than it asked for
 
 
 def test_messages_of_a_vanished_worker_are_taken_back_after_the_lease(app, queue, mailing):

@@ -47,6 +47,7 @@ def test_the_link_mail_names_practice_and_therapist_and_nothing_clinical(
     assert page.status_code == 200
     assert "Waiting to be sent" in page.get_data(as_text=True)
     shown = LINK.search(page.get_data(as_text=True)).group(0)
+    assert mailing.data_commands == 0  # nothing is sent on the request itself
     assert deliver_due().sent == 1
 
     [mail] = mailing.wait_for(1)
