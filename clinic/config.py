@@ -48,6 +48,10 @@ class Defaults:
     # Between password and code: how long the half-signed-in state lasts, and how many codes.
     SIGN_IN_CHALLENGE_SECONDS = 5 * 60
     SIGN_IN_CHALLENGE_ATTEMPTS = 5
+    # Wrong codes for one account from browsers it never signed in on, all addresses and
+    # challenges together: someone who has the password cannot guess the code by starting
+    # challenge after challenge from many addresses. Only a password holder can fill it.
+    CODE_LIMIT_PER_ACCOUNT = "10 per hour;30 per day"
     # Mailed account links (clinic/accounts): lifetimes, and how many reset mails an account
     # gets per hour (asking more often sends nothing new; earlier links keep working).
     INVITATION_HOURS = 72

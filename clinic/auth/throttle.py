@@ -127,6 +127,19 @@ def refused(response) -> bool:
     return response.status_code == 200
 
 
+def per_account_code() -> str:
+    return current_app.config["CODE_LIMIT_PER_ACCOUNT"]
+
+
+def mark_code_refused() -> None:
+    """The code view saw a wrong code (also the last one, which ends the challenge)."""
+    g.code_refused = True
+
+
+def code_refused(_response) -> bool:
+    return bool(g.get("code_refused"))
+
+
 def sign_in_limits(view):
     """The four sign-in limits above, on the POSTs of a sign-in step."""
     common = {"methods": ["POST"], "deduct_when": refused}

@@ -2,7 +2,17 @@
 own password) and setting up two-factor sign-in."""
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, logout_user
@@ -60,11 +70,32 @@ def login():
     return render_template("auth/login.html", form=form), 200
 
 
+def _pending_user():
+    """Who this browser is signing in as (password accepted, code pending), or None."""
+    if "pending_user" not in g:
+        g.pending_user = challenge.pending(staff_session.challenge_token())
+    return g.pending_user
+
+
+def _code_account_key() -> str:
+    user = _pending_user()
+    return f"code:{user.id if user else ''}"
+
+
+def _code_account_exempt() -> bool:
+    # No challenge: the view sends the browser to sign in. A browser this account signed in on
+    # before is not slowed by guesses made elsewhere.
+    user = _pending_user()
+    return user is None or throttle.trusted_device(user.email) is not None
+
+
 @bp.route("/code", methods=["GET", "POST"])
-@limiter.limit(throttle.per_address, methods=["POST"], deduct_when=throttle.refused)
+@limiter.limit(throttle.per_address, methods=["POST"], deduct_when=throttle.code_refused)
+@limiter.limit(throttle.per_account_code, key_func=_code_account_key, methods=["POST"],
+               exempt_when=_code_account_exempt, deduct_when=throttle.code_refused)
 def code():
     """The second step of signing in: a code from the app, or a recovery code."""
-    if challenge.pending(staff_session.challenge_token()) is None:
+    if _pending_user() is None:
         flash(_("Please sign in."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
@@ -72,10 +103,12 @@ def code():
         try:
             user = challenge.finish(staff_session.challenge_token(), form.code.data)
         except challenge.ChallengeEnded as ended:
+            throttle.mark_code_refused()
             session.clear()
             flash(ended.message, "error")
             return redirect(url_for("auth.login"))
         except DomainError as error:
+            throttle.mark_code_refused()
             web.field_error(form, error, default="code")
         else:
             response = staff_session.complete(user)

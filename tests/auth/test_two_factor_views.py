@@ -6,6 +6,7 @@ import re
 import time
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
@@ -94,6 +95,31 @@ def test_too_many_wrong_codes_send_the_person_back_to_the_password(app, enrolled
     assert last.location == "/auth/login"
     assert "Too many wrong codes" in page(browser.get("/auth/login"))
     assert browser.post("/auth/code", data={"code": code_for(enrolled)}).location == "/auth/login"
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                    CODE_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+def test_someone_with_the_password_cannot_guess_codes_from_many_addresses(app, enrolled):
+    """Each challenge allows a few codes and each address a few more: the account's own limit
+    stops a guesser who starts challenge after challenge from address after address, while the
+    real person's own browser still signs in."""
+    laptop = app.test_client()
+    password_step(laptop, enrolled)
+    laptop.post("/auth/code", data={"code": code_for(enrolled)})
+    laptop.post("/auth/logout")
+    wrong = other_than(code_for(enrolled, 30))
+
+    def guess(i: int) -> int:
+        stranger = app.test_client()
+        where = {"REMOTE_ADDR": f"203.0.113.{i + 1}"}
+        assert stranger.post("/auth/login", data={"email": enrolled.email, "password": PASSWORD},
+                             environ_base=where).location == "/auth/code"
+        return stranger.post("/auth/code", data={"code": wrong}, environ_base=where).status_code
+
+    assert [guess(i) for i in range(5)] == [200, 200, 200, 429, 429]
+
+    password_step(laptop, enrolled)
+    assert laptop.post("/auth/code", data={"code": code_for(enrolled, 30)}).location == "/"
 
 
 def test_the_code_page_without_a_password_step_sends_to_sign_in(client):
