@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
 from .exercises.catalogue import STAGES, all_exercises
@@ -48,6 +48,15 @@ def _datetime(value: datetime | None) -> str:
     return format_datetime(as_utc(value), datetime_pattern(get_locale()))
 
 
+def _locale_and_zone() -> dict:
+    """Look the reader's language and the practice's zone up before the template renders
+    (templates never query); Flask-Babel keeps both for the rest of the request."""
+    if has_request_context():
+        get_locale()
+        get_timezone()
+    return {}
+
+
 def _inbox_count() -> dict:
     if not has_request_context() or request.blueprint == "portal" or not current_user.is_authenticated:
         return {}
@@ -57,6 +66,7 @@ def _inbox_count() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    app.context_processor(_locale_and_zone)
     app.context_processor(_inbox_count)
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime

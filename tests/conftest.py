@@ -25,6 +25,7 @@ from flask_migrate import upgrade
 from clinic import create_app
 from clinic.database import normalise_url
 from clinic.extensions import db, limiter
+from tests.render_guard import templates_never_query
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +176,7 @@ class RequestScopedClient(FlaskClient):
 def _build_app(config: dict) -> Flask:
     app = create_app(config)
     app.test_client_class = RequestScopedClient
+    templates_never_query(app)
     return app
 
 

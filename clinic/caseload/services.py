@@ -89,8 +89,8 @@ def attention(user) -> list[Attention]:
             if couple_id != couple.id:
                 continue
             reference = rules.reference_value(points, last_session.get(couple.id))
-            fell = rules.drop(reference, points[-1][1])
-            if fell >= config["SCALE_DROP_THRESHOLD"]:
+            if rules.dropped(reference, points[-1][1], config["SCALE_DROP_THRESHOLD"]):
+                fell = rules.drop(reference, points[-1][1])
                 since = "since the last session" if last_session.get(couple.id) else "since last time"
                 reasons.append(f"{names.get(partner_id, 'A partner')}'s scale fell {fell} points {since}")
         last = as_utc(last_activity.get(couple.id))

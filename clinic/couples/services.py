@@ -55,11 +55,17 @@ def get_couple(user: User, couple_id: int) -> Couple:
 
 
 def view_couple(user: User, couple_id: int) -> Couple:
-    """Open a couple's record; the read is audited."""
-    couple = get_couple(user, couple_id)
-    record("couple.view", user=user, object_type="couple", object_id=couple.id, couple_id=couple.id)
+    """Open a couple's record; the read is audited. The couple comes back loaded afresh after the
+    audit's commit, with the clinician, partners and changes its page shows."""
+    get_couple(user, couple_id)
+    record("couple.view", user=user, object_type="couple", object_id=couple_id, couple_id=couple_id)
     db.session.commit()
-    return couple
+    return db.session.scalars(
+        sa.select(Couple).where(Couple.id == couple_id).options(
+            sa.orm.selectinload(Couple.primary_clinician), sa.orm.selectinload(Couple.partners),
+            sa.orm.selectinload(Couple.changes),
+        )
+    ).one()
 
 
 @dataclass(frozen=True)

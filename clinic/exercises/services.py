@@ -132,26 +132,33 @@ def _submission_query(user) -> sa.Select:
     )
 
 
-def get_submission(user, submission_id: int) -> Submission:
-    """A submission of a couple in the user's caseload; drafts stay private to the partner."""
-    submission = db.session.scalar(
-        _submission_query(user).where(
-            Submission.id == submission_id, Submission.state == "submitted"
-        )
+def get_submission(user, submission_id: int, *, for_page: bool = False) -> Submission:
+    """A submission of a couple in the user's caseload; drafts stay private to the partner.
+    `for_page` also loads the partner, couple, assignment and reviewer its page shows."""
+    query = _submission_query(user).where(
+        Submission.id == submission_id, Submission.state == "submitted"
     )
+    if for_page:
+        query = query.options(
+            selectinload(Submission.partner).selectinload(Partner.couple),
+            selectinload(Submission.assignment), selectinload(Submission.reviewed_by),
+        )
+    submission = db.session.scalar(query)
     if submission is None:
         raise NotFound()
     return submission
 
 
 def view_submission(user, submission_id: int) -> Submission:
+    """Open a sent submission; the read is audited. It comes back loaded afresh after the audit's
+    commit, with what its page shows."""
     submission = get_submission(user, submission_id)
     record(
-        "submission.view", user=user, object_type="submission", object_id=submission.id,
+        "submission.view", user=user, object_type="submission", object_id=submission_id,
         couple_id=submission.couple_id,
     )
     db.session.commit()
-    return submission
+    return get_submission(user, submission_id, for_page=True)
 
 
 def mark_reviewed(user, submission_id: int) -> Submission:
@@ -200,7 +207,8 @@ def partner_assignments(partner: Partner) -> list[Assignment]:
     return list(
         db.session.scalars(
             _partner_assignment_query(partner)
-            .options(selectinload(Assignment.submission))
+            # Each submission knows its assignment (no query: it is the row just loaded).
+            .options(selectinload(Assignment.submission).selectinload(Submission.assignment))
             .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
         )
     )
@@ -334,6 +342,7 @@ def shared_by_other(partner: Partner) -> list[Submission]:
                     Assignment.joint.is_(True),
                 ),
             )
+            .options(selectinload(Submission.assignment))
             .order_by(Submission.submitted_at.desc())
         )
     )

@@ -90,7 +90,7 @@ def review(submission_id: int):
 
 @bp.route("/submissions/<int:submission_id>/reply", methods=["POST"])
 def reply(submission_id: int):
-    item = services.get_submission(web.user(), submission_id)
+    item = services.get_submission(web.user(), submission_id, for_page=True)
     form = ReplyForm()
     if form.validate_on_submit():
         try:

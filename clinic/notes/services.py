@@ -58,11 +58,18 @@ def get_note(user, note_id: int, *, fresh: bool = False) -> SessionNote:
 
 
 def view_note(user, note_id: int) -> SessionNote:
-    """Open a note to read it; the read is audited."""
-    note = get_note(user, note_id, fresh=True)
-    record("note.view", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id)
+    """Open a note to read it; the read is audited. The note comes back loaded afresh after the
+    audit's commit, with the couple, people and addenda its page shows."""
+    note = get_note(user, note_id)
+    record("note.view", user=user, object_type="note", object_id=note_id, couple_id=note.couple_id)
     db.session.commit()
-    return note
+    return db.session.scalars(
+        sa.select(SessionNote).where(SessionNote.id == note_id).options(
+            selectinload(SessionNote.couple).selectinload(Couple.partners),
+            selectinload(SessionNote.clinician), selectinload(SessionNote.signed_by),
+            selectinload(SessionNote.addenda).selectinload(Addendum.author),
+        )
+    ).one()
 
 
 def notes_for_couple(couple) -> list[SessionNote]:

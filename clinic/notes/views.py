@@ -44,6 +44,9 @@ def _input(form: NoteForm) -> services.NoteInput:
 
 def _editor(template: str, form: NoteForm, context, *, status: int, checked: bool, **extra):
     note = extra.get("note")
+    if note is not None:
+        # Plain values: the audit's commit below expires the note (templates never query).
+        extra["note"] = {"id": note.id, "session_date": note.session_date}
     services.record_editor_view(web.user(), context.couple_id, note.id if note else None)
     findings = _findings(form) if checked else {}
     kept = set(form.keep.data or [])

@@ -114,10 +114,11 @@ def leave():
 @bp.route("/")
 def home():
     partner = _partner()
+    # Audited first: its commit would expire what the page shows (templates never query).
+    services.audit_view(partner, "home")
     assignments = exercises.partner_assignments(partner)
     todo = [a for a in assignments if a.status in ("assigned", "started")]
     done = [a for a in assignments if a.status in ("submitted", "reviewed")]
-    services.audit_view(partner, "home")
     return render_template(
         "portal/home.html", partner=partner, todo=todo, done=done,
         shared=exercises.shared_by_other(partner),
@@ -172,13 +173,15 @@ def exercise(assignment_id: int):
 @bp.route("/sent/<int:submission_id>")
 def submission(submission_id: int):
     partner = _partner()
+    exercises.get_partner_submission(partner, submission_id)  # NotFound before anything is audited
+    services.audit_view(partner, "submission", submission_id)
+    # Loaded after the audit's commit, which expires what came before (templates never query).
     item, own = exercises.get_partner_submission(partner, submission_id)
     entries = []
     if item.prompts.get("record"):
         entries = records.partner_records_by_ids(
             partner, item.prompts["record"], item.answers.get("record_ids", [])
         )
-    services.audit_view(partner, "submission", item.id)
     return render_template(
         "portal/submission.html", partner=partner, submission=item, own=own, entries=entries,
     )
