@@ -190,11 +190,12 @@ def _usable(token: str | None, purpose: TokenPurpose) -> AccountToken | None:
     return found
 
 
-def _spend(user: User, purpose: TokenPurpose) -> None:
+def _spend(user: User, purpose: TokenPurpose | None) -> None:
+    """Stop the user's open links of one kind (None: of every kind), in the caller's transaction."""
+    kind = [AccountToken.purpose == purpose] if purpose is not None else []
     db.session.execute(
         sa.update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
-               AccountToken.used_at.is_(None))
+        .where(AccountToken.user_id == user.id, *kind, AccountToken.used_at.is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -222,7 +223,7 @@ def use_link(token: str | None, purpose: TokenPurpose, password: str) -> User:
     if spent != 1:  # used meanwhile by a twin request
         db.session.rollback()
         raise LinkRefused(_("This link has expired or was already used."))
-    _spend(user, purpose)  # every other link of the same kind stops too
+    _spend(user, None)  # every other link stops too, of either kind: the password is chosen
     db.session.execute(sa.delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     db.session.commit()
     return user

@@ -195,6 +195,21 @@ def test_using_a_reset_link_ends_every_session_and_every_other_reset_link(make_u
     assert event.object_id == user.id
 
 
+def test_a_password_chosen_through_one_link_stops_the_links_of_the_other_kind(owner, mailbox):
+    """An invited member who cannot find the invitation asks for a reset and uses it: the
+    invitation mail, still in their (or anyone's) inbox, can no longer replace that password."""
+    member = invite(owner)
+    services.request_password_reset(member.email)
+    invitation, reset = (link_in(m)[1] for m in mailbox(2))
+
+    services.use_link(reset, TokenPurpose.RESET, NEW_PASSWORD)
+
+    assert services.holder(invitation, TokenPurpose.INVITATION) is None
+    with pytest.raises(services.LinkRefused):
+        services.use_link(invitation, TokenPurpose.INVITATION, "somebody else's phrase now")
+    assert verify_password(db.session.get(User, member.id).password_hash, NEW_PASSWORD)
+
+
 def test_a_reset_lasts_one_hour(make_user, mailbox):
     user = make_user()
     services.request_password_reset(user.email)
