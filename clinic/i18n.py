@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 # Code -> the language's name in itself (shown as is in every language: a reader looks for their own).
@@ -26,9 +27,13 @@ DEFAULT_LANGUAGE = "en"
 # A language picked on a page read before anyone is known (kept in the session, nowhere else).
 SESSION_KEY = "lang"
 
-# How each language writes a day and a moment on a page (Babel/CLDR patterns; 年月日 are literals).
-_DATE = {"en": "d MMM y", "zh_Hans": "y年M月d日"}
-_DATETIME = {"en": "yyyy-MM-dd HH:mm", "zh_Hans": "y年M月d日 HH:mm"}
+# How each language writes a day and a moment (Babel/CLDR patterns; 年月日 are literals).
+_PATTERNS = {
+    "en": {"date": "d MMM y", "day_month": "d MMM", "long": "d MMMM y", "long_day_month": "d MMMM",
+           "datetime": "yyyy-MM-dd HH:mm"},
+    "zh_Hans": {"date": "y年M月d日", "day_month": "M月d日", "long": "y年M月d日",
+                "long_day_month": "M月d日", "datetime": "y年M月d日 HH:mm"},
+}
 
 
 def supported(code: object) -> str:
@@ -41,12 +46,10 @@ def html_lang(locale: object) -> str:
     return str(locale or DEFAULT_LANGUAGE).replace("_", "-")
 
 
-def date_pattern(locale: object) -> str:
-    return _DATE.get(str(locale), _DATE[DEFAULT_LANGUAGE])
-
-
-def datetime_pattern(locale: object) -> str:
-    return _DATETIME.get(str(locale), _DATETIME[DEFAULT_LANGUAGE])
+def pattern(kind: str, locale: object) -> str:
+    """How `locale` writes a `kind` of date: date (5 Nov 2026), day_month (5 Nov), long
+    (5 November 2026), long_day_month (5 November), datetime (2026-11-05 14:30)."""
+    return _PATTERNS.get(str(locale), _PATTERNS[DEFAULT_LANGUAGE])[kind]
 
 
 def from_browser(accepted: list[tuple[str, float]]) -> str:
@@ -59,6 +62,12 @@ def from_browser(accepted: list[tuple[str, float]]) -> str:
         if primary == "en":
             return "en"
     return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language being written now (a page's, or the one a mail or PDF forced); the default
+    outside any app context (pure functions called from tests or scripts)."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def person_locale() -> str:

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 
 # Hidden bookkeeping fields: sent again, but not shown as "what you wrote".
 _QUIET = {"idempotency_key", "action", "token", "sharing", "shared"}
@@ -10,28 +11,38 @@ _QUIET = {"idempotency_key", "action", "token", "sharing", "shared"}
 # reason -> (title, message when a "Send again" button is offered, message without one, status)
 MESSAGES = {
     "csrf": (
-        "Please send this again",
-        "For your safety this page had grown too old to be accepted. Everything you wrote is "
-        "below; press “Send again” to save it.",
-        "For your safety this could not be accepted. Everything you wrote is below: copy it, "
-        "reload the page and paste it in again.",
+        _l("Please send this again"),
+        _l(
+            "For your safety this page had grown too old to be accepted. Everything you wrote is "
+            "below; press “Send again” to save it."
+        ),
+        _l(
+            "For your safety this could not be accepted. Everything you wrote is below: copy it, "
+            "reload the page and paste it in again."
+        ),
         400,
     ),
     "portal-expired": (
-        "Your text is safe — please open your link again",
-        "For your privacy you were signed out after a while without activity. Everything you "
-        "wrote is below. Open your personal link again (from the message your therapist sent), "
-        "then come back to this page and press “Send again”.",
-        "For your privacy you were signed out after a while without activity. Everything you "
-        "wrote is below: copy it, open your personal link again, and paste it in.",
+        _l("Your text is safe — please open your link again"),
+        _l(
+            "For your privacy you were signed out after a while without activity. Everything you "
+            "wrote is below. Open your personal link again (from the message your therapist sent), "
+            "then come back to this page and press “Send again”."
+        ),
+        _l(
+            "For your privacy you were signed out after a while without activity. Everything you "
+            "wrote is below: copy it, open your personal link again, and paste it in."
+        ),
         401,
     ),
     "already-sent": (
-        "This was already sent",
+        _l("This was already sent"),
         "",
-        "This exercise was sent to your therapist before this page was saved (for work you do "
-        "together, perhaps by your partner), so it can no longer change. What you wrote is below "
-        "for you to keep.",
+        _l(
+            "This exercise was sent to your therapist before this page was saved (for work you do "
+            "together, perhaps by your partner), so it can no longer change. What you wrote is below "
+            "for you to keep."
+        ),
         409,
     ),
 }
@@ -63,7 +74,7 @@ def render_resend(reason: str, *, template: str = "resend.html"):
     visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
     return (
         render_template(
-            template, title=title, message=with_button if can_resend else without_button,
+            template, title=str(title), message=str(with_button if can_resend else without_button),
             fields=fields, visible=visible, action=request.path, can_resend=can_resend,
         ),
         status,

@@ -3,6 +3,7 @@
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 CSP = (
@@ -25,9 +26,11 @@ def _enforce_session_timeouts():
     idle = current_app.config["IDLE_TIMEOUT_SECONDS"]
     absolute = current_app.config["ABSOLUTE_TIMEOUT_SECONDS"]
     if now - seen > idle or now - started > absolute:
+        # Said in their language while they are still known, before they are signed out.
+        message = _("You were signed out to protect client records. Please sign in again.")
         logout_user()
         session.clear()
-        flash("You were signed out to protect client records. Please sign in again.", "info")
+        flash(message, "info")
         return redirect(url_for("auth.login"))
     session["seen_at"] = now
     return None

@@ -6,8 +6,8 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
-from .exercises.catalogue import STAGES, all_exercises
-from .i18n import LANGUAGES, date_pattern, datetime_pattern, html_lang
+from .exercises.catalogue import all_exercises, stages
+from .i18n import LANGUAGES, current_language, html_lang, pattern
 from .inbox.services import unread_count
 from .practice.services import timezone_name
 from .timeutil import as_utc
@@ -26,13 +26,19 @@ def practice_timezone() -> str | None:
     return None
 
 
-def _date(value: date | datetime | None) -> str:
+def _date(value: date | datetime | str | None) -> str:
     """A day in the reader's language (5 Nov 2026, 2026年11月5日); a moment is first moved into
-    the practice's zone."""
-    if value is None:
+    the practice's zone. An ISO date as text (a stored answer) is read; any other text is shown
+    as it is."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     return format_date(
-        as_utc(value) if isinstance(value, datetime) else value, date_pattern(get_locale())
+        as_utc(value) if isinstance(value, datetime) else value, pattern("date", get_locale())
     )
 
 
@@ -45,7 +51,7 @@ def _datetime(value: datetime | None) -> str:
     """A moment in the practice's zone, e.g. 2026-11-05 14:30 (2026年11月5日 14:30)."""
     if value is None:
         return ""
-    return format_datetime(as_utc(value), datetime_pattern(get_locale()))
+    return format_datetime(as_utc(value), pattern("datetime", get_locale()))
 
 
 def _locale_and_zone() -> dict:
@@ -65,6 +71,27 @@ def _inbox_count() -> dict:
     return {"inbox_count": unread_count(current_user)}
 
 
+class _InLanguage:
+    """A catalogue table for templates, in the language the page (or mail, or PDF) is written in:
+    `stage_titles[3]`, `for n, label in stage_choices`. Each language's table is made once."""
+
+    def __init__(self, make):
+        self._make = make
+        self._tables: dict[str, object] = {}
+
+    def _table(self):
+        language = current_language()
+        if language not in self._tables:
+            self._tables[language] = self._make(language)
+        return self._tables[language]
+
+    def __getitem__(self, key):
+        return self._table()[key]
+
+    def __iter__(self):
+        return iter(self._table())
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_locale_and_zone)
     app.context_processor(_inbox_count)
@@ -76,6 +103,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())
     app.jinja_env.filters["html_lang"] = html_lang
     app.jinja_env.globals["languages"] = LANGUAGES
-    app.jinja_env.globals["stage_titles"] = {s.number: s.title for s in STAGES}
-    app.jinja_env.globals["exercise_titles"] = {e.key: e.title for e in all_exercises()}
-    app.jinja_env.globals["stage_choices"] = [(s.number, f"{s.number}. {s.title}") for s in STAGES]
+    app.jinja_env.globals["stage_titles"] = _InLanguage(
+        lambda language: {s.number: s.title for s in stages(language)}
+    )
+    app.jinja_env.globals["exercise_titles"] = _InLanguage(
+        lambda language: {e.key: e.title for e in all_exercises(language)}
+    )
+    app.jinja_env.globals["stage_choices"] = _InLanguage(
+        lambda language: [(s.number, f"{s.number}. {s.title}") for s in stages(language)]
+    )

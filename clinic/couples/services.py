@@ -121,7 +121,7 @@ def _resolve_clinician(user: User, requested_id: int | None) -> int:
     if user.role != "owner" or requested_id is None:
         return user.id
     if requested_id not in {c.id for c in clinician_choices(user)}:
-        raise DomainError("Choose a clinician of this practice.", field="primary_clinician_id")
+        raise DomainError(_("Choose a clinician of this practice."), field="primary_clinician_id")
     return requested_id
 
 
@@ -137,7 +137,7 @@ def _new_pseudonym(practice_id: int) -> str:
 
 def _check_stage(stage: int) -> None:
     if stage not in STAGE_NUMBERS:
-        raise DomainError("Choose a stage from 1 to 6.", field="current_stage")
+        raise DomainError(_("Choose a stage from 1 to 6."), field="current_stage")
 
 
 def _apply_partner(partner: Partner, data: PartnerInput) -> None:
@@ -224,9 +224,9 @@ def move_stage(user: User, couple_id: int, stage: int) -> Couple:
     """
     couple = get_couple(user, couple_id)
     if stage not in STAGE_NUMBERS:
-        raise DomainError("Choose a stage from 1 to 6.", field="stage")
+        raise DomainError(_("Choose a stage from 1 to 6."), field="stage")
     if stage == couple.current_stage:
-        raise DomainError("The couple is already in this stage.", field="stage")
+        raise DomainError(_("The couple is already in this stage."), field="stage")
     _change(user, couple, "stage", str(couple.current_stage), str(stage))
     couple.current_stage = stage
     db.session.commit()
@@ -237,7 +237,7 @@ def change_status(user: User, couple_id: int, status: str) -> Couple:
     """Pause, close or reactivate a couple. Raises DomainError(field="status")."""
     couple = get_couple(user, couple_id)
     if status not in STATUSES:
-        raise DomainError("Choose active, paused or closed.", field="status")
+        raise DomainError(_("Choose active, paused or closed."), field="status")
     if status == couple.status:
         raise DomainError(f"The couple is already {status}.", field="status")
     _change(user, couple, "status", couple.status, status)

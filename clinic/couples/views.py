@@ -124,7 +124,7 @@ def issue_link(couple_id: int, partner_id: int):
     services.get_couple(web.user(), couple_id)
     form = LinkForm()
     if not form.validate_on_submit():
-        flash("Choose how many days the link works (0 for no expiry).", "error")
+        flash(_("Choose how many days the link works (0 for no expiry)."), "error")
         return redirect(url_for("couples.detail", couple_id=couple_id))
     try:
         issued = portal.issue_link(
@@ -205,7 +205,7 @@ def edit(couple_id: int):
         except DomainError as error:
             web.field_error(form, error)
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("couples.detail", couple_id=couple.id))
     return render_template("couples/edit.html", form=form, couple=couple)
 
@@ -215,7 +215,7 @@ def stage(couple_id: int):
     services.get_couple(web.user(), couple_id)
     form = StageForm()
     if not form.validate_on_submit():
-        flash("Choose a stage from 1 to 6.", "error")
+        flash(_("Choose a stage from 1 to 6."), "error")
     else:
         try:
             couple = services.move_stage(web.user(), couple_id, form.stage.data)
@@ -231,7 +231,7 @@ def status(couple_id: int):
     services.get_couple(web.user(), couple_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        flash("Choose active, paused or closed.", "error")
+        flash(_("Choose active, paused or closed."), "error")
     else:
         try:
             couple = services.change_status(web.user(), couple_id, form.status.data)

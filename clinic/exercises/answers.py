@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from flask_babel import gettext as _
+
 from .catalogue import SCALE_MAX, SCALE_MIN, Exercise, Field
 
 PREFIX = "a-"
@@ -66,7 +68,12 @@ def is_empty(answers: Mapping[str, Any] | None) -> bool:
 
 
 def _too_long(limit: int, length: int) -> str:
-    return f"Please keep this to {limit} characters or fewer — it is {length} at the moment."
+    return _("Please keep this to %(limit)d characters or fewer — it is %(length)d at the moment.",
+             limit=limit, length=length)
+
+
+def _scale_message() -> str:
+    return _("Please choose a number from %(low)d to %(high)d.", low=SCALE_MIN, high=SCALE_MAX)
 
 
 def _parse_simple(field: Field, raw: Any, *, final: bool) -> tuple[Any, str | None]:
@@ -76,27 +83,27 @@ def _parse_simple(field: Field, raw: Any, *, final: bool) -> tuple[Any, str | No
         if field.limit is not None and len(text) > field.limit:
             return text, _too_long(field.limit, len(text))
         if final and field.required and not text:
-            return text, "Please write something here before you submit."
+            return text, _("Please write something here before you submit.")
         return text, None
     if field.kind == "scale":
         if not text:
             if final and field.required:
-                return None, f"Please choose a number from {SCALE_MIN} to {SCALE_MAX}."
+                return None, _scale_message()
             return None, None
         if _INT_RE.match(text) and SCALE_MIN <= int(text) <= SCALE_MAX:
             return int(text), None
-        return text, f"Please choose a number from {SCALE_MIN} to {SCALE_MAX}."
+        return text, _scale_message()
     if field.kind == "date":
         if not text:
             if final and field.required:
-                return "", "Please enter a date."
+                return "", _("Please enter a date.")
             return "", None
         if _DATE_RE.match(text):
             try:
                 return dt.date.fromisoformat(text).isoformat(), None
             except ValueError:
                 pass
-        return text, "Please enter a real date, like 2025-03-14 (year, month, day)."
+        return text, _("Please enter a real date, like 2025-03-14 (year, month, day).")
     raise ValueError(f"not a simple field kind: {field.kind!r}")
 
 
@@ -104,17 +111,17 @@ def _parse_items(field: Field, form: FormLike, *, final: bool) -> tuple[list[str
     items = [t for t in (_clean(v) for v in form.getlist(input_name(field.key))) if t]
     word = field.items_word
     if field.max_items is not None and len(items) > field.max_items:
-        return items, (
-            f"Please keep it to {field.max_items} {word} at most — "
-            f"you have {len(items)} at the moment."
+        return items, _(
+            "Please keep it to %(most)d %(word)s at most — you have %(count)d at the moment.",
+            most=field.max_items, word=word, count=len(items),
         )
     limit = field.limit
     if limit is not None:
         for n, item in enumerate(items, start=1):
             if len(item) > limit:
-                return items, (
-                    f"Please keep each one to {limit} characters or fewer — "
-                    f"number {n} is {len(item)} at the moment."
+                return items, _(
+                    "Please keep each one to %(limit)d characters or fewer — number %(n)d is "
+                    "%(length)d at the moment.", limit=limit, n=n, length=len(item),
                 )
     if not final:
         return items, None
@@ -122,13 +129,16 @@ def _parse_items(field: Field, form: FormLike, *, final: bool) -> tuple[list[str
         seen: set[str] = set()
         for item in items:
             if item.casefold() in seen:
-                return items, f"“{item}” is in the list twice — please keep each one only once."
+                return items, _(
+                    "“%(item)s” is in the list twice — please keep each one only once.", item=item
+                )
             seen.add(item.casefold())
     minimum = field.min_items or (1 if field.required else 0)
     if len(items) < minimum:
         if minimum == 1:
-            return items, "Please add at least one before you submit."
-        return items, f"Please list at least {minimum} {word} — you have {len(items)} so far."
+            return items, _("Please add at least one before you submit.")
+        return items, _("Please list at least %(least)d %(word)s — you have %(count)d so far.",
+                        least=minimum, word=word, count=len(items))
     return items, None
 
 
@@ -174,16 +184,16 @@ def _parse_groups(
         groups.append(group)
     word = field.items_word
     if field.max_items is not None and len(groups) > field.max_items:
-        errors[field.key] = (
-            f"Please keep it to {field.max_items} {word} at most — you have {len(groups)}."
-        )
+        errors[field.key] = _("Please keep it to %(most)d %(word)s at most — you have %(count)d.",
+                              most=field.max_items, word=word, count=len(groups))
     elif final:
         minimum = field.min_items or (1 if field.required else 0)
         if len(groups) < minimum:
             errors[field.key] = (
-                "Please fill in at least one before you submit."
+                _("Please fill in at least one before you submit.")
                 if minimum == 1
-                else f"Please fill in at least {minimum} {word} — you have {len(groups)} so far."
+                else _("Please fill in at least %(least)d %(word)s — you have %(count)d so far.",
+                       least=minimum, word=word, count=len(groups))
             )
     return groups
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
@@ -38,7 +39,7 @@ def assign_exercises(user, couple_id: int, requests: list[AssignmentRequest]) ->
     """
     couple = get_couple(user, couple_id)
     if not requests:
-        raise DomainError("Choose at least one exercise to assign.")
+        raise DomainError(_("Choose at least one exercise to assign."))
     partners = {p.position: p for p in couple.partners}
     now = utcnow()
     created: list[Assignment] = []
@@ -46,9 +47,9 @@ def assign_exercises(user, couple_id: int, requests: list[AssignmentRequest]) ->
         try:
             exercise = catalogue.get(req.exercise_key)
         except KeyError:
-            raise DomainError("This exercise is not in the catalogue.", field=req.exercise_key) from None
+            raise DomainError(_("This exercise is not in the catalogue."), field=req.exercise_key) from None
         if req.target not in TARGETS:
-            raise DomainError("Choose who does it.", field=req.exercise_key)
+            raise DomainError(_("Choose who does it."), field=req.exercise_key)
         if exercise.is_joint != (req.target == "joint"):
             message = (
                 "The couple does this one together: choose “Both, together”."
@@ -102,7 +103,7 @@ def withdraw_assignment(user, assignment_id: int) -> Assignment:
     """Take back an assignment nobody has started. Raises DomainError once work has begun."""
     assignment = get_assignment(user, assignment_id)
     if assignment.status != "assigned":
-        raise DomainError("This exercise has been started, so it can no longer be withdrawn.")
+        raise DomainError(_("This exercise has been started, so it can no longer be withdrawn."))
     assignment.status = "withdrawn"
     assignment.updated_at = utcnow()
     record(
@@ -181,7 +182,7 @@ def reply(user, submission_id: int, text: str) -> Submission:
     submission = get_submission(user, submission_id)
     text = (text or "").strip()
     if not text:
-        raise DomainError("Write a reply first.", field="reply")
+        raise DomainError(_("Write a reply first."), field="reply")
     submission.reply = text
     submission.replied_at = utcnow()
     record(
@@ -248,9 +249,14 @@ def _lock_partner_assignment(partner: Partner, assignment_id: int) -> tuple[Assi
     return assignment, submission
 
 
-def exercise_for(assignment: Assignment) -> catalogue.Exercise:
-    """The exercise exactly as it was when assigned."""
-    return catalogue.get(assignment.exercise_key, assignment.exercise_version)
+def exercise_for(assignment: Assignment, locale: str = catalogue.DEFAULT_LOCALE) -> catalogue.Exercise:
+    """The exercise exactly as it was when assigned, in `locale` (English where untranslated)."""
+    return catalogue.get(assignment.exercise_key, assignment.exercise_version, locale=locale)
+
+
+def _prompts(exercise: catalogue.Exercise, locale: str) -> dict:
+    """The prompts a submission keeps: in the language its author saw them in, and saying so."""
+    return {**exercise.snapshot(), "locale": locale}
 
 
 def save_answers(
@@ -261,20 +267,22 @@ def save_answers(
     Raises NotFound outside the partner's assignments and DomainError if already submitted.
     """
     assignment, submission = _lock_partner_assignment(partner, assignment_id)
-    exercise = exercise_for(assignment)
+    exercise = exercise_for(assignment, partner.locale)
     now = utcnow()
     if submission is not None and submission.state == "submitted":
-        raise DomainError("This exercise was already sent to your therapist.")
+        raise DomainError(_("This exercise was already sent to your therapist."))
     if submission is None:
         submission = Submission(
             assignment_id=assignment.id,
             couple_id=assignment.couple_id,
             exercise_key=exercise.key,
             exercise_version=exercise.version,
-            prompts=exercise.snapshot(),
+            prompts=_prompts(exercise, partner.locale),
             started_at=now,
         )
         db.session.add(submission)
+    # Until it is sent, the prompts follow the language its author now writes in.
+    submission.prompts = _prompts(exercise, partner.locale)
     submission.partner_id = partner.id
     submission.answers = answers
     submission.updated_at = now
@@ -304,15 +312,15 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
     Adds to the caller's transaction; the records service commits.
     """
     assignment, submission = _lock_partner_assignment(partner, assignment_id)
-    exercise = exercise_for(assignment)
+    exercise = exercise_for(assignment, partner.locale)
     if exercise.record != kind:
-        raise DomainError("This entry does not belong to that exercise.")
+        raise DomainError(_("This entry does not belong to that exercise."))
     now = utcnow()
     if submission is None:
         submission = Submission(
             assignment_id=assignment.id, couple_id=assignment.couple_id,
             exercise_key=exercise.key, exercise_version=exercise.version,
-            prompts=exercise.snapshot(), answers={"record_ids": []}, started_at=now,
+            prompts=_prompts(exercise, partner.locale), answers={"record_ids": []}, started_at=now,
         )
         db.session.add(submission)
     submission.partner_id = partner.id

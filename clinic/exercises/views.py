@@ -1,6 +1,7 @@
 """Clinician pages: assign exercises, one submission, review and reply (the inbox is its own)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import web
 from ..couples.services import get_couple
@@ -59,7 +60,7 @@ def withdraw(assignment_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash("The assignment was withdrawn.", "success")
+            flash(_("The assignment was withdrawn."), "success")
     return redirect(url_for("couples.detail", couple_id=assignment.couple_id, _anchor="assignments"))
 
 
@@ -84,7 +85,7 @@ def review(submission_id: int):
     services.get_submission(web.user(), submission_id)
     if ReviewForm().validate_on_submit():
         services.mark_reviewed(web.user(), submission_id)
-        flash("Marked as reviewed.", "success")
+        flash(_("Marked as reviewed."), "success")
     return redirect(url_for("exercises.submission", submission_id=submission_id))
 
 
@@ -98,7 +99,7 @@ def reply(submission_id: int):
         except DomainError as error:
             web.field_error(form, error, default="reply")
         else:
-            flash("Your reply is visible in their portal.", "success")
+            flash(_("Your reply is visible in their portal."), "success")
             return redirect(url_for("exercises.submission", submission_id=submission_id))
     return render_template(
         "exercises/submission.html", submission=item, entries=_entries(item), reply_form=form,

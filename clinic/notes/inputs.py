@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from ..errors import DomainError
 from ..records.services import records_by_ids
 from ..timeutil import utcnow
@@ -43,10 +45,10 @@ def _text(key: str, value) -> str:
 def clean(couple, data: NoteInput) -> dict:
     """Column values from the input. Raises DomainError(field=...) on anything out of shape."""
     if not isinstance(data.session_date, date):
-        raise DomainError("Give the day of the session.", field="session_date")
+        raise DomainError(_("Give the day of the session."), field="session_date")
     if data.session_date > utcnow().date() + timedelta(days=1):
         raise DomainError(
-            "A note records a session that has happened: choose today or an earlier day.",
+            _("A note records a session that has happened: choose today or an earlier day."),
             field="session_date",
         )
     try:
@@ -58,7 +60,7 @@ def clean(couple, data: NoteInput) -> dict:
             f"Give the length in minutes, from 1 to {MAX_DURATION}.", field="duration_minutes"
         )
     if data.attendees not in ATTENDEES:
-        raise DomainError("Choose who came to the session.", field="attendees")
+        raise DomainError(_("Choose who came to the session."), field="attendees")
     unknown = set(data.sections or {}) - set(KEYS)
     if unknown:
         raise DomainError(f"Unknown note section: {sorted(unknown)[0]}.")
@@ -70,21 +72,21 @@ def clean(couple, data: NoteInput) -> dict:
         if value is None or value == "":
             continue
         if position not in positions:
-            raise DomainError("Scale positions are given for partner A or B.", field="scale_today")
+            raise DomainError(_("Scale positions are given for partner A or B."), field="scale_today")
         try:
             number = int(value)
         except (TypeError, ValueError):
             number = 0
         if not 1 <= number <= 10:
-            raise DomainError("Choose a number from 1 to 10.", field=f"scale_{position}")
+            raise DomainError(_("Choose a number from 1 to 10."), field=f"scale_{position}")
         scale[position] = number
 
     try:
         ids = sorted({int(i) for i in data.cited_exception_ids or []})
     except (TypeError, ValueError):
-        raise DomainError("Choose entries from this couple's exception log.", field="keep") from None
+        raise DomainError(_("Choose entries from this couple's exception log."), field="keep") from None
     if ids and len(records_by_ids(couple.id, "exception", ids)) != len(ids):
-        raise DomainError("Choose entries from this couple's exception log.", field="keep")
+        raise DomainError(_("Choose entries from this couple's exception log."), field="keep")
     return {
         "session_date": data.session_date, "duration_minutes": duration,
         "attendees": data.attendees, "sections": sections, "cited_exception_ids": ids,

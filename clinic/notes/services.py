@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
@@ -228,9 +229,9 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
     entries = _entry_rows(note.couple_id, note.cited_exception_ids)
     content = _as_mapping(note)
     if seen_version is not None and seen_version != signing.draft_fingerprint(content, entries):
-        raise DomainError("The draft changed since you opened it. Read it again, then sign.")
+        raise DomainError(_("The draft changed since you opened it. Read it again, then sign."))
     if not any((text or "").strip() for text in (note.sections or {}).values()):
-        raise DomainError("Write at least one section before signing.")
+        raise DomainError(_("Write at least one section before signing."))
     signed_at = utcnow().replace(microsecond=0)
     digest = signing.note_hash(content, entries, signed_by_id=user.id, signed_at=signed_at)
     result = db.session.execute(
@@ -251,7 +252,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
                 f"This note was signed by {_signed_by(current)}, just before you: it was not signed "
                 "twice. Read the signed note, and add an addendum if something needs adding."
             )
-        raise DomainError("The draft changed while you were signing it. Read it again, then sign.")
+        raise DomainError(_("The draft changed while you were signing it. Read it again, then sign."))
     note.couple.last_activity_at = signed_at
     record("note.sign", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id)
     db.session.commit()
@@ -263,10 +264,10 @@ def add_addendum(user, note_id: int, text: str) -> Addendum:
     """Add a signed (hashed) addendum to a signed note. Raises DomainError(field="text")."""
     note = get_note(user, note_id)
     if note.status != "signed":
-        raise DomainError("This note is still a draft: edit it instead.", field="text")
+        raise DomainError(_("This note is still a draft: edit it instead."), field="text")
     text = unicodedata.normalize("NFC", str(text or "")).replace("\r\n", "\n").strip()
     if not text:
-        raise DomainError("Write the addendum first.", field="text")
+        raise DomainError(_("Write the addendum first."), field="text")
     if len(text) > TEXT_MAX:
         raise DomainError(f"Keep an addendum to {TEXT_MAX:,} characters or fewer.", field="text")
     # Serialise addenda per note (a row lock on PostgreSQL; SQLite writes one at a time anyway).
@@ -339,7 +340,7 @@ def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
     """The signed note as a PDF; the export is audited. Raises DomainError for a draft."""
     note = get_note(user, note_id, fresh=True)
     if note.status != "signed":
-        raise DomainError("Only a signed note can be exported. Sign the draft first.")
+        raise DomainError(_("Only a signed note can be exported. Sign the draft first."))
     data = note_print(
         note, verification(note), cited_entries(note), session_days(note.couple_id),
         exported_by=user.name,
@@ -362,7 +363,7 @@ def export_note(user, note_id: int) -> bytes:
         raise NotFound()
     note = get_note(user, note_id)
     if user.role != "owner" and note.clinician_id != user.id:
-        raise DomainError("Only the practice owner or the note's clinician may export it.")
+        raise DomainError(_("Only the practice owner or the note's clinician may export it."))
     return note_pdf(user, note_id, channel="cli")
 
 
@@ -373,4 +374,4 @@ def _refuse_signed_change(_mapper, _connection, target: SessionNote) -> None:
     status = state.attrs.status.history
     was = (status.deleted or status.unchanged or (None,))[0]
     if was == "signed" and any(state.attrs[name].history.has_changes() for name in ("status", *CONTENT)):
-        raise DomainError("This note is signed and can no longer change. Add an addendum instead.")
+        raise DomainError(_("This note is signed and can no longer change. Add an addendum instead."))

@@ -1,6 +1,7 @@
 """Note pages: new (pre-filled), detail, edit, sign, addendum, PDF, and the language check."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import web
 from ..errors import DomainError
@@ -119,7 +120,7 @@ def detail(note_id: int):
 def edit(note_id: int):
     note = services.get_note(web.user(), note_id)
     if note.status != "draft" and request.method == "GET":
-        flash("This note is signed and can no longer change. Add an addendum instead.", "info")
+        flash(_("This note is signed and can no longer change. Add an addendum instead."), "info")
         return redirect(url_for("notes.detail", note_id=note.id, _anchor="addenda"))
     context = services.prefill_for_note(note)
     form = NoteForm()
@@ -152,14 +153,14 @@ def sign(note_id: int):
     services.get_note(web.user(), note_id)
     form = SignForm()
     if not form.validate_on_submit():
-        flash("The form expired. Reload the note and sign again.", "error")
+        flash(_("The form expired. Reload the note and sign again."), "error")
         return redirect(url_for("notes.detail", note_id=note_id))
     try:
         services.sign_note(web.user(), note_id, seen_version=form.version.data or None)
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash("Signed. The note is locked; corrections go in addenda.", "success")
+        flash(_("Signed. The note is locked; corrections go in addenda."), "success")
     return redirect(url_for("notes.detail", note_id=note_id))
 
 
@@ -173,7 +174,7 @@ def addendum(note_id: int):
         except DomainError as error:
             web.field_error(form, error, names=FIELD_NAMES)
         else:
-            flash("Addendum signed and added.", "success")
+            flash(_("Addendum signed and added."), "success")
             return redirect(url_for("notes.detail", note_id=note_id, _anchor="addenda"))
     # Show the note again with the typed addendum and its message beside the field.
     note = services.view_note(web.user(), note.id)

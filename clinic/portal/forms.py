@@ -1,5 +1,6 @@
 """Portal forms. Exercise answers are read by the catalogue's parser, not by WTForms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.validators import AnyOf, Length, Optional
@@ -9,8 +10,8 @@ from ..i18n import LANGUAGES
 
 SHARE_CHOICES = options(
     [
-        ("private", "Only my therapist"),
-        ("shared", "My therapist and my partner"),
+        ("private", _l("Only my therapist")),
+        ("shared", _l("My therapist and my partner")),
     ]
 )
 
@@ -22,7 +23,7 @@ class ContinueForm(FlaskForm):
 class PrivacyForm(FlaskForm):
     """The privacy choice and the idempotency key that ride along with every portal entry."""
 
-    sharing = RadioField("Who can read this?", choices=SHARE_CHOICES, default="private")
+    sharing = RadioField(_l("Who can read this?"), choices=SHARE_CHOICES, default="private")
     # The column holds 64 characters: a longer (tampered) key is refused, not a database error.
     idempotency_key = HiddenField(validators=[Optional(), Length(max=64)])
 

@@ -126,7 +126,7 @@ def home():
 
 
 def _exercise_page(partner, assignment, answers, errors, privacy):
-    exercise = exercises.exercise_for(assignment)
+    exercise = exercises.exercise_for(assignment, partner.locale)
     return render_template(
         "portal/exercise.html", partner=partner, assignment=assignment, exercise=exercise,
         answers=answers, errors=errors, privacy=privacy,
@@ -137,7 +137,7 @@ def _exercise_page(partner, assignment, answers, errors, privacy):
 def exercise(assignment_id: int):
     partner = _partner()
     assignment = exercises.get_partner_assignment(partner, assignment_id)
-    exercise = exercises.exercise_for(assignment)
+    exercise = exercises.exercise_for(assignment, partner.locale)
     if exercise.record:
         return redirect(url_for("portal.add_record", kind=exercise.record, assignment=assignment.id))
     submission = assignment.submission
@@ -150,7 +150,7 @@ def exercise(assignment_id: int):
         final = request.form.get("action") == "submit"
         answers, errors = parse_answers(exercise, request.form, final=final)
         if errors:
-            flash("Some answers need another look — everything you wrote is still here.", "error")
+            flash(_("Some answers need another look — everything you wrote is still here."), "error")
             return _exercise_page(partner, assignment, answers, errors, privacy), 422
         try:
             exercises.save_answers(
@@ -159,9 +159,9 @@ def exercise(assignment_id: int):
         except DomainError:
             return resend_page("already-sent")  # sent meanwhile (by the other partner, say)
         if final:
-            flash("Sent to your therapist. Thank you.", "success")
+            flash(_("Sent to your therapist. Thank you."), "success")
             return redirect(url_for("portal.home"))
-        flash("Draft saved. You can come back to it any time.", "success")
+        flash(_("Draft saved. You can come back to it any time."), "success")
         return redirect(url_for("portal.exercise", assignment_id=assignment.id))
     services.audit_view(partner, "assignment", assignment.id)
     answers = submission.answers if submission else {}
@@ -195,12 +195,12 @@ def add_record(kind: str):
         assignment = exercises.get_partner_assignment(partner, assignment_id)
         if exercises.exercise_for(assignment).record != kind:
             abort(404)
-    exercise = records.record_exercise(kind)
+    exercise = records.record_exercise(kind, partner.locale)
     privacy = PrivacyForm()
     if request.method == "POST":
         answers, errors = parse_answers(exercise, request.form, final=True)
         if errors or not privacy.validate():
-            flash("Some answers need another look — everything you wrote is still here.", "error")
+            flash(_("Some answers need another look — everything you wrote is still here."), "error")
             return render_template(
                 "portal/record.html", kind=kind, exercise=exercise, answers=answers,
                 errors=errors, privacy=privacy, assignment_id=assignment_id,
@@ -212,7 +212,8 @@ def add_record(kind: str):
             tags=records.tags_from_form(request.form),
         )
         flash(
-            "Added to your exception log." if kind == "exception" else "Your place on the scale is saved.",
+            _("Added to your exception log.") if kind == "exception"
+            else _("Your place on the scale is saved."),
             "success",
         )
         return redirect(url_for("portal.entries"))
@@ -235,7 +236,7 @@ def entries():
         "portal/entries.html", partner=partner,
         progress=records_progress.couple_progress(
             partner.couple, session_days(partner.couple_id), partner=partner,
-            title="My place on the scale over time",
+            title=_("My place on the scale over time"),
         ),
         exceptions=records.visible_to_partner(
             partner, "exception", page=max(request.args.get("page", 1, type=int), 1),
@@ -255,7 +256,7 @@ def sharing(kind: str, record_id: int):
     if form.validate_on_submit():
         shared = request.form.get("shared") == "1"
         records.set_sharing(partner, kind, record_id, shared)
-        flash("Your partner can now read this entry." if shared else "This entry is now private.",
+        flash(_("Your partner can now read this entry.") if shared else _("This entry is now private."),
               "success")
     return redirect(url_for("portal.entries"))
 

@@ -180,10 +180,10 @@ def update_member(owner: User, user_id: int, *, role: str, active: bool) -> User
     """
     member = get_member(owner, user_id)
     if role not in ROLES:
-        raise DomainError("Choose owner, clinician or supervisor.", field="role")
+        raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
     losing_owner = member.role == "owner" and member.active and (role != "owner" or not active)
     if losing_owner and _active_owners(owner.practice_id) <= 1:
-        raise DomainError("The practice needs at least one active owner.", field="role")
+        raise DomainError(_("The practice needs at least one active owner."), field="role")
     if role != member.role:
         record(
             "user.role", user=owner, object_type="user", object_id=member.id,

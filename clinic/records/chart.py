@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from .. import svg
+from ..i18n import current_language, pattern
 from ..svg import element, label, num, start
 
 SCALE_MIN, SCALE_MAX = 1, 10
 MAX_SERIES = 2
 MARKER_KINDS = ("session", "stage")
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 _FONT = "DejaVu Sans, Noto Sans, Liberation Sans, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 
 
@@ -130,7 +131,7 @@ def scale_chart(
     parts += _legend(series, {m.kind for m in shown}, width)
     if not days:
         middle = (frame.top + frame.bottom) / 2
-        parts.append(label((frame.left + frame.right) / 2, middle, "No scale placements yet.",
+        parts.append(label((frame.left + frame.right) / 2, middle, _("No scale placements yet."),
                            text_anchor="middle", fill="#333333"))  # fmt: skip
     drawing = svg.document(
         parts, chart_id=chart_id, title=title, description=description, width=width,
@@ -260,7 +261,7 @@ def _legend(series: tuple[Series, ...], kinds: set[str], width: int) -> list[str
         out.append(_shape(style, x + 13, y, "legend-point"))
         out.append(label(x + 32, y + 3.5, shown, fill="#1A1A1A"))
         x += 32 + svg.text_width(shown, 6.2) + 18
-    for kind, name in (("session", "Session"), ("stage", "Stage")):
+    for kind, name in (("session", _("Session")), ("stage", _("Stage"))):
         if kind in kinds and x + 60 <= width:
             colour, dash, stroke = _MARKER_STYLE[kind]
             out.append(element("line", x1=x + 4, y1=y - 7, x2=x + 4, y2=y + 5, stroke=colour,
@@ -285,56 +286,70 @@ def _rows(series: tuple[Series, ...]) -> list[tuple[date, dict[str, int]]]:
     return rows
 
 
+# The sentences of the description: (how the value went, which dates) -> sentence. "From" says
+# "moved" once per description ("A moved from 3 to 6 …; B from 4 to 5"); the dates are left out
+# when the partner before covered the very same days.
+_SENTENCES = {
+    ("moved", "between"): _l("%(name)s moved from %(start)d to %(end)d between %(first)s and %(last)s"),
+    ("moved", "on"): _l("%(name)s moved from %(start)d to %(end)d on %(first)s"),
+    ("moved", ""): _l("%(name)s moved from %(start)d to %(end)d"),
+    ("from", "between"): _l("%(name)s from %(start)d to %(end)d between %(first)s and %(last)s"),
+    ("from", "on"): _l("%(name)s from %(start)d to %(end)d on %(first)s"),
+    ("from", ""): _l("%(name)s from %(start)d to %(end)d"),
+    ("stayed", "between"): _l("%(name)s started and ended at %(start)d between %(first)s and %(last)s"),
+    ("stayed", "on"): _l("%(name)s started and ended at %(start)d on %(first)s"),
+    ("stayed", ""): _l("%(name)s started and ended at %(start)d"),
+}
+
+
 def _describe(series, markers, first, last) -> str:
     if not any(s.points for s in series):
-        return "No scale placements yet."
+        return _("No scale placements yet.")
     with_year = first.year != last.year
     sentences: list[str] = []
     previous_span = None
     said_moved = False
     for s in series:
         if not s.points:
-            sentences.append(f"{s.label} has no placements yet")
+            sentences.append(_("%(name)s has no placements yet", name=s.label))
             continue
         start, end = s.points[0], s.points[-1]
         if len(s.points) == 1:
-            when = _long_date(start.day, with_year)
-            sentences.append(f"{s.label} placed themselves at {start.value} on {when}")
+            sentences.append(_("%(name)s placed themselves at %(value)d on %(date)s", name=s.label,
+                               value=start.value, date=_long_date(start.day, with_year)))
             continue
         span = (start.day, end.day)
-        if span == previous_span:
-            when = ""
-        elif start.day == end.day:
-            when = f" on {_long_date(start.day, with_year)}"
-        else:
-            when = (
-                f" between {_long_date(start.day, with_year)} and {_long_date(end.day, with_year)}"
-            )
+        when = "" if span == previous_span else "on" if start.day == end.day else "between"
         if start.value == end.value:
-            verb = f"started and ended at {start.value}"
+            verb = "stayed"
         else:
-            # "A moved from 3 to 6 …; B from 4 to 5": the verb is said once.
-            verb = f"{'' if said_moved else 'moved '}from {start.value} to {end.value}"
+            verb = "from" if said_moved else "moved"
             said_moved = True
-        sentences.append(f"{s.label} {verb}{when}")
+        sentences.append(str(_SENTENCES[verb, when]) % {
+            "name": s.label, "start": start.value, "end": end.value,
+            "first": _long_date(start.day, with_year), "last": _long_date(end.day, with_year),
+        })
         previous_span = span
-    text = "; ".join(sentences) + "."
+    text = _("; ").join(sentences) + _(".")
     if markers:
-        names = {"session": "session", "stage": "stage change"}
-        counts = [
-            f"{n} {names[kind]}{'s' if n != 1 else ''}"
-            for kind in MARKER_KINDS
-            if (n := sum(1 for m in markers if m.kind == kind))
+        counts = {kind: sum(1 for m in markers if m.kind == kind) for kind in MARKER_KINDS}
+        named = [
+            ngettext("%(num)d session", "%(num)d sessions", counts["session"]),
+            ngettext("%(num)d stage change", "%(num)d stage changes", counts["stage"]),
         ]
-        text += f" Vertical lines mark {' and '.join(counts)}."
+        marks = _(" and ").join(n for n, kind in zip(named, MARKER_KINDS, strict=True) if counts[kind])
+        text += _(" Vertical lines mark %(marks)s.", marks=marks)
     return text
 
 
 def _long_date(day: date, with_year: bool = True) -> str:
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
+    """2 March (2025), 3月2日 (2025年3月2日): the reader's language, through Babel."""
+    language = current_language()
+    return format_date(day, pattern("long" if with_year else "long_day_month", language), language)
 
 
 def _short_date(day: date, days: list[date]) -> str:
-    text = f"{day.day} {_MONTHS[day.month - 1][:3]}"
-    return f"{text} {day.year}" if days[0].year != days[-1].year else text
+    """An axis label: 2 Mar (2025), 3月2日."""
+    with_year = days[0].year != days[-1].year
+    language = current_language()
+    return format_date(day, pattern("date" if with_year else "day_month", language), language)

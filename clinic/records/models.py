@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -72,10 +73,10 @@ class ScalePlacement(_RecordMixin, db.Model):
 
 
 TAG_CATEGORIES = {
-    "activity": "Shared activity",
-    "time": "Time of day",
-    "place": "Place",
-    "initiator": "Who started it",
+    "activity": _l("Shared activity"),
+    "time": _l("Time of day"),
+    "place": _l("Place"),
+    "initiator": _l("Who started it"),
 }
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..couples.models import Couple, CoupleChange
 from ..extensions import db
@@ -53,10 +54,13 @@ def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
         .order_by(CoupleChange.changed_at)
     )
     markers = [
-        Marker(day=as_utc(c.changed_at).date(), label=f"Stage {c.to_value}", kind="stage")
+        Marker(day=as_utc(c.changed_at).date(), label=_("Stage %(number)s", number=c.to_value), kind="stage")
         for c in stage_changes
     ]
-    markers += [Marker(day=d, label=f"S{i}", kind="session") for i, d in enumerate(sessions, 1)]
+    markers += [
+        Marker(day=d, label=_("S%(number)d", number=i), kind="session")
+        for i, d in enumerate(sessions, 1)
+    ]
     return sorted(markers, key=lambda m: (m.day, m.kind))
 
 
@@ -116,7 +120,7 @@ def couple_progress(
         for p in partners
     ]
     chart = scale_chart(
-        series, markers, title=title or "Scale placements over time (1 to 10)",
+        series, markers, title=title or _("Scale placements over time (1 to 10)"),
     )
     return Progress(
         chart=chart,

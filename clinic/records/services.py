@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
@@ -21,9 +23,9 @@ KINDS = {"exception": ExceptionEntry, "scale": ScalePlacement}
 EXERCISE_FOR = {"exception": "exception-log", "scale": "scale-placement"}
 
 
-def record_exercise(kind: str) -> catalogue.Exercise:
-    """The catalogue exercise whose fields define this record's form."""
-    return catalogue.get(EXERCISE_FOR[kind])
+def record_exercise(kind: str, locale: str = catalogue.DEFAULT_LOCALE) -> catalogue.Exercise:
+    """The catalogue exercise whose fields define this record's form, in `locale`."""
+    return catalogue.get(EXERCISE_FOR[kind], locale=locale)
 
 
 def _text(answers: dict, key: str) -> str | None:
@@ -207,11 +209,14 @@ def partner_records_by_ids(partner: Partner, kind: str, ids: list[int]) -> list:
 
 # --- timeline and tags ----------------------------------------------------------------------
 
+# Offered (in the reader's language) as a partner types a condition; what they keep is their text.
 TAG_SUGGESTIONS = {
-    "activity": ("cooking together", "a walk", "shopping", "a shared meal", "a small kind gesture"),
-    "time": ("morning", "afternoon", "evening", "night", "weekend"),
-    "place": ("at home", "in the kitchen", "outdoors", "in the car", "apart (messages)"),
-    "initiator": ("me", "my partner", "both of us"),
+    "activity": (_l("cooking together"), _l("a walk"), _l("shopping"), _l("a shared meal"),
+                 _l("a small kind gesture")),
+    "time": (_l("morning"), _l("afternoon"), _l("evening"), _l("night"), _l("weekend")),
+    "place": (_l("at home"), _l("in the kitchen"), _l("outdoors"), _l("in the car"),
+              _l("apart (messages)")),
+    "initiator": (_l("me"), _l("my partner"), _l("both of us")),
 }
 
 
@@ -253,12 +258,12 @@ def timeline(user, couple_id: int, filters: TimelineFilter, *, page: int, per_pa
 
 def _clean_tag(category: str, value: str) -> str:
     if category not in TAG_CATEGORIES:
-        raise DomainError("Choose what kind of condition this is.", field="category")
+        raise DomainError(_("Choose what kind of condition this is."), field="category")
     value = " ".join((value or "").split())
     if not value:
-        raise DomainError("Write the condition in a few words.", field="value")
+        raise DomainError(_("Write the condition in a few words."), field="value")
     if len(value) > 60:
-        raise DomainError("Keep it to 60 characters or fewer.", field="value")
+        raise DomainError(_("Keep it to 60 characters or fewer."), field="value")
     return value
 
 

@@ -1,6 +1,7 @@
 """Clinician pages for recording an exception entry or a scale placement during a session."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import web
 from ..couples.services import get_couple
@@ -74,9 +75,9 @@ def tag(couple_id: int, entry_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash("Tag added.", "success")
+            flash(_("Tag added."), "success")
     else:
-        flash("Choose a kind of condition and write it in a few words.", "error")
+        flash(_("Choose a kind of condition and write it in a few words."), "error")
     return redirect(url_for("records.timeline", couple_id=couple_id, _anchor=f"entry-{entry_id}"))
 
 
@@ -84,6 +85,6 @@ def tag(couple_id: int, entry_id: int):
 def untag(couple_id: int, tag_id: int):
     user = web.user()
     services.remove_tag(user, couple_id, tag_id)
-    flash("Tag removed.", "success")
+    flash(_("Tag removed."), "success")
     return redirect(url_for("records.timeline", couple_id=couple_id))
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
@@ -117,9 +118,9 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
     non-owner asks for names, NotFound for clinicians outside the user's reach. Audited.
     """
     if request.until < request.since:
-        raise DomainError("The end date is before the start date.", field="until")
+        raise DomainError(_("The end date is before the start date."), field="until")
     if request.identified and user.role != "owner":
-        raise DomainError("Only the practice owner can include names.", field="identified")
+        raise DomainError(_("Only the practice owner can include names."), field="identified")
     clinician_ids, scope_label = scope(user, request)
     start_at, end_at = _bounds(request.since, request.until)
     in_scope = _couple_filter(user.practice_id, clinician_ids, end_at)

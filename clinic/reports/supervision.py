@@ -1,6 +1,7 @@
 """Who supervises whom, and whose reports each user may read."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
@@ -33,7 +34,7 @@ def _member(owner: User, user_id: int, roles: tuple[str, ...], field_name: str) 
         )
     )
     if member is None:
-        raise DomainError("Choose someone from this practice.", field=field_name)
+        raise DomainError(_("Choose someone from this practice."), field=field_name)
     return member
 
 
@@ -48,7 +49,7 @@ def add_supervision(owner: User, supervisor_id: int, clinician_id: int) -> Super
         )
     )
     if exists:
-        raise DomainError("This supervisor already reads this clinician's reports.", field="clinician_id")
+        raise DomainError(_("This supervisor already reads this clinician's reports."), field="clinician_id")
     pair = Supervision(
         practice_id=owner.practice_id, supervisor_id=supervisor.id, clinician_id=clinician.id,
         created_by_id=owner.id,

@@ -1,6 +1,7 @@
 """Supervision reports: the page, the PDF and CSV downloads, and the owner's supervision pairs."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import web
 from ..errors import DomainError
@@ -51,7 +52,7 @@ def index():
 def download(fmt: str):
     form = _form()
     if not form.validate():
-        flash("Choose a start and an end date for the report.", "error")
+        flash(_("Choose a start and an end date for the report."), "error")
         return redirect(url_for("reports.index"))
     try:
         file = export.report_file(web.user(), _request(form), fmt)
@@ -75,7 +76,7 @@ def supervision():
         except DomainError as error:
             web.field_error(form, error, default="clinician_id")
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("reports.supervision"))
     names = {m.id: m.name for m in members}
     return render_template(
@@ -86,5 +87,5 @@ def supervision():
 @bp.route("/supervision/<int:supervision_id>/remove", methods=["POST"])
 def remove_supervision(supervision_id: int):
     pairs.remove_supervision(web.user(), supervision_id)
-    flash("Removed.", "success")
+    flash(_("Removed."), "success")
     return redirect(url_for("reports.supervision"))

@@ -17,7 +17,11 @@ IDS = [ex.key for ex in EXERCISES]
 
 @pytest.fixture(scope="module")
 def macros():
-    env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True)
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"), autoescape=True, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_null_translations(newstyle=True)  # the English of the templates, as the app has it
+    env.filters["date"] = str  # the app's filter writes the day in the reader's language
     return env.get_template("exercises/_fields.html").module
 
 

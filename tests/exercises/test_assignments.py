@@ -200,7 +200,8 @@ def test_a_submission_keeps_a_snapshot_of_the_prompts_it_answered(w, assign):
 
     submission = submit(w.a, assignment)
 
-    assert submission.prompts == catalogue.get("relationship-narrative").snapshot()
+    # In the language its author saw them in (English here), saying so.
+    assert submission.prompts == {**catalogue.get("relationship-narrative").snapshot(), "locale": "en"}
     assert submission.exercise_version == 1 and submission.couple_id == w.couple.id
 
 
