@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
-from ..auth.models import SignInChallenge, User
+from ..auth.models import User
 from ..auth.services import NewUser, add_user, find_by_email, replace_password
 from ..errors import DomainError
 from ..extensions import db
@@ -224,6 +224,5 @@ def use_link(token: str | None, purpose: TokenPurpose, password: str) -> User:
         db.session.rollback()
         raise LinkRefused(_("This link has expired or was already used."))
     _spend(user, None)  # every other link stops too, of either kind: the password is chosen
-    db.session.execute(sa.delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     db.session.commit()
     return user

@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..timeutil import utcnow
-from .models import ROLES, User
+from .models import ROLES, SignInChallenge, User
 from .passwords import hash_password, password_problem, verify_password
 
 GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
@@ -139,12 +139,15 @@ def set_language(user: User, locale: str) -> None:
 
 def replace_password(user: User, password: str, *, action: str = "user.password") -> None:
     """Put a new password in the caller's transaction: the policy is checked, every session of
-    the user ends, and the person chose it (no change required at next sign-in).
+    the user ends (a sign-in waiting for its code too), and the person chose it (no change
+    required at next sign-in).
     Raises DomainError(field=password)."""
     _check_password(password)
     user.password_hash = hash_password(password)
     user.must_change_password = False
     user.session_version = User.session_version + 1
+    # A sign-in half done with the old password (code pending) ends too.
+    db.session.execute(sa.delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     record(action, user=user, object_type="user", object_id=user.id)
 
 

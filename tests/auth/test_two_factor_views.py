@@ -122,6 +122,24 @@ def test_someone_with_the_password_cannot_guess_codes_from_many_addresses(app, e
     assert laptop.post("/auth/code", data={"code": code_for(enrolled, 30)}).location == "/"
 
 
+def test_changing_the_password_ends_a_sign_in_waiting_for_its_code(app, enrolled):
+    """Someone who had the old password (and may phish a code) cannot finish after the real
+    person changed it."""
+    laptop = app.test_client()
+    password_step(laptop, enrolled)
+    laptop.post("/auth/code", data={"code": code_for(enrolled)})
+    stranger = app.test_client()
+    password_step(stranger, enrolled)
+    changed = laptop.post("/auth/password", data={
+        "current_password": PASSWORD, "password": "a new phrase nobody knows"})
+    assert changed.location == "/"
+
+    response = stranger.post("/auth/code", data={"code": code_for(enrolled, 30)})
+
+    assert response.location == "/auth/login"
+    assert stranger.get("/couples/").location.startswith("/auth/login")
+
+
 def test_the_code_page_without_a_password_step_sends_to_sign_in(client):
     assert client.get("/auth/code").location == "/auth/login"
     assert client.post("/auth/code", data={"code": "123456"}).location == "/auth/login"
