@@ -192,6 +192,8 @@ def pdf_app() -> Flask:
     app.jinja_loader = ChoiceLoader(
         [DictLoader({"pdf/test_note.html": child}), FileSystemLoader(ROOT / "templates")]
     )
+    # The print layout names its language; the real app sets this global with the translations.
+    app.jinja_env.globals["page_lang"] = lambda: "en"
     return app
 
 
