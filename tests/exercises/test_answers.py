@@ -232,7 +232,7 @@ def test_ranked_values_are_numbered_with_suggestions_offered(macros):
     assert all(a["list"] == "a-values-options" for a in inputs)
     assert ">1.</label>" in html and ">5.</label>" in html
     assert "<datalist" in html and '<option value="honesty">' in html
-    assert "honesty, kindness" in form.text_by_id["a-values-suggestions"]
+    assert "honesty, respect, warmth" in form.text_by_id["a-values-suggestions"]
 
 
 @pytest.mark.parametrize(
@@ -347,12 +347,21 @@ def test_list_drops_empty_lines_and_keeps_order():
 
 
 def test_list_minimum_is_checked_on_submit_not_on_draft():
-    ex = catalogue.get("coping-list")
+    ex = catalogue.get("coping-list", 1)  # version 1 asked for three
     form = post(**{"a-ways": ["run", ""]})
     answers, errors = parse_answers(ex, form, final=False)
     assert errors == {} and answers["ways"] == ["run"]
     _answers, errors = parse_answers(ex, form, final=True)
     assert errors == {"ways": "Please list at least 3 ways of coping — you have 1 so far."}
+
+
+def test_the_coping_list_accepts_a_single_way_of_coping():
+    for locale in ("en", "zh_Hans"):
+        ex = catalogue.get("coping-list", locale=locale)
+        answers, errors = parse_answers(ex, post(**{"a-ways": ["跑步", ""]}), final=True)
+        assert errors == {} and answers["ways"] == ["跑步"]
+    _answers, errors = parse_answers(catalogue.get("coping-list"), post(), final=True)
+    assert errors == {"ways": "Please add at least one before you submit."}
 
 
 def test_list_maximum_and_item_length_are_checked_even_on_draft():

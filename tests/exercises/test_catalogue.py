@@ -102,7 +102,7 @@ def test_value_ranking_offers_suggested_values_and_a_focus():
 @pytest.mark.parametrize(
     ("key", "field_key", "kind", "low", "high"),
     [
-        ("coping-list", "ways", "list", 3, 30),
+        ("coping-list", "ways", "list", None, 30),
         ("action-menu", "actions", "list", 10, 20),
         ("exception-deep-description", "moments", "repeated", 3, 5),
         ("micro-experiment", "days", "repeated", 3, 3),
@@ -176,30 +176,98 @@ def test_suggested_first_puts_the_current_stage_first():
         catalogue.suggested_first(9)
 
 
-def _all_prompt_text():
-    def field_texts(f):
-        yield f.label
-        yield f.help
-        for sub in f.subfields:
-            yield from field_texts(sub)
+def _field_texts(f):
+    yield f.label
+    yield f.help
+    yield f.noun
+    yield from f.suggestions
+    for sub in f.subfields:
+        yield from _field_texts(sub)
 
-    for ex in catalogue.all_exercises():
-        yield ex.title
-        yield ex.purpose
-        yield ex.instructions
-        for f in ex.fields:
-            yield from field_texts(f)
-    for s in catalogue.STAGES:
+
+def _texts(ex):
+    yield ex.title
+    yield ex.purpose
+    yield ex.instructions
+    for f in ex.fields:
+        yield from _field_texts(f)
+
+
+def _all_prompt_text(locale="en"):
+    for ex in catalogue.all_exercises(locale):
+        yield from _texts(ex)
+    for s in catalogue.stages(locale):
         yield s.title
         yield s.summary
 
 
-def test_prompts_are_tidy_single_lines():
+def _published(locale):
+    """Every published version of every exercise, old ones too, in `locale`."""
+    return [catalogue.get(k, v, locale=locale) for (k, v) in catalogue.CATALOGUE.registry()]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_prompts_are_tidy_single_lines(locale):
     untidy = [
-        text for text in _all_prompt_text()
+        text for text in _all_prompt_text(locale)
         if text != text.strip() or "  " in text or "\n" in text
     ]
     assert untidy == []
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_text_of_every_published_version_is_in_chinese():
+    assert catalogue.untranslated("zh_Hans") == []
+    english, chinese = _published("en"), _published("zh_Hans")
+    assert [(e.key, e.version) for e in chinese] == [(e.key, e.version) for e in english]
+    for en, zh in zip(english, chinese, strict=True):
+        assert zh.locale == "zh_Hans" and zh.snapshot()["locale"] == "zh_Hans"
+        pairs = list(zip(_texts(en), _texts(zh), strict=True))
+        assert [z for e, z in pairs if e and not CJK.search(z)] == [], en.key
+    for en, zh in zip(catalogue.stages(), catalogue.stages("zh_Hans"), strict=True):
+        assert CJK.search(zh.title) and CJK.search(zh.summary) and zh.days == en.days
+
+
+def test_the_chinese_reads_as_chinese_text():
+    """Full-width punctuation, no English left in, and the collaborative stance's vocabulary."""
+    texts = [t for ex in _published("zh_Hans") for t in _texts(ex) if t]
+    texts += [t for s in catalogue.stages("zh_Hans") for t in (s.title, s.summary)]
+    assert [t for t in texts if re.search(r"[,?!;:()\"']", t)] == []
+    assert [t for t in texts if re.search(r"[A-Za-z]", t)] == []
+    # No labels on the person: the seeds name difficulties as something met, not something one is.
+    labels = ("焦虑型", "回避型", "依恋障碍", "不安全型", "病", "障碍", "缺陷", "失败")
+    assert [t for t in texts for word in labels if word in t and "不会失败" not in t] == []
+
+
+def test_a_snapshot_records_the_language_it_was_shown_in():
+    assert catalogue.get("hope-question").snapshot()["locale"] == "en"
+    snap = catalogue.get("hope-question", locale="zh_Hans").snapshot()
+    assert snap["locale"] == "zh_Hans" and snap["title"] == "到今晚，好一点点"
+    assert json.loads(json.dumps(snap, ensure_ascii=False)) == snap
+
+
+def test_values_offer_safety_and_connection_in_a_new_version():
+    assert catalogue.versions("value-ranking") == [1, 2]
+    current = catalogue.get("value-ranking").field("values").suggestions
+    chinese = catalogue.get("value-ranking", locale="zh_Hans").field("values").suggestions
+    assert {"safety", "connection"} <= set(current)
+    assert chinese[current.index("safety")] == "安全感"
+    assert chinese[current.index("connection")] == "联结"
+    # The values the articles name come first, in their order.
+    assert current[:10] == ("honesty", "respect", "warmth", "growth", "safety", "freedom",
+                            "connection", "support", "fun", "understanding")
+    assert len(set(chinese)) == len(chinese) == len(current)
+    # Version 1, which earlier submissions answered, is unchanged.
+    first = catalogue.get("value-ranking", 1).field("values").suggestions
+    assert "safety" not in first and "connection" not in first and first[:2] == ("honesty", "kindness")
+
+
+def test_the_coping_list_asks_for_no_minimum_from_version_two():
+    assert catalogue.versions("coping-list") == [1, 2]
+    assert catalogue.get("coping-list").field("ways").min_items is None
+    assert catalogue.get("coping-list", 1).field("ways").min_items == 3
 
 
 def test_prompts_are_in_our_own_words_not_copied_from_the_seed_articles():

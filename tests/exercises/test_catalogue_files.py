@@ -41,6 +41,13 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def drop_line(path: Path, start: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(start)]
+    assert len(kept) == len(lines) - 1, f"{start!r} does not start exactly one line of {path.name}"
+    path.write_text("".join(kept), encoding="utf-8")
+
+
 def blocks(path: Path) -> list[str]:
     """The file's head, then one piece per [[exercise]]."""
     head, *exercises = path.read_text(encoding="utf-8").split("\n[[exercise]]\n")
@@ -70,7 +77,7 @@ BREAKAGES = [
       "unknown key 'requried'"]),
     ("2-resources.toml", lambda p: edit(p, "min_items = 3", 'min_items = "3"'),
      ["2-resources.toml: exercise 'coping-list' v1, field 'ways': min_items must be a whole number"]),
-    ("1-partnership.toml", lambda p: edit(p, "label.en = \"What matters", "label.zh_Hans = \"What"),
+    ("1-partnership.toml", lambda p: drop_line(p, 'label.en = "What matters most'),
      ["1-partnership.toml: exercise 'relationship-narrative' v1, field 'matters': "
       "label needs its English text"]),
     ("1-partnership.toml", lambda p: edit(p, 'summary.en = "', 'summary.zh-Hans = "x"\nsummary.en = "'),
@@ -139,19 +146,43 @@ def test_a_new_version_is_added_as_data_and_the_old_one_stays_retrievable(data):
 
 
 def test_a_translation_beside_the_english_is_picked_by_locale(data):
-    edit(data / "1-partnership.toml", 'title.en = "A little better by tonight"',
-         'title.en = "A little better by tonight"\ntitle.zh_Hans = "今晚好一点"')
-    edit(data / "1-partnership.toml", 'title.en = "Partnership building"',
-         'title.en = "Partnership building"\ntitle.zh_Hans = "建立伙伴关系"')
-
     loaded = catalogue.load(data)
 
     chinese = loaded.get("hope-question", locale="zh_Hans")
     english = loaded.get("hope-question")
-    assert (chinese.title, english.title) == ("今晚好一点", "A little better by tonight")
-    assert chinese.purpose == english.purpose  # not translated yet: English
-    assert chinese.snapshot()["fields"] == english.snapshot()["fields"]
-    assert loaded.get("hope-question", locale="zh_Hans_CN").title == "今晚好一点"
+    assert (chinese.title, english.title) == ("到今晚，好一点点", "A little better by tonight")
+    assert (chinese.locale, english.locale) == ("zh_Hans", "en")
+    label = chinese.snapshot()["fields"][0]["label"]
+    assert label == "想象一下，到今晚，你们之间的情况好了一点点。会有什么不一样？"
+    assert loaded.get("hope-question", locale="zh_Hans_CN").title == "到今晚，好一点点"
+    assert loaded.get("hope-question", locale="zh-Hans").title == "到今晚，好一点点"
     assert loaded.get("hope-question", locale="fr").title == "A little better by tonight"
-    assert loaded.stage(1, locale="zh-Hans").title == "建立伙伴关系"
-    assert [s.title for s in loaded.stages("zh_Hans")][1:] == [s.title for s in loaded.stages()][1:]
+    assert loaded.stage(1, locale="zh-Hans").title == "建立合作关系"
+    assert loaded.untranslated("zh_Hans") == []
+
+
+def test_a_text_without_its_chinese_is_shown_in_english_and_listed(data):
+    drop_line(data / "1-partnership.toml", 'purpose.zh_Hans = "把注意力')
+    drop_line(data / "4-exceptions.toml", 'label.zh_Hans = "那时你的身体')
+
+    loaded = catalogue.load(data)
+
+    hope = loaded.get("hope-question", locale="zh_Hans")
+    assert hope.purpose == loaded.get("hope-question").purpose  # English, not nothing
+    assert hope.title == "到今晚，好一点点"
+    assert loaded.untranslated("zh_Hans") == [
+        "1-partnership.toml: exercise 'hope-question' v1: purpose",
+        "4-exceptions.toml: exercise 'exception-deep-description' v1, field 'moments', "
+        "field 'body': label",
+    ]
+    assert loaded.untranslated("en") == []
+
+
+def test_suggestions_list_the_same_number_in_every_language(data):
+    edit(data / "3-vision.toml", '  "忠诚",\n]', "]")
+
+    with pytest.raises(CatalogueError) as refused:
+        catalogue.load(data)
+
+    assert ("3-vision.toml: exercise 'value-ranking' v1, field 'values': "
+            "suggestions.zh_Hans has 15 items, the English 16") in str(refused.value)

@@ -3,7 +3,7 @@
 The data lives in this package's TOML files, one per stage, and is checked when the module is
 imported, so a bad edit never ships. No Flask, no database: a leaf any feature may use.
 Every look-up takes a `locale` ("en" by default); a text without a translation in that language
-comes back in English.
+comes back in English, and `untranslated(locale)` lists where (a test keeps that list empty).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from .files import Registry, read
+from .files import Registry, Untranslated, read
 from .schema import (
     DEFAULT_LOCALE,
     KINDS,
@@ -32,17 +32,21 @@ from .schema import (
 __all__ = [
     "DEFAULT_LOCALE", "KINDS", "LOCALES", "LONG_TEXT_MAX", "MODES", "RECORD_FIELDS", "SCALE_MAX",
     "SCALE_MIN", "SHORT_TEXT_MAX", "SIMPLE_KINDS", "STAGES", "Catalogue", "CatalogueError",
-    "Exercise", "Field", "Stage", "all_exercises", "for_stage", "get", "load", "stage", "stages",
-    "suggested_first", "versions",
+    "Exercise", "Field", "Stage", "all_exercises", "for_stage", "get", "load", "locale", "stage",
+    "stages", "suggested_first", "untranslated", "versions",
 ]  # fmt: skip
 
 
 class Catalogue:
     """Published stages and exercise versions, in every language the data is written in."""
 
-    def __init__(self, stages: dict[str, tuple[Stage, ...]], registries: dict[str, Registry]):
+    def __init__(
+        self, stages: dict[str, tuple[Stage, ...]], registries: dict[str, Registry],
+        untranslated: Untranslated,
+    ):
         self._stages = stages
         self._registries = registries
+        self._untranslated = untranslated
 
     def locale(self, locale: str) -> str:
         """The closest language the data supports ("zh_Hans_CN" -> "zh_Hans"), else English."""
@@ -51,6 +55,10 @@ class Catalogue:
             if (candidate := "_".join(parts[:end])) in self._registries:
                 return candidate
         return DEFAULT_LOCALE
+
+    def untranslated(self, locale: str) -> list[str]:
+        """Each text with no version in `locale` (shown in English instead), by file and key."""
+        return list(self._untranslated.get(locale, ()))
 
     def registry(self, locale: str = DEFAULT_LOCALE) -> Registry:
         """Every published version, by (key, version), oldest first within each exercise."""
@@ -73,13 +81,16 @@ class Catalogue:
         return found
 
     def get(self, key: str, version: int | None = None, locale: str = DEFAULT_LOCALE) -> Exercise:
-        """The current version of an exercise, or exactly `version`; KeyError if unknown."""
+        """The current version of an exercise, or exactly `version`; KeyError if unknown.
+
+        A version published in English only (as tests do) comes back in English.
+        """
         if version is None:
             version = self.versions(key)[-1]
-        try:
-            return self.registry(locale)[(key, version)]
-        except KeyError:
-            raise KeyError(f"unknown exercise {key!r} version {version!r}") from None
+        found = self.registry(locale).get((key, version)) or self.registry().get((key, version))
+        if found is None:
+            raise KeyError(f"unknown exercise {key!r} version {version!r}")
+        return found
 
     def all_exercises(self, locale: str = DEFAULT_LOCALE) -> list[Exercise]:
         """Current version of every exercise, in stage order (catalogue order within a stage)."""
@@ -110,6 +121,8 @@ STAGES = CATALOGUE.stages()
 # The English registry: what `get` answers by default (tests publish extra versions into it).
 _VERSIONS = CATALOGUE.registry()
 
+locale = CATALOGUE.locale
+untranslated = CATALOGUE.untranslated
 stages = CATALOGUE.stages
 stage = CATALOGUE.stage
 versions = CATALOGUE.versions

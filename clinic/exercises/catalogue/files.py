@@ -101,6 +101,14 @@ def _named(kind: str, table: dict, index: int) -> str:
 def _field_shape(where: str, raw: dict, index: int) -> list[str]:
     at = f"{where}, {_named('field', raw, index)}"
     problems = _shape(raw, _FIELD, at)
+    if not problems and "suggestions" in raw:
+        # Offered side by side: a language with more or fewer suggestions would be a different list.
+        english = len(raw["suggestions"][DEFAULT_LOCALE])
+        problems += [
+            f"{at}: suggestions.{locale} has {len(texts)} items, the English {english}"
+            for locale, texts in raw["suggestions"].items()
+            if len(texts) != english
+        ]
     if not problems:
         for i, sub in enumerate(raw.get("subfield", ())):
             problems += _field_shape(at, sub, i)
@@ -160,12 +168,40 @@ def _exercise(raw: dict, stage: int, locale: str) -> Exercise:
         fields=tuple(_field(f, locale) for f in raw["field"]),
         record=raw.get("record"),
         instructions=_pick(raw.get("instructions"), locale),
+        locale=locale,
     )
 
 
 def _stage(raw: dict, locale: str) -> Stage:
     title, summary = _pick(raw["title"], locale), _pick(raw["summary"], locale)
     return Stage(raw["number"], raw["key"], title, raw["days"], summary)
+
+
+def _texts_without(where: str, table: dict, locale: str) -> list[str]:
+    # After _shape, the only tables by name in a table are its texts.
+    return [
+        f"{where}: {name}"
+        for name, value in table.items()
+        if isinstance(value, dict) and locale not in value
+    ]
+
+
+def _fields_untranslated(where: str, fields: list[dict], locale: str) -> list[str]:
+    missing: list[str] = []
+    for index, raw in enumerate(fields):
+        at = f"{where}, {_named('field', raw, index)}"
+        missing += _texts_without(at, raw, locale)
+        missing += _fields_untranslated(at, raw.get("subfield", []), locale)
+    return missing
+
+
+def _untranslated(name: str, raw: dict, locale: str) -> list[str]:
+    """Where a stage file's texts have no `locale` version: "file: exercise 'x' v1, field 'y': label"."""
+    missing = _texts_without(name, raw, locale)
+    for index, ex in enumerate(raw["exercise"]):
+        where = f"{name}: {_named('exercise', ex, index)} v{ex['version']}"
+        missing += _texts_without(where, ex, locale) + _fields_untranslated(where, ex["field"], locale)
+    return missing
 
 
 def _parse(directory: Traversable) -> list[tuple[str, dict]]:
@@ -193,8 +229,12 @@ def _refuse(problems: list[str]) -> None:
         raise CatalogueError("Exercise catalogue is invalid:\n- " + "\n- ".join(problems))
 
 
-def read(directory: Traversable) -> tuple[dict[str, tuple[Stage, ...]], dict[str, Registry]]:
-    """Stages and every published exercise version, per language, from the files in `directory`.
+Untranslated = dict[str, list[str]]  # language -> where a text lacks it ("file: exercise 'x' v1, ...")
+
+
+def read(directory: Traversable) -> tuple[dict[str, tuple[Stage, ...]], dict[str, Registry], Untranslated]:
+    """Stages and every published exercise version, per language, from the files in `directory`,
+    and the texts that have no translation yet in each language (they are shown in English).
 
     Raises CatalogueError naming each file and key that is malformed or breaks the schema.
     """
@@ -227,4 +267,5 @@ def read(directory: Traversable) -> tuple[dict[str, tuple[Stage, ...]], dict[str
         for loc in LOCALES
     }
     registries[DEFAULT_LOCALE] = english
-    return stages, registries
+    untranslated = {loc: [m for n, raw in files for m in _untranslated(n, raw, loc)] for loc in LOCALES}
+    return stages, registries, untranslated

@@ -103,6 +103,7 @@ class Exercise:
     fields: tuple[Field, ...]
     record: str | None = None
     instructions: str = ""
+    locale: str = DEFAULT_LOCALE  # the language of this copy's texts
 
     @property
     def is_joint(self) -> bool:
@@ -115,9 +116,14 @@ class Exercise:
         raise KeyError(f"{self.key} v{self.version} has no field {key!r}")
 
     def snapshot(self) -> dict[str, Any]:
-        """Plain JSON-able copy of the prompts, stored beside each submission."""
+        """Plain JSON-able copy of the prompts as shown, stored beside each submission.
+
+        `locale` says which language they were shown in (snapshots from before it existed are
+        English).
+        """
         return {
             "key": self.key,
+            "locale": self.locale,
             "version": self.version,
             "stage": self.stage,
             "title": self.title,
