@@ -14,11 +14,16 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ..exercises.catalogue import STAGES
+from ..catalogue_texts import stage_choices
 from ..formkit import options
 from ..i18n import LANGUAGES
 
-STAGE_CHOICES = [(s.number, f"{s.number}. {s.title}") for s in STAGES]
+
+def _stage_options() -> list:
+    """The stages in the language of whoever the form is shown to."""
+    return options(stage_choices())
+
+
 STATUS_CHOICES = [("active", "Active"), ("paused", "Paused"), ("closed", "Closed")]
 
 
@@ -46,7 +51,7 @@ class CoupleForm(FlaskForm):
         "Case label", validators=[InputRequired(), Length(max=120)],
         description="How the couple appears on your caseload, e.g. “Chen & Wang”.",
     )
-    current_stage = SelectField("Starting stage", coerce=int, choices=options(STAGE_CHOICES), default=1)
+    current_stage = SelectField("Starting stage", coerce=int, choices=_stage_options, default=1)
     primary_clinician_id = SelectField("Primary clinician", coerce=int, validate_choice=False)
     partner_a = FormField(PartnerForm, label="Partner A")
     partner_b = FormField(PartnerForm, label="Partner B")
@@ -59,7 +64,7 @@ class CoupleEditForm(CoupleForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField("Move to stage", coerce=int, choices=options(STAGE_CHOICES))
+    stage = SelectField("Move to stage", coerce=int, choices=_stage_options)
 
 
 class StatusForm(FlaskForm):

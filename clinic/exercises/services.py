@@ -254,16 +254,13 @@ def exercise_for(assignment: Assignment, locale: str = catalogue.DEFAULT_LOCALE)
     return catalogue.get(assignment.exercise_key, assignment.exercise_version, locale=locale)
 
 
-def _prompts(exercise: catalogue.Exercise, locale: str) -> dict:
-    """The prompts a submission keeps: in the language its author saw them in, and saying so."""
-    return {**exercise.snapshot(), "locale": locale}
-
-
 def save_answers(
     partner: Partner, assignment_id: int, answers: dict, *, submit: bool, shared: bool
 ) -> Submission:
     """Save a draft, or submit. A submitted exercise can no longer be edited.
 
+    The submission keeps the prompts in the partner's language, the one their portal shows
+    them in (its snapshot says which).
     Raises NotFound outside the partner's assignments and DomainError if already submitted.
     """
     assignment, submission = _lock_partner_assignment(partner, assignment_id)
@@ -277,12 +274,11 @@ def save_answers(
             couple_id=assignment.couple_id,
             exercise_key=exercise.key,
             exercise_version=exercise.version,
-            prompts=_prompts(exercise, partner.locale),
             started_at=now,
         )
         db.session.add(submission)
     # Until it is sent, the prompts follow the language its author now writes in.
-    submission.prompts = _prompts(exercise, partner.locale)
+    submission.prompts = exercise.snapshot()
     submission.partner_id = partner.id
     submission.answers = answers
     submission.updated_at = now
@@ -320,9 +316,10 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
         submission = Submission(
             assignment_id=assignment.id, couple_id=assignment.couple_id,
             exercise_key=exercise.key, exercise_version=exercise.version,
-            prompts=_prompts(exercise, partner.locale), answers={"record_ids": []}, started_at=now,
+            answers={"record_ids": []}, started_at=now,
         )
         db.session.add(submission)
+    submission.prompts = exercise.snapshot()  # as the latest entry's author read them
     submission.partner_id = partner.id
     submission.answers = {"record_ids": [*submission.answers.get("record_ids", []), record_id]}
     submission.state = "submitted"

@@ -3,11 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import web
+from .. import catalogue_texts, web
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..records.services import records_by_ids
-from . import catalogue, services
+from . import services
 from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
 from .services import AssignmentRequest
 
@@ -18,7 +18,7 @@ bp.before_request(web.clinicians_only)
 def _rows_for(couple) -> list[dict]:
     return [
         {"key": e.key, "target": "joint" if e.is_joint else "each"}
-        for e in catalogue.suggested_first(couple.current_stage)
+        for e in catalogue_texts.suggested_first(couple.current_stage)
     ]
 
 
@@ -44,7 +44,7 @@ def assign(couple_id: int):
         else:
             flash(f"{len(created)} assignment{'s' if len(created) != 1 else ''} added.", "success")
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
-    exercises_by_key = {e.key: e for e in catalogue.all_exercises()}
+    exercises_by_key = {e.key: e for e in catalogue_texts.all_exercises()}
     return render_template(
         "exercises/assign.html", couple=couple, form=form, exercises=exercises_by_key,
         target_labels=TARGET_LABELS,
@@ -76,7 +76,8 @@ def submission(submission_id: int):
     item = services.view_submission(web.user(), submission_id)
     return render_template(
         "exercises/submission.html", submission=item, entries=_entries(item),
-        reply_form=ReplyForm(reply=item.reply), review_form=ReviewForm(),
+        beside=catalogue_texts.prompts_beside(item.prompts), reply_form=ReplyForm(reply=item.reply),
+        review_form=ReviewForm(),
     )
 
 
@@ -102,6 +103,6 @@ def reply(submission_id: int):
             flash(_("Your reply is visible in their portal."), "success")
             return redirect(url_for("exercises.submission", submission_id=submission_id))
     return render_template(
-        "exercises/submission.html", submission=item, entries=_entries(item), reply_form=form,
-        review_form=ReviewForm(),
+        "exercises/submission.html", submission=item, entries=_entries(item),
+        beside=catalogue_texts.prompts_beside(item.prompts), reply_form=form, review_form=ReviewForm(),
     ), 422

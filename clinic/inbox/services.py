@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
+from .. import catalogue_texts
 from ..audit.services import record
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
@@ -134,16 +135,27 @@ def unread_count(user) -> int:
     return _count(query.where(unread))
 
 
+def _title(key: str, version: int, as_sent: str) -> str:
+    """The exercise's title in the reader's language (as sent, for a version unknown here)."""
+    try:
+        return catalogue_texts.exercise(key, version).title
+    except KeyError:
+        return as_sent
+
+
 def _submission_titles(rows) -> dict[int, tuple[str, bool]]:
     ids = [r.item_id for r in rows if r.kind == ItemKind.SUBMISSION]
     if not ids:
         return {}
     found = db.session.execute(
-        sa.select(Submission.id, Submission.prompts["title"].as_string(), Assignment.joint)
+        sa.select(
+            Submission.id, Submission.exercise_key, Submission.exercise_version,
+            Submission.prompts["title"].as_string(), Assignment.joint,
+        )
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .where(Submission.id.in_(ids))
     )
-    return {sid: (title, joint) for sid, title, joint in found}
+    return {sid: (_title(key, version, sent), joint) for sid, key, version, sent, joint in found}
 
 
 def _people(rows) -> dict[int, tuple[str, str]]:

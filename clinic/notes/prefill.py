@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from ..exercises import catalogue
+from .. import catalogue_texts
 from ..exercises.services import OPEN_STATUSES, couple_assignments
 from ..extensions import db
 from ..records.services import couple_records
@@ -178,7 +178,7 @@ def _assignment_lines(couple, last: SessionNote | None):
     for a in couple_assignments(couple):
         who = "both, together" if a.joint else a.partner.display_name
         line = AssignmentLine(
-            id=a.id, title=catalogue.get(a.exercise_key, a.exercise_version).title, who=who,
+            id=a.id, title=catalogue_texts.exercise(a.exercise_key, a.exercise_version).title, who=who,
             status=a.status, due_on=a.due_on,
         )
         if a.status in OPEN_STATUSES:

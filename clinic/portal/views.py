@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import catalogue_texts
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
@@ -184,6 +185,7 @@ def submission(submission_id: int):
         )
     return render_template(
         "portal/submission.html", partner=partner, submission=item, own=own, entries=entries,
+        beside=catalogue_texts.prompts_beside(item.prompts),
     )
 
 

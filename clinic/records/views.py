@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from .. import web
+from ..catalogue_texts import reader_locale
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..exercises.answers import parse_answers
@@ -20,7 +21,7 @@ bp.before_request(web.clinicians_only)
 def create(couple_id: int, kind: str):
     user = web.user()
     couple = get_couple(user, couple_id)
-    exercise = services.record_exercise(kind)
+    exercise = services.record_exercise(kind, reader_locale())
     form = SessionRecordForm()
     form.set_partners(couple)
     answers, errors = {}, {}

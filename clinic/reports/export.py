@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from .. import svg
+from .. import catalogue_texts, svg
 from ..exercises.catalogue import STAGES
 from ..extensions import db
 from ..pdf import render_pdf
@@ -99,7 +99,8 @@ def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", wid
 
 def pdf_context(report: Report) -> dict:
     """Plain data for templates/pdf/report.html."""
-    stage_bars = [(f"{s.number}. {s.title}", report.by_stage[s.number]) for s in STAGES]
+    stages = catalogue_texts.stages()  # the reader's language; the CSV keeps English data
+    stage_bars = [(f"{s.number}. {s.title}", report.by_stage[s.number]) for s in stages]
     change_bars = []
     for row in report.couples:
         for scale in row.scales:
@@ -107,7 +108,7 @@ def pdf_context(report: Report) -> dict:
                 change_bars.append((f"{row.couple} {scale.partner}"[:32], scale.change))
     return {
         "report": asdict(report) | {"moved_up_two": report.moved_up_two},
-        "stages": [{"number": s.number, "title": s.title} for s in STAGES],
+        "stages": [{"number": s.number, "title": s.title} for s in stages],
         "stage_chart": _bar_chart("Active couples by stage", stage_bars),
         "change_chart": _bar_chart("Scale change, first to latest placement", change_bars, unit=" pts")
         if change_bars else None,
