@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
-import flask_babel
 import pytest
 import redis
 import sqlalchemy as sa
@@ -511,16 +510,3 @@ def delivered(app, smtp_server):
 
 
 # ---- end of accounts helpers ------------------------------------------------------------------
-
-
-@pytest.fixture
-def reading_in(app, monkeypatch):
-    """Pages are read in `locale` from now on, whoever reads them (Flask-Babel's choice of the
-    person's language, replaced for the test)."""
-    babel = app.extensions["babel"]
-
-    def use(locale: str) -> None:
-        monkeypatch.setattr(babel, "locale_selector", lambda: locale)
-        flask_babel.refresh()  # forget the locale picked earlier in the test's own app context
-
-    return use
