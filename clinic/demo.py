@@ -166,7 +166,7 @@ def _tell_story(couple: Couple, clinician: User) -> None:
             row = records.add_from_portal(
                 partners[position], "scale",
                 {"value": value, "date": _at(start, day).date().isoformat(), "movement": movement},
-                shared=False, locale=partners[position].locale,
+                shared=False,
             )
             row.created_at = _at(start, day)
     for entry in story.EXCEPTIONS:
@@ -177,7 +177,7 @@ def _tell_story(couple: Couple, clinician: User) -> None:
             partners[position], "exception",
             {"date": _at(start, day).date().isoformat(), "context": context, "behaviour": behaviour,
              "thoughts": thoughts, "feelings": feelings, "meaning": meaning},
-            shared=shared, tags=tags, locale=partners[position].locale,
+            shared=shared, tags=tags,
         )
         row.created_at = _at(start, day)
     for label, key, target, day, due_in, note, submissions in story.ASSIGNMENTS:
@@ -194,8 +194,7 @@ def _tell_story(couple: Couple, clinician: User) -> None:
                 continue
             sent_day, shared, answers = submissions[position]
             submission = exercises.save_answers(
-                partners[position], assignment.id, answers, submit=sent_day is not None, shared=shared,
-                locale=partners[position].locale,  # the prompts as that partner reads them
+                partners[position], assignment.id, answers, submit=sent_day is not None, shared=shared
             )
             when = _at(start, sent_day or day + 1, 21)
             submission.started_at = submission.updated_at = when

@@ -44,8 +44,9 @@ def test_the_assign_page_and_the_stages_are_in_the_clinicians_language(w, signed
 
 def test_the_inbox_names_an_exercise_in_the_readers_language(w, assign, app):
     sent = assign(w.clinician, w.couple, "hope-question", target="A")[0]
+    w.a.locale = "zh_Hans"
     services.save_answers(w.a, sent.id, {"a_little_better": "早上一起喝咖啡"}, submit=True,
-                          shared=False, locale="zh_Hans")
+                          shared=False)
 
     for locale, title in (("en", "A little better by tonight"), ("zh_Hans", "到今晚，好一点点")):
         with app.test_request_context(), force_locale(locale):
@@ -56,10 +57,11 @@ def test_the_inbox_names_an_exercise_in_the_readers_language(w, assign, app):
 def test_a_draft_begun_in_one_language_is_sent_with_the_prompts_of_the_other(w, assign):
     assignment = assign(w.clinician, w.couple, "hope-question", target="A")[0]
     draft = services.save_answers(w.a, assignment.id, {"a_little_better": "x"}, submit=False,
-                                  shared=False, locale="en")
+                                  shared=False)
     assert draft.prompts["locale"] == "en"
 
+    w.a.locale = "zh_Hans"  # the partner switched their portal to Chinese
     sent = services.save_answers(w.a, assignment.id, {"a_little_better": "早上一起喝咖啡"},
-                                 submit=True, shared=False, locale="zh_Hans")
+                                 submit=True, shared=False)
 
     assert (sent.prompts["locale"], sent.prompts["title"]) == ("zh_Hans", "到今晚，好一点点")
