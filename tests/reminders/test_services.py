@@ -175,7 +175,7 @@ def test_the_message_names_the_date_practice_and_therapist_and_nothing_clinical(
     body = mail.get_content()
     assert mail["Subject"] == "A reminder from Harbour Lane Couples Practice"
     assert "Hello Chen Jing," in body
-    assert "You have an exercise due on November 11, 2026 from Harbour Lane Couples Practice." in body
+    assert "You have 1 exercise due on November 11, 2026 from Harbour Lane Couples Practice." in body
     assert "Sent for Mei Lin at Harbour Lane Couples Practice." in body
     for clinical in ("SECRET-NOTE", "Silence", "hope", "Hope", "little better"):
         assert clinical not in body and clinical not in mail["Subject"]
