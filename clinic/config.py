@@ -64,6 +64,12 @@ class Defaults:
     PORTAL_LINK_DAYS = 90
     # How long the portal address in a reminder works (it also ends with the partner's link).
     PORTAL_RETURN_DAYS = 14
+    # Where the portal's quick exit sends the partner: unset, the app's own neutral page (/today);
+    # a practice may name an everyday outside site instead (its address shows nothing of therapy).
+    QUICK_EXIT_URL = None
+    # After a quick exit, portal pages opened again in that browser (the back button) show the
+    # neutral page for this long instead of anything of the portal.
+    QUICK_EXIT_HIDE_SECONDS = 600
 
     # Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
     PROXY_FIX_X_FOR = 0

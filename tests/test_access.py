@@ -114,6 +114,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("reminders.couple", "POST"):    (302, 302, 302, 404, 404, 404, 404),
     # The daily digest switch (an empty post turns it off); its form is on the account page.
     ("digest.setting", "POST"):      (302, 302, 302, 302, 302, 302, 404),
+    # The quick exit's neutral page: an everyday page anyone may see; it reads nothing.
+    ("away.today", "GET"):           (200, 200, 200, 200, 200, 200, 200),
 }
 # fmt: on
 

@@ -300,12 +300,14 @@ def set_language(partner: Partner, locale: str) -> None:
     db.session.commit()
 
 
-def leave_portal(partner: Partner) -> None:
-    """The partner left: every portal session of theirs ends on the server, not only this one."""
+def leave_portal(partner: Partner, *, quick: bool = False) -> None:
+    """The partner left (`quick`: through the quick exit): every portal session of theirs ends
+    on the server, not only this one."""
     _end_portal_sessions(partner)
     record(
         "portal.leave", partner=partner, practice_id=partner.couple.practice_id,
         object_type="partner", object_id=partner.id, couple_id=partner.couple_id,
+        detail={"quick": True} if quick else None,
     )
     db.session.commit()
 

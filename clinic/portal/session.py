@@ -4,10 +4,13 @@ import time
 
 from flask import current_app, g, session
 
+from ..i18n import SESSION_KEY
 from ..timeutil import utcnow
 from . import services
 
 KEY = "portal"
+# Set by a quick exit: for a while, portal pages reopened in this browser show the neutral page.
+AWAY_KEY = "portal_away"
 
 
 def start(link) -> None:
@@ -30,13 +33,27 @@ def start(link) -> None:
     }
 
 
-def end() -> None:
-    """Leave: end this partner's portal sessions on the server, then forget this browser's."""
+def end(*, quick: bool = False) -> None:
+    """Leave: end this partner's portal sessions on the server, then forget this browser's.
+
+    A quick exit also marks the browser, so that going back shows the neutral page.
+    """
     partner = current_partner()
+    language = partner.locale if partner is not None else session.get(SESSION_KEY)
     if partner is not None:
-        services.leave_portal(partner)
+        services.leave_portal(partner, quick=quick)
     session.pop(KEY, None)
     session.clear()
+    if quick:
+        session[AWAY_KEY] = int(time.time())
+        if language:
+            session[SESSION_KEY] = language  # the neutral page in the language they read
+
+
+def recently_left() -> bool:
+    """This browser left through the quick exit within QUICK_EXIT_HIDE_SECONDS."""
+    left = session.get(AWAY_KEY)
+    return bool(left) and int(time.time()) - int(left) <= current_app.config["QUICK_EXIT_HIDE_SECONDS"]
 
 
 def current_partner():

@@ -36,7 +36,10 @@ from .forms import ContinueForm, LanguageForm, PauseForm, PrivacyForm, SimpleFor
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 # Reachable without a portal session (leaving one that has already lapsed just ends it).
-OPEN_ENDPOINTS = {"portal.open", "portal.continue_", "portal.ended", "portal.leave", "portal.language"}
+OPEN_ENDPOINTS = {
+    "portal.open", "portal.continue_", "portal.ended", "portal.leave", "portal.language",
+    "portal.quick_exit",
+}
 
 
 def resend_page(reason: str):
@@ -44,8 +47,19 @@ def resend_page(reason: str):
     return render_resend(reason, template="portal/resend.html")
 
 
+def neutral_url() -> str:
+    """Where the quick exit goes: the practice's chosen everyday site, else the neutral page."""
+    return current_app.config["QUICK_EXIT_URL"] or url_for("away.today")
+
+
 @bp.before_request
 def _require_partner():
+    if request.endpoint == "portal.quick_exit":
+        return None
+    away = request.method == "GET" and portal_session.current_partner() is None
+    if away and portal_session.recently_left():
+        # Back after a quick exit: nothing of the portal, not even its goodbye or Continue page.
+        return redirect(neutral_url())
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if portal_session.current_partner() is not None:
@@ -71,7 +85,10 @@ def _partner():
 def _portal_owner():
     # Only once a portal session exists: the link's Continue page must look nothing up.
     partner = g.get("portal_partner")
-    return {"portal_owner": services.owner_of(partner) if partner is not None else None}
+    return {
+        "portal_owner": services.owner_of(partner) if partner is not None else None,
+        "quick_exit_url": neutral_url(),
+    }
 
 
 def _continue_limit():
@@ -110,6 +127,21 @@ def ended():
 def leave():
     portal_session.end()
     return redirect(url_for("portal.ended", left=1))
+
+
+@bp.route("/exit", methods=["POST"])
+def quick_exit():
+    """The quick exit (a button on every portal page, or Escape twice): end the partner's
+    portal sessions on the server and show the neutral page.
+
+    The script sends it as a beacon (`beacon=1`: an empty answer) and replaces the page itself,
+    so a refused post (a stale CSRF token) still leaves the page at once; the session then has
+    lapsed on the server anyway.
+    """
+    portal_session.end(quick=True)
+    if request.form.get("beacon"):
+        return "", 204
+    return redirect(neutral_url(), code=303)
 
 
 @bp.route("/")

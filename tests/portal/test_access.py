@@ -90,6 +90,8 @@ MATRIX = {
     ("portal.ended", "GET"): ("/portal/ended", None, everyone("ok:200")),
     # Leaving needs no live session: it just ends whatever session there is.
     ("portal.leave", "POST"): ("/portal/leave", {}, everyone("ok:302")),
+    # The quick exit needs no live session either, and always lands on the neutral page.
+    ("portal.quick_exit", "POST"): ("/portal/exit", {}, everyone("ok:303")),
     ("portal.home", "GET"): ("/portal/", None, portal_any("ok:200")),
     ("portal.entries", "GET"): ("/portal/entries", None, portal_any("ok:200")),
     ("portal.exercise", "GET"): ("/portal/exercises/{narrative_a}", None, portal_own("ok:200")),
