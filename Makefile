@@ -25,7 +25,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 # After marking strings: collect them (babel.cfg) into every catalog; new ones arrive empty, and
 # tests/test_translations.py lists what still needs a translation.
 messages: $(STAMP)
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
 		--add-location=file --sort-output --no-wrap -c TRANSLATORS: \
 		--project=clinic -o translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations \

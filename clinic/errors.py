@@ -4,6 +4,8 @@ import math
 import time
 
 from flask import Flask, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from .extensions import limiter
@@ -20,16 +22,16 @@ class DomainError(Exception):
 
 
 _MESSAGES = {
-    400: ("Something in that request was not right", "Please go back and try again."),
-    403: ("Not allowed", "Your account cannot do this."),
-    404: ("Not found", "There is nothing here, or it is not yours to see."),
-    405: ("Not allowed", "That kind of request is not accepted here."),
-    413: ("Too large", "What you sent is larger than we accept. Please shorten it and try again."),
+    400: (_l("Something in that request was not right"), _l("Please go back and try again.")),
+    403: (_l("Not allowed"), _l("Your account cannot do this.")),
+    404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("That kind of request is not accepted here.")),
+    413: (_l("Too large"), _l("What you sent is larger than we accept. Please shorten it and try again.")),
     429: (
-        "Too many attempts",
-        "Please wait a few minutes before trying again. This protects your account.",
+        _l("Too many attempts"),
+        _l("Please wait a few minutes before trying again. This protects your account."),
     ),
-    500: ("Something went wrong on our side", "Nothing you typed is your fault. Please try again."),
+    500: (_l("Something went wrong on our side"), _l("Nothing you typed is your fault. Please try again.")),
 }
 
 
@@ -66,7 +68,7 @@ def register(app: Flask) -> None:
             return render_resend("csrf", template=template)
         return render_error(
             400,
-            "This form has expired",
-            "For your safety the form could not be accepted. Go back, reload the page, and send "
-            "it again.",
+            _("This form has expired"),
+            _("For your safety the form could not be accepted. Go back, reload the page, and send "
+              "it again."),
         )

@@ -6,7 +6,9 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
+from .couples.models import STATUS_LABELS as COUPLE_STATUS_LABELS
 from .exercises.catalogue import all_exercises, stages
+from .exercises.models import ASSIGNMENT_STATUS_LABELS
 from .i18n import LANGUAGES, current_language, html_lang, pattern
 from .inbox.services import unread_count
 from .practice.services import timezone_name
@@ -103,6 +105,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())
     app.jinja_env.filters["html_lang"] = html_lang
     app.jinja_env.globals["languages"] = LANGUAGES
+    # Status words in the reader's language: {{ couple_statuses[c.status] }}.
+    app.jinja_env.globals["couple_statuses"] = COUPLE_STATUS_LABELS
+    app.jinja_env.globals["assignment_statuses"] = ASSIGNMENT_STATUS_LABELS
     app.jinja_env.globals["stage_titles"] = _InLanguage(
         lambda language: {s.number: s.title for s in stages(language)}
     )

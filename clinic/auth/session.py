@@ -5,6 +5,7 @@ first when the account has one, then a brand-new session."""
 import time
 
 from flask import Flask, redirect, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
 from ..extensions import login_manager
@@ -17,7 +18,7 @@ CHALLENGE_KEY = "sign_in_challenge"
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     # Our own session version check replaces Flask-Login's identifier heuristics.
     login_manager.session_protection = None

@@ -5,6 +5,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
@@ -91,12 +93,21 @@ def attention(user) -> list[Attention]:
             reference = rules.reference_value(points, last_session.get(couple.id))
             if rules.dropped(reference, points[-1][1], config["SCALE_DROP_THRESHOLD"]):
                 fell = rules.drop(reference, points[-1][1])
-                since = "since the last session" if last_session.get(couple.id) else "since last time"
-                reasons.append(f"{names.get(partner_id, 'A partner')}'s scale fell {fell} points {since}")
+                name = names.get(partner_id) or _("A partner")
+                reasons.append(
+                    ngettext("%(name)s's scale fell %(num)d point since the last session",
+                             "%(name)s's scale fell %(num)d points since the last session", fell, name=name)
+                    if last_session.get(couple.id) else
+                    ngettext("%(name)s's scale fell %(num)d point since last time",
+                             "%(name)s's scale fell %(num)d points since last time", fell, name=name)
+                )
         last = as_utc(last_activity.get(couple.id))
         days = config["ATTENTION_INACTIVE_DAYS"]
         if rules.inactive(last, as_utc(couple.created_at), now, days):
-            reasons.append(f"Nothing submitted for {(now - (last or as_utc(couple.created_at))).days} days")
+            quiet = (now - (last or as_utc(couple.created_at))).days
+            reasons.append(ngettext(
+                "Nothing submitted for %(num)d day", "Nothing submitted for %(num)d days", quiet
+            ))
         if reasons:
             result.append(Attention(couple.id, couple.case_label, reasons))
     return result

@@ -17,6 +17,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from ..catalogue_texts import stage_choices
 from ..formkit import options
 from ..i18n import LANGUAGES
+from .models import STATUS_LABELS
 
 
 def _stage_options() -> list:
@@ -24,19 +25,19 @@ def _stage_options() -> list:
     return options(stage_choices())
 
 
-STATUS_CHOICES = [("active", "Active"), ("paused", "Paused"), ("closed", "Closed")]
+STATUS_CHOICES = list(STATUS_LABELS.items())
 
 
 class PartnerForm(Form):
-    name = StringField("Full name", validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
     preferred_name = StringField(
-        "Preferred name", validators=[Optional(), Length(max=80)],
-        description="What they like to be called; used in the portal.",
+        _l("Preferred name"), validators=[Optional(), Length(max=80)],
+        description=_l("What they like to be called; used in the portal."),
     )
-    pronouns = StringField("Pronouns", validators=[Optional(), Length(max=40)])
+    pronouns = StringField(_l("Pronouns"), validators=[Optional(), Length(max=40)])
     email = EmailField(
-        "Email", validators=[Optional(), Email(), Length(max=254)],
-        description="Optional. Only used to send their own portal link.",
+        _l("Email"), validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Optional. Only used to send their own portal link."),
     )
     locale = SelectField(
         # Left out of a post: the practice's language for a new partner, unchanged on an edit.
@@ -48,13 +49,13 @@ class PartnerForm(Form):
 
 class CoupleForm(FlaskForm):
     case_label = StringField(
-        "Case label", validators=[InputRequired(), Length(max=120)],
-        description="How the couple appears on your caseload, e.g. “Chen & Wang”.",
+        _l("Case label"), validators=[InputRequired(), Length(max=120)],
+        description=_l("How the couple appears on your caseload, e.g. “Chen & Wang”."),
     )
-    current_stage = SelectField("Starting stage", coerce=int, choices=_stage_options, default=1)
-    primary_clinician_id = SelectField("Primary clinician", coerce=int, validate_choice=False)
-    partner_a = FormField(PartnerForm, label="Partner A")
-    partner_b = FormField(PartnerForm, label="Partner B")
+    current_stage = SelectField(_l("Starting stage"), coerce=int, choices=_stage_options, default=1)
+    primary_clinician_id = SelectField(_l("Primary clinician"), coerce=int, validate_choice=False)
+    partner_a = FormField(PartnerForm, label=_l("Partner A"))
+    partner_b = FormField(PartnerForm, label=_l("Partner B"))
 
 
 class CoupleEditForm(CoupleForm):
@@ -64,28 +65,28 @@ class CoupleEditForm(CoupleForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField("Move to stage", coerce=int, choices=_stage_options)
+    stage = SelectField(_l("Move to stage"), coerce=int, choices=_stage_options)
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=options(STATUS_CHOICES))
+    status = SelectField(_l("Status"), choices=options(STATUS_CHOICES))
 
 
 class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)])
-    stage = IntegerField("Stage", validators=[Optional(), NumberRange(1, 6)])
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    stage = IntegerField(_l("Stage"), validators=[Optional(), NumberRange(1, 6)])
     status = SelectField(
-        "Status", choices=options([("", "Any status"), *STATUS_CHOICES]), validators=[Optional()]
+        _l("Status"), choices=options([("", _l("Any status")), *STATUS_CHOICES]), validators=[Optional()]
     )
 
 
 class LinkForm(FlaskForm):
     valid_days = IntegerField(
-        "Works for (days)", validators=[Optional(), NumberRange(0, 365)], default=90,
-        description="0 means until you revoke or replace it.",
+        _l("Works for (days)"), validators=[Optional(), NumberRange(0, 365)], default=90,
+        description=_l("0 means until you revoke or replace it."),
     )
     send_email = BooleanField(_l("Also email it"), default=False)
 

@@ -3,12 +3,21 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 
 STATUSES = ("active", "paused", "closed")
+# How each status reads on a page, in the reader's language.
+STATUS_LABELS = {
+    "active": lazy_pgettext("couple", "Active"), "paused": lazy_pgettext("couple", "Paused"),
+    "closed": lazy_pgettext("couple", "Closed"),
+}
+# The same, inside a sentence ("The couple is now paused.").
+STATUS_WORDS = {"active": _l("active"), "paused": _l("paused"), "closed": _l("closed")}
 STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)
 
 

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..timeutil import utcnow
-from .models import STAGE_NUMBERS, STATUSES, Couple, CoupleChange, Partner
+from .models import STAGE_NUMBERS, STATUS_WORDS, STATUSES, Couple, CoupleChange, Partner
 
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -239,7 +239,9 @@ def change_status(user: User, couple_id: int, status: str) -> Couple:
     if status not in STATUSES:
         raise DomainError(_("Choose active, paused or closed."), field="status")
     if status == couple.status:
-        raise DomainError(f"The couple is already {status}.", field="status")
+        raise DomainError(
+            _("The couple is already %(status)s.", status=STATUS_WORDS[status]), field="status"
+        )
     _change(user, couple, "status", couple.status, status)
     couple.status = status
     db.session.commit()

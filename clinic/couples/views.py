@@ -26,6 +26,7 @@ from .forms import (
     StageForm,
     StatusForm,
 )
+from .models import STATUS_WORDS
 from .services import CaseloadFilter, CoupleInput, PartnerInput
 
 bp = Blueprint("couples", __name__, url_prefix="/couples")
@@ -88,7 +89,7 @@ def create():
         except DomainError as error:
             web.field_error(form, error)
         else:
-            flash(f"{couple.case_label} is on your caseload.", "success")
+            flash(_("%(label)s is on your caseload.", label=couple.case_label), "success")
             return redirect(url_for("couples.detail", couple_id=couple.id))
     return render_template("couples/create.html", form=form)
 
@@ -172,7 +173,7 @@ def link_mail(couple_id: int, partner_id: int):
 
 def _qr_svg(url: str):
     # segno writes the SVG from the URL alone; nothing a person typed reaches it.
-    return Markup(segno.make(url, error="m").svg_inline(scale=5, title="QR code of the link"))  # noqa: S704
+    return Markup(segno.make(url, error="m").svg_inline(scale=5, title=_("QR code of the link")))  # noqa: S704
 
 
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/link/revoke", methods=["POST"])
@@ -180,7 +181,7 @@ def revoke_link(couple_id: int, partner_id: int):
     services.get_couple(web.user(), couple_id)
     # The app-wide CSRF check has already run for this POST; there are no other fields.
     count = portal.revoke_link(web.user(), couple_id, partner_id)
-    flash("The link no longer works." if count else "There was no working link.", "success")
+    flash(_("The link no longer works.") if count else _("There was no working link."), "success")
     return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="portal-links"))
 
 
@@ -222,7 +223,7 @@ def stage(couple_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(f"Moved to stage {couple.current_stage}.", "success")
+            flash(_("Moved to stage %(number)d.", number=couple.current_stage), "success")
     return redirect(url_for("couples.detail", couple_id=couple_id))
 
 
@@ -238,5 +239,5 @@ def status(couple_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(f"The couple is now {couple.status}.", "success")
+            flash(_("The couple is now %(status)s.", status=STATUS_WORDS[couple.status]), "success")
     return redirect(url_for("couples.detail", couple_id=couple_id))

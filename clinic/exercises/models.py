@@ -3,12 +3,18 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
 
 ASSIGNMENT_STATUSES = ("assigned", "started", "submitted", "reviewed", "withdrawn")
+# How each status reads on a page, in the reader's language.
+ASSIGNMENT_STATUS_LABELS = {
+    "assigned": _l("Assigned"), "started": _l("Started"), "submitted": _l("Submitted"),
+    "reviewed": _l("Reviewed"), "withdrawn": _l("Withdrawn"),
+}
 
 
 class Assignment(db.Model):

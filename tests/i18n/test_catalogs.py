@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 KEYWORDS = {
     "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-    "lazy_ngettext": (1, 2), "N_": None,
+    "lazy_ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2),
 }
 
 
@@ -22,18 +22,18 @@ def _catalog(language: str):
         return read_po(handle, locale=language)
 
 
-def _marked_strings() -> set[str]:
-    """Every msgid the code marks, found the way `make messages` finds them (babel.cfg)."""
+def _marked_strings() -> set[tuple[str, str | None]]:
+    """Every (msgid, context) the code marks, found the way `make messages` finds them (babel.cfg)."""
     method_map = [
         ("clinic/**.py", "python"),
         ("templates/**.html", "jinja2"),
         ("templates/**.txt", "jinja2"),
     ]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -52,8 +52,8 @@ def test_each_catalog_passes_babels_checks(language):
 def test_every_marked_string_has_its_chinese():
     catalog = _catalog("zh_Hans")
     missing, empty = [], []
-    for msgid in sorted(_marked_strings()):
-        message = catalog.get(msgid)
+    for msgid, context in sorted(_marked_strings(), key=lambda pair: (pair[0], pair[1] or "")):
+        message = catalog.get(msgid, context=context)
         if message is None:
             missing.append(msgid)
         elif not (all(message.string) if isinstance(message.string, tuple) else message.string):
