@@ -1,7 +1,6 @@
 """Which couples of a caseload need a look: a fall on the scale, or a long silence."""
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -25,89 +24,94 @@ class Attention:
     reasons: list[str]
 
 
+def _latest(column, model, *conditions, offset: int = 0):
+    """The newest `column` among `model`'s rows meeting `conditions`, newest by (order, id):
+    an index seek per row of the outer query (its LIMIT stops at the first row found)."""
+    order = model.placed_on if model is ScalePlacement else column
+    return (
+        sa.select(column).where(*conditions).order_by(order.desc(), model.id.desc())
+        .limit(1).offset(offset).scalar_subquery()
+    )
+
+
+def _last_portal_activity(couple_id):
+    """When the newest item came in from the portal (submission, exception entry or placement):
+    three seeks on the (couple, time) indexes, newest first, instead of a maximum over every row."""
+    times = [
+        _latest(Submission.submitted_at, Submission, Submission.couple_id == couple_id,
+                Submission.state == "submitted", Submission.submitted_at.is_not(None)),
+        _latest(ExceptionEntry.created_at, ExceptionEntry, ExceptionEntry.couple_id == couple_id,
+                ExceptionEntry.source == "portal"),
+        _latest(ScalePlacement.created_at, ScalePlacement, ScalePlacement.couple_id == couple_id,
+                ScalePlacement.source == "portal"),
+    ]
+    return times
+
+
 def attention(user) -> list[Attention]:
     """Active couples of the user's caseload that need a look: a partner's scale fell by the
     drop threshold since the last session, or nothing came in for ATTENTION_INACTIVE_DAYS.
 
-    Five queries for the whole caseload, however many couples and placements it has.
+    One query, one row per partner: the latest placement, the one before it and the latest on or
+    before the couple's last session are each an index seek per partner (partner, day), the
+    last session a seek on (couple, date), the last portal activity three seeks on (couple, time).
+    Nothing reads a couple's whole history.
     """
     config = current_app.config
-    couples = db.session.execute(
-        caseload_query(user)
-        .where(Couple.status == "active")
-        .with_only_columns(Couple.id, Couple.case_label, Couple.created_at)
-    ).all()
-    if not couples:
-        return []
-    ids = [c.id for c in couples]
-    names = dict(
-        db.session.execute(
-            sa.select(Partner.id, sa.func.coalesce(Partner.preferred_name, Partner.name)).where(
-                Partner.couple_id.in_(ids)
-            )
-        ).all()
+    couples = caseload_query(user).where(Couple.status == "active").with_only_columns(Couple.id)
+    last_session = (
+        sa.select(sa.func.max(SessionNote.session_date))
+        .where(SessionNote.couple_id == Partner.couple_id).scalar_subquery()
     )
-    placements: dict[tuple[int, int], list[tuple[date, int]]] = {}
-    for couple_id, partner_id, day, value in db.session.execute(
+    own = ScalePlacement.partner_id == Partner.id
+    rows = db.session.execute(
         sa.select(
-            ScalePlacement.couple_id, ScalePlacement.partner_id, ScalePlacement.placed_on,
-            ScalePlacement.value,
+            Couple.id, Couple.case_label, Couple.created_at, Partner.id.label("partner_id"),
+            sa.func.coalesce(Partner.preferred_name, Partner.name).label("name"),
+            last_session.label("last_session"),
+            _latest(ScalePlacement.value, ScalePlacement, own).label("latest"),
+            _latest(ScalePlacement.value, ScalePlacement, own, offset=1).label("previous"),
+            _latest(ScalePlacement.value, ScalePlacement, own,
+                    ScalePlacement.placed_on <= last_session).label("before_session"),
+            *(t.label(f"activity_{n}") for n, t in enumerate(_last_portal_activity(Couple.id))),
         )
-        .where(ScalePlacement.couple_id.in_(ids))
-        .order_by(ScalePlacement.placed_on, ScalePlacement.id)
-    ):
-        placements.setdefault((couple_id, partner_id), []).append((day, value))
-    last_session = dict(
-        db.session.execute(
-            sa.select(SessionNote.couple_id, sa.func.max(SessionNote.session_date))
-            .where(SessionNote.couple_id.in_(ids))
-            .group_by(SessionNote.couple_id)
-        ).all()
-    )
-    activity_sources = sa.union_all(
-        sa.select(Submission.couple_id.label("cid"), Submission.submitted_at.label("at")).where(
-            Submission.state == "submitted"
-        ),
-        sa.select(ExceptionEntry.couple_id, ExceptionEntry.created_at).where(
-            ExceptionEntry.source == "portal"
-        ),
-        sa.select(ScalePlacement.couple_id, ScalePlacement.created_at).where(
-            ScalePlacement.source == "portal"
-        ),
-    ).subquery()
-    last_activity = dict(
-        db.session.execute(
-            sa.select(activity_sources.c.cid, sa.func.max(activity_sources.c.at))
-            .where(activity_sources.c.cid.in_(ids))
-            .group_by(activity_sources.c.cid)
-        ).all()
-    )
+        .join(Partner, Partner.couple_id == Couple.id)
+        .where(Couple.id.in_(couples))
+        .order_by(Couple.last_activity_at.desc(), Couple.id.desc(), Partner.position)
+    ).all()
 
     now = utcnow()
+    days = config["ATTENTION_INACTIVE_DAYS"]
+    by_couple: dict[int, list] = {}
+    for row in rows:
+        by_couple.setdefault(row.id, []).append(row)
     result = []
-    for couple in couples:
+    for couple_id, partners in by_couple.items():
+        first = partners[0]
         reasons = []
-        for (couple_id, partner_id), points in sorted(placements.items()):
-            if couple_id != couple.id:
-                continue
-            reference = rules.reference_value(points, last_session.get(couple.id))
-            if rules.dropped(reference, points[-1][1], config["SCALE_DROP_THRESHOLD"]):
-                fell = rules.drop(reference, points[-1][1])
-                name = names.get(partner_id) or _("A partner")
+        for row in partners:
+            if row.last_session is not None and row.before_session is not None:
+                reference = row.before_session
+            else:
+                reference = row.previous
+            if rules.dropped(reference, row.latest, config["SCALE_DROP_THRESHOLD"]):
+                fell = rules.drop(reference, row.latest)
+                name = row.name or _("A partner")
                 reasons.append(
                     ngettext("%(name)s's scale fell %(num)d point since the last session",
                              "%(name)s's scale fell %(num)d points since the last session", fell, name=name)
-                    if last_session.get(couple.id) else
+                    if row.last_session else
                     ngettext("%(name)s's scale fell %(num)d point since last time",
                              "%(name)s's scale fell %(num)d points since last time", fell, name=name)
                 )
-        last = as_utc(last_activity.get(couple.id))
-        days = config["ATTENTION_INACTIVE_DAYS"]
-        if rules.inactive(last, as_utc(couple.created_at), now, days):
-            quiet = (now - (last or as_utc(couple.created_at))).days
+        seen = [as_utc(t) for t in (first.activity_0, first.activity_1, first.activity_2) if t]
+        last = max(seen) if seen else None
+        created = as_utc(first.created_at)
+        if rules.inactive(last, created, now, days):
+            quiet = (now - (last or created)).days
             reasons.append(ngettext(
                 "Nothing submitted for %(num)d day", "Nothing submitted for %(num)d days", quiet
             ))
         if reasons:
-            result.append(Attention(couple.id, couple.case_label, reasons))
+            result.append(Attention(couple_id, first.case_label, reasons))
     return result
