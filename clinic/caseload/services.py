@@ -52,8 +52,9 @@ def attention(user) -> list[Attention]:
     """Active couples of the user's caseload that need a look: a partner's scale fell by the
     drop threshold since the last session, or nothing came in for ATTENTION_INACTIVE_DAYS.
 
-    One query, one row per partner: the latest placement, the one before it and the latest on or
-    before the couple's last session are each an index seek per partner (partner, day), the
+    One query, one row per partner: the latest placement, the one before it and the latest the
+    couple's last note saw (placed before its session day, or on it before the note was written)
+    are each an index seek per partner (partner, day), the
     last session a seek on (couple, date), the last portal activity three seeks on (couple, time).
     Nothing reads a couple's whole history.
     """
@@ -63,6 +64,14 @@ def attention(user) -> list[Attention]:
         sa.select(sa.func.max(SessionNote.session_date))
         .where(SessionNote.couple_id == Partner.couple_id).scalar_subquery()
     )
+    # When the latest note was last written (signed, or saved as a draft): a placement later on
+    # its session day is news, measured against what the note saw (records.rules.note_cutoff).
+    written = (
+        sa.select(sa.func.coalesce(SessionNote.signed_at, SessionNote.updated_at))
+        .where(SessionNote.couple_id == Partner.couple_id)
+        .order_by(SessionNote.session_date.desc(), SessionNote.id.desc())
+        .limit(1).scalar_subquery()
+    )
     own = ScalePlacement.partner_id == Partner.id
     rows = db.session.execute(
         sa.select(
@@ -71,8 +80,11 @@ def attention(user) -> list[Attention]:
             last_session.label("last_session"),
             _latest(ScalePlacement.value, ScalePlacement, own).label("latest"),
             _latest(ScalePlacement.value, ScalePlacement, own, offset=1).label("previous"),
-            _latest(ScalePlacement.value, ScalePlacement, own,
-                    ScalePlacement.placed_on <= last_session).label("before_session"),
+            _latest(ScalePlacement.value, ScalePlacement, own, sa.or_(
+                ScalePlacement.placed_on < last_session,
+                sa.and_(ScalePlacement.placed_on == last_session,
+                        ScalePlacement.created_at <= written),
+            )).label("before_session"),
             *(t.label(f"activity_{n}") for n, t in enumerate(_last_portal_activity(Couple.id))),
         )
         .join(Partner, Partner.couple_id == Couple.id)

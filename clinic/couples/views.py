@@ -109,7 +109,9 @@ def detail(couple_id: int):
         link_mail={p.id: next(iter(_link_mail(p.id, limit=1)), None) for p in couple.partners},
         mail_failures=mail.couple_failures(couple.id),
         exceptions=records.couple_records(couple.id, "exception", limit=5),
-        progress=records_progress.couple_progress(couple, notes.session_days(couple.id)),
+        progress=records_progress.couple_progress(
+            couple, notes.session_days(couple.id), cutoff=notes.last_cutoff(couple.id)
+        ),
         notes=notes.notes_for_couple(couple),
         patterns=records_progress.patterns(couple.id),
     )

@@ -1,5 +1,6 @@
 """The note editor's form (shape only: lengths, ranges) and the addendum and sign forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -51,7 +52,7 @@ for _section in SECTIONS:
     setattr(
         NoteForm, _section.key,
         _kind(
-            _section.title, description=_section.prompt, render_kw=_render,
+            _l(_section.title), description=_l(_section.prompt), render_kw=_render,
             validators=[Optional(), Length(max=_section.max_length)],
         ),
     )

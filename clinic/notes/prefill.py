@@ -6,13 +6,17 @@ Nothing here writes: the editor shows the result and only the clinician's save s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from .. import catalogue_texts
 from ..exercises.services import OPEN_STATUSES, couple_assignments
 from ..extensions import db
+from ..practice.hours import zone
+from ..practice.services import timezone_name
+from ..records import rules
 from ..records.services import couple_records
 from ..timeutil import as_utc
 from .models import SessionNote
@@ -131,20 +135,28 @@ def partner_names(couple) -> dict[int, tuple[str, str]]:
     return {p.id: (p.position, p.display_name) for p in couple.partners}
 
 
-def _after(day: date | None):
-    """Midnight UTC after `day`: a record created then or later is news since that session."""
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=1), time.min, UTC)
+def cutoff(note: SessionNote) -> datetime:
+    """The moment `note` closed its record (see records.rules.note_cutoff): what was created
+    after it, even later on the same day, is news for the next note."""
+    tz = zone(timezone_name(couple_id=note.couple_id))
+    return rules.note_cutoff(note.session_date, note.signed_at or note.updated_at, tz)
+
+
+def last_cutoff(couple_id: int) -> tuple[date, datetime] | None:
+    """The couple's latest note as (session day, cutoff moment), for drop flags; None without."""
+    last = previous_note(couple_id)
+    return None if last is None else (last.session_date, cutoff(last))
 
 
 def _new_exceptions(couple, last: SessionNote | None, names) -> list[ExceptionQuote]:
     entries = couple_records(couple.id, "exception")
     if last is not None:
-        cutoff = _after(last.session_date)
+        moment = cutoff(last)
+        already = {int(i) for i in last.cited_exception_ids or []}
         entries = [
             e for e in entries
-            if e.occurred_on > last.session_date or as_utc(e.created_at) >= cutoff
+            if e.id not in already
+            and (e.occurred_on > last.session_date or as_utc(e.created_at) > moment)
         ]
     # Oldest first: the story of the weeks between sessions, in order.
     return [quote(e, names) for e in sorted(entries, key=lambda e: (e.occurred_on, e.id))]
@@ -173,7 +185,7 @@ def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
 
 
 def _assignment_lines(couple, last: SessionNote | None):
-    cutoff = _after(last.session_date) if last is not None else None
+    moment = cutoff(last) if last is not None else None
     open_, done = [], []
     for a in couple_assignments(couple):
         who = "both, together" if a.joint else a.partner.display_name
@@ -185,9 +197,38 @@ def _assignment_lines(couple, last: SessionNote | None):
             open_.append(line)
         elif a.status in DONE_STATUSES:
             finished = a.submission.submitted_at if a.submission and a.submission.submitted_at else None
-            if cutoff is None or as_utc(finished or a.updated_at) >= cutoff:
+            if moment is None or as_utc(finished or a.updated_at) > moment:
                 done.append(line)
     return open_, done
+
+
+# The lines the editor writes into "Since last time" (and, before that section existed, into
+# "Next small steps"): quoting a later note's steps leaves them out, so nothing snowballs.
+AGREED, COMPLETED, STILL_OPEN = "Agreed last time:", "Exercises completed:", "Exercises still open:"
+
+
+def _review_labels() -> tuple[str, ...]:
+    labels = (AGREED, COMPLETED, STILL_OPEN)
+    return labels + tuple(_(label) for label in labels)
+
+
+def own_steps(text: str | None) -> str:
+    """What the clinician wrote as next steps, without any line the editor wrote for them."""
+    labels = _review_labels()
+    kept = [line for line in (text or "").splitlines() if not line.strip().startswith(labels)]
+    return "\n".join(kept).strip()
+
+
+def _review(last, open_, done) -> str:
+    lines = []
+    agreed = own_steps((last.sections or {}).get("next_steps")) if last is not None else ""
+    if agreed:
+        lines.append(_("Agreed last time:") + " " + agreed)
+    if done:
+        lines.append(_("Exercises completed:") + " " + "; ".join(a.label for a in done) + ".")
+    if open_:
+        lines.append(_("Exercises still open:") + " " + "; ".join(a.label for a in open_) + ".")
+    return "\n".join(lines)
 
 
 def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
@@ -197,16 +238,9 @@ def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
     moved = [s.summary for s in scale if s.value is not None]
     if moved:
         sections["scale_notes"] = "\n".join(moved)
-    review = []
-    last_steps = ((last.sections or {}).get("next_steps") or "").strip() if last is not None else ""
-    if last_steps:
-        review.append(f"Agreed last time: {last_steps}")
-    if done:
-        review.append("Exercises completed: " + "; ".join(a.label for a in done) + ".")
-    if open_:
-        review.append("Exercises still open: " + "; ".join(a.label for a in open_) + ".")
+    review = _review(last, open_, done)
     if review:
-        sections["next_steps"] = "\n".join(review)
+        sections["review"] = review
     return sections
 
 
@@ -227,7 +261,7 @@ def gather(couple, *, before: SessionNote | None = None) -> Prefill:
         scale=scale,
         open_assignments=open_,
         completed_assignments=done,
-        last_next_steps=((last.sections or {}).get("next_steps") or "") if last else "",
+        last_next_steps=own_steps((last.sections or {}).get("next_steps")) if last else "",
         sections=_suggested_sections(last, scale, open_, done),
         scale_today={s.position: s.value for s in scale if s.value is not None},
         cited_exception_ids=[e.id for e in exceptions],

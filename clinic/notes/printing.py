@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..records.progress import couple_progress
@@ -97,7 +98,7 @@ def note_print(
         attendees=attendees_label(note.attendees, names),
         clinician=note.clinician.name,
         problem_name=sections.get("problem_name", ""),
-        sections=[PrintSection(s.key, s.title, sections.get(s.key, "")) for s in SECTIONS],
+        sections=[PrintSection(s.key, _(s.title), sections.get(s.key, "")) for s in SECTIONS],
         quotes=list(quotes),
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TEXT_MAX = 20_000
+
+
+def N_(text: str) -> str:
+    """Marks a text for translation (babel extracts N_); it is translated where it is shown."""
+    return text
+
 SHORT_MAX = 80
 
 
@@ -75,6 +81,11 @@ SECTIONS: tuple[Section, ...] = (
         "own_words", "In their own words",
         "Short quotes, exactly as said, each credited to who said it. The clients are the "
         "experts on their own lives.",
+    ),
+    Section(
+        "review", N_("Since last time"),
+        N_("What was agreed last time and how it went, and the exercises completed or still "
+           "open (pre-filled from the record; keep what matters)."),
     ),
     Section(
         "next_steps", "Next small steps and exercises",

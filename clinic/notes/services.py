@@ -27,6 +27,7 @@ from ..pdf import render_pdf
 from ..records.models import ExceptionEntry
 from ..records.services import records_by_ids
 from ..timeutil import as_utc, utcnow
+from . import prefill as gathering
 from . import signing
 from .inputs import NoteInput, clean
 from .models import Addendum, SessionNote
@@ -95,6 +96,12 @@ def session_days(couple_id: int) -> list[date]:
             .order_by(SessionNote.session_date)
         )
     )
+
+
+def last_cutoff(couple_id: int):
+    """The couple's latest note as (session day, the moment it closed its record), or None: the
+    couple page measures a fall on the scale from what that note could have seen."""
+    return gathering.last_cutoff(couple_id)
 
 
 def prefill(user, couple_id: int) -> Prefill:
@@ -232,7 +239,8 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
         raise DomainError(_("The draft changed since you opened it. Read it again, then sign."))
     if not any((text or "").strip() for text in (note.sections or {}).values()):
         raise DomainError(_("Write at least one section before signing."))
-    signed_at = utcnow().replace(microsecond=0)
+    # Kept to the microsecond: it is the moment that divides this note's record from the next's.
+    signed_at = utcnow()
     digest = signing.note_hash(content, entries, signed_by_id=user.id, signed_at=signed_at)
     result = db.session.execute(
         sa.update(SessionNote)

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..couples.models import Couple, CoupleChange
 from ..extensions import db
-from ..timeutil import as_utc
+from ..timeutil import UTC, as_utc
 from . import rules
 from .chart import Chart, Marker, Point, Series, scale_chart
 from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
@@ -75,33 +75,43 @@ def _labels(partners) -> dict[int, str]:
 
 
 def couple_progress(
-    couple: Couple, sessions: list[date], *, partner=None, title: str | None = None
+    couple: Couple, sessions: list[date], *, partner=None, title: str | None = None,
+    cutoff: tuple[date, datetime] | None = None,
 ) -> Progress:
     """The scale trend of both partners (or of one, for that partner's own portal page).
 
     `sessions` are the days of the couple's sessions, oldest first (the notes feature keeps
     them: `notes.services.session_days`). Two queries whatever the number of placements:
-    placements and stage changes.
+    placements and stage changes. `cutoff` is the last note's (session day, moment) from
+    `notes.services.last_cutoff`: a drop is measured from what that note could have seen.
     """
     partners = [partner] if partner is not None else list(couple.partners)
     query = sa.select(
-        ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value
+        ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value,
+        ScalePlacement.created_at,
     ).where(ScalePlacement.couple_id == couple.id)
     if partner is not None:
         query = query.where(ScalePlacement.partner_id == partner.id)
     rows = db.session.execute(query.order_by(ScalePlacement.placed_on, ScalePlacement.id)).all()
     by_partner: dict[int, list[tuple[date, int]]] = {p.id: [] for p in partners}
-    for partner_id, day, value in rows:
+    created: dict[int, list[datetime]] = {p.id: [] for p in partners}
+    for partner_id, day, value, made in rows:
         by_partner.setdefault(partner_id, []).append((day, value))
+        created.setdefault(partner_id, []).append(made)
 
     last_session = sessions[-1] if sessions else None
+    if cutoff is None and last_session is not None:
+        # Without the note's moment, everything placed by the end of its day counts as seen.
+        cutoff = (last_session, datetime.max.replace(tzinfo=UTC))
     drop_threshold = current_app.config["SCALE_DROP_THRESHOLD"]
     labels = _labels(partners)
     trends = []
     for p in partners:
         points = by_partner.get(p.id, [])
         latest = points[-1] if points else None
-        reference = rules.reference_value(points, last_session)
+        reference = rules.reference_value(
+            [(d, v, c) for (d, v), c in zip(points, created.get(p.id, []), strict=True)], cutoff
+        )
         latest_value = latest[1] if latest else None
         trends.append(
             PartnerTrend(

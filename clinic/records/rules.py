@@ -1,6 +1,8 @@
 """Flags on scale trends and activity: plain functions, thresholds passed in from config."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from ..timeutil import as_utc
 
 
 def diverged(value_a: int | None, value_b: int | None, threshold: int) -> bool:
@@ -28,16 +30,35 @@ def inactive(last_activity: datetime | None, since: datetime, now: datetime, day
     return now - start >= timedelta(days=days)
 
 
-def reference_value(placements: list[tuple], last_session) -> int | None:
-    """The placement a drop is measured from: the latest one on or before the last session
-    (the latest placement itself when none came after the session: nothing fell since); without a
-    session, or with none placed before it, the one before the latest. `placements` is
-    [(day, value)] oldest first.
+def note_cutoff(session_day: date, written_at: datetime | None, tz: tzinfo) -> datetime:
+    """The moment a note's record closes: when the note was last written (signed, or saved as a
+    draft), or the end of its session's day in the practice's zone if it was written later.
+
+    A record created after this moment is news for the next note, even on the same day.
+    """
+    end_of_day = datetime.combine(session_day + timedelta(days=1), time.min, tz).astimezone(UTC)
+    if written_at is None:
+        return end_of_day
+    return min(as_utc(written_at), end_of_day)
+
+
+def reference_value(placements: list[tuple], cutoff: tuple[date, datetime] | None) -> int | None:
+    """The placement a drop is measured from: the latest one placed before the last note's
+    session day, or on that day before the note's cutoff moment (a placement later that day is
+    news); the latest placement itself when nothing came after (nothing fell since). Without a
+    note, or with nothing placed before it, the one before the latest.
+
+    `placements` is [(day, value, created_at)] oldest first; `cutoff` is the last note's
+    (session day, cutoff moment), see note_cutoff.
     """
     if not placements:
         return None
-    if last_session is not None:
-        before = [value for day, value in placements if day <= last_session]
+    if cutoff is not None:
+        session_day, moment = cutoff
+        before = [
+            value for day, value, created in placements
+            if day < session_day or (day == session_day and as_utc(created) <= moment)
+        ]
         if before:
             return before[-1]
     return placements[-2][1] if len(placements) >= 2 else None

@@ -137,7 +137,7 @@ def test_prefill_lists_open_and_completed_assignments_and_last_next_steps(world,
     assert [a.id for a in context.completed_assignments] == [listening.id]
     assert context.completed_assignments[0].label == "Listening practice (both, together)"
     assert context.last_next_steps == "A walk on Sunday, phones at home."
-    steps = context.sections["next_steps"]
+    steps = context.sections["review"]
     assert "Agreed last time: A walk on Sunday, phones at home." in steps
     assert "Exercises completed: Listening practice (both, together)." in steps
     assert "Exception log (陈静" in steps and "Exception log (Mark Lee" in steps

@@ -1,7 +1,8 @@
 """The trend rules (divergence, drop, inactivity, the reference placement) and their thresholds."""
 
 import html
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -77,29 +78,39 @@ def test_inactive_follows_the_number_of_days():
 # --- reference_value ----------------------------------------------------------------------------
 
 
+def at(points):
+    """Placements as the rules read them: (day, value, created at noon that day)."""
+    return [(day, value, datetime.combine(day, time(12), UTC)) for day, value in points]
+
+
+def note(day, hour=23):
+    """A note of a session on `day`, written at `hour` that day (UTC)."""
+    return (day, datetime.combine(day, time(hour), UTC))
+
+
 def test_reference_without_placements_or_with_one_is_none():
     assert rules.reference_value([], None) is None
-    assert rules.reference_value([], D3) is None
-    assert rules.reference_value([(D1, 6)], None) is None
-    assert rules.reference_value([(D2, 6)], D1) is None
+    assert rules.reference_value([], note(D3)) is None
+    assert rules.reference_value(at([(D1, 6)]), None) is None
+    assert rules.reference_value(at([(D2, 6)]), note(D1)) is None
 
 
 def test_reference_without_a_session_is_the_placement_before_the_latest():
-    assert rules.reference_value([(D1, 3), (D2, 8), (D3, 5)], None) == 8
-    assert rules.reference_value([(D1, 3), (D2, 8)], None) == 3
+    assert rules.reference_value(at([(D1, 3), (D2, 8), (D3, 5)]), None) == 8
+    assert rules.reference_value(at([(D1, 3), (D2, 8)]), None) == 3
 
 
 def test_reference_with_a_session_is_the_latest_placement_on_or_before_it():
     points = [(D1, 9), (D2, 8), (D3, 6), (D4, 4)]
-    assert rules.reference_value(points, D2) == 8  # on the session day
-    assert rules.reference_value(points, D2 + timedelta(days=3)) == 8  # before it
-    assert rules.reference_value(points, D1) == 9
-    assert rules.reference_value(points, D3) == 6
+    assert rules.reference_value(at(points), note(D2)) == 8  # on the session day
+    assert rules.reference_value(at(points), note(D2 + timedelta(days=3))) == 8  # before it
+    assert rules.reference_value(at(points), note(D1)) == 9
+    assert rules.reference_value(at(points), note(D3)) == 6
 
 
 def test_reference_with_a_session_but_nothing_before_it_is_the_placement_before_the_latest():
     points = [(D2, 8), (D3, 6), (D4, 4)]
-    assert rules.reference_value(points, D1) == 6
+    assert rules.reference_value(at(points), note(D1)) == 6
 
 
 def test_with_no_placement_since_the_last_session_nothing_fell_since_it():
@@ -107,10 +118,27 @@ def test_with_no_placement_since_the_last_session_nothing_fell_since_it():
     not a fall "since the last session" (the docstring: the latest placement on or before it)."""
     points = [(D1, 8), (D2, 5)]
 
-    reference = rules.reference_value(points, D4)
+    reference = rules.reference_value(at(points), note(D4))
 
     assert reference == 5
     assert rules.drop(reference, points[-1][1]) == 0
+
+
+def test_a_placement_later_on_the_day_of_the_note_is_measured_against_what_the_note_saw():
+    points = [*at([(D1, 8)]), (D2, 7, datetime.combine(D2, time(9), UTC)),
+              (D2, 3, datetime.combine(D2, time(20), UTC))]
+
+    assert rules.reference_value(points, note(D2, hour=11)) == 7  # the 20:00 fall is news
+    assert rules.reference_value(points, note(D2, hour=21)) == 3  # the note saw it
+
+
+def test_the_cutoff_is_when_the_note_was_written_or_the_end_of_the_session_day():
+    signed = datetime(2025, 3, 8, 10, 15, 30, tzinfo=UTC)
+    assert rules.note_cutoff(D2, signed, UTC) == signed
+    late = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)  # written four days after the session
+    assert rules.note_cutoff(D2, late, UTC) == datetime(2025, 3, 9, 0, 0, tzinfo=UTC)
+    shanghai = ZoneInfo("Asia/Shanghai")  # the practice's day ends at 16:00 UTC
+    assert rules.note_cutoff(D2, late, shanghai) == datetime(2025, 3, 8, 16, 0, tzinfo=UTC)
 
 
 # --- thresholds come from config: the flags on the couple page ------------------------------------
