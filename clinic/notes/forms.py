@@ -1,5 +1,6 @@
 """The note editor's form (shape only: lengths, ranges) and the addendum and sign forms."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,24 +19,26 @@ from .sections import SECTIONS
 
 
 class NoteForm(FlaskForm):
-    session_date = DateField("Session date", validators=[InputRequired("Give the day of the session.")])
-    duration_minutes = IntegerField(
-        "Length (minutes)", default=50,
-        validators=[InputRequired("Give the length in minutes."), NumberRange(1, 600)],
+    session_date = DateField(
+        _l("Session date"), validators=[InputRequired(_l("Give the day of the session."))]
     )
-    attendees = SelectField("Who came", default="both")
-    scale_A = IntegerField("Partner A", validators=[Optional(), NumberRange(1, 10)])
-    scale_B = IntegerField("Partner B", validators=[Optional(), NumberRange(1, 10)])
+    duration_minutes = IntegerField(
+        _l("Length (minutes)"), default=50,
+        validators=[InputRequired(_l("Give the length in minutes.")), NumberRange(1, 600)],
+    )
+    attendees = SelectField(_l("Who came"), default="both")
+    scale_A = IntegerField(_l("Partner A"), validators=[Optional(), NumberRange(1, 10)])
+    scale_B = IntegerField(_l("Partner B"), validators=[Optional(), NumberRange(1, 10)])
     # Rendered by hand beside each quoted entry; the service checks the ids belong to the couple.
-    keep = SelectMultipleField("Keep", coerce=int, validate_choice=False)
+    keep = SelectMultipleField(_l("Keep"), coerce=int, validate_choice=False)
 
     def set_partners(self, partners: list[tuple[str, str]]) -> None:
         names = dict(partners)
         self.attendees.choices = options(
-            [("both", "Both partners")] + [(pos, f"{name} only") for pos, name in partners]
+            [("both", _("Both partners"))] + [(pos, _("%(name)s only", name=name)) for pos, name in partners]
         )
-        self.scale_A.label.text = f"{names.get('A', 'Partner A')} (1 to 10)"
-        self.scale_B.label.text = f"{names.get('B', 'Partner B')} (1 to 10)"
+        self.scale_A.label.text = _("%(name)s (1 to 10)", name=names.get("A") or _("Partner A"))
+        self.scale_B.label.text = _("%(name)s (1 to 10)", name=names.get("B") or _("Partner B"))
 
     def section_texts(self) -> dict[str, str]:
         return {s.key: self[s.key].data or "" for s in SECTIONS}
@@ -64,7 +67,7 @@ class SignForm(FlaskForm):
 
 class AddendumForm(FlaskForm):
     text = TextAreaField(
-        "Addendum", validators=[InputRequired("Write the addendum first."), Length(max=20_000)],
-        description="A correction or later thought. It is signed with your name and the time as "
-        "soon as you add it, and cannot be changed afterwards.",
+        _l("Addendum"), validators=[InputRequired(_l("Write the addendum first.")), Length(max=20_000)],
+        description=_l("A correction or later thought. It is signed with your name and the time as "
+                       "soon as you add it, and cannot be changed afterwards."),
     )

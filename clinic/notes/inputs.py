@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from ..errors import DomainError
@@ -36,7 +37,8 @@ def _text(key: str, value) -> str:
     text = " ".join(text.split()) if section.short else text.strip()
     if len(text) > section.max_length:
         raise DomainError(
-            f"Keep this to {section.max_length:,} characters or fewer (it has {len(text):,}).",
+            _("Keep this to %(most)s characters or fewer (it has %(has)s).",
+              most=format_number(section.max_length), has=format_number(len(text))),
             field=key,
         )
     return text
@@ -57,13 +59,14 @@ def clean(couple, data: NoteInput) -> dict:
         duration = 0
     if not 1 <= duration <= MAX_DURATION:
         raise DomainError(
-            f"Give the length in minutes, from 1 to {MAX_DURATION}.", field="duration_minutes"
+            _("Give the length in minutes, from 1 to %(most)d.", most=MAX_DURATION),
+            field="duration_minutes",
         )
     if data.attendees not in ATTENDEES:
         raise DomainError(_("Choose who came to the session."), field="attendees")
     unknown = set(data.sections or {}) - set(KEYS)
     if unknown:
-        raise DomainError(f"Unknown note section: {sorted(unknown)[0]}.")
+        raise DomainError(_("Unknown note section: %(key)s.", key=sorted(unknown)[0]))
     sections = {key: _text(key, (data.sections or {}).get(key)) for key in KEYS}
 
     positions = {p.position for p in couple.partners}

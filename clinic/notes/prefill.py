@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import catalogue_texts
 from ..exercises.services import OPEN_STATUSES, couple_assignments
 from ..extensions import db
+from ..i18n import current_language, pattern
 from ..practice.hours import zone
 from ..practice.services import timezone_name
 from ..records import rules
@@ -22,6 +25,16 @@ from ..timeutil import as_utc
 from .models import SessionNote
 
 DONE_STATUSES = ("submitted", "reviewed")
+
+# A partner's scale now against the last note or their first placement: (since, -1/0/1).
+_MOVED = {
+    ("note", 0): _l("%(name)s: %(value)d/10 (no change since the last note)."),
+    ("note", 1): _l("%(name)s: %(value)d/10 (up %(by)d since the last note)."),
+    ("note", -1): _l("%(name)s: %(value)d/10 (down %(by)d since the last note)."),
+    ("first", 0): _l("%(name)s: %(value)d/10 (no change since the first placement)."),
+    ("first", 1): _l("%(name)s: %(value)d/10 (up %(by)d since the first placement)."),
+    ("first", -1): _l("%(name)s: %(value)d/10 (down %(by)d since the first placement)."),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,7 @@ class ScaleNow:
     value: int | None
     placed_on: date | None
     previous: int | None
-    since: str | None  # "the last note" or "the first placement"
+    since: str | None  # "note" (the last note) or "first" (the first placement)
 
     @property
     def change(self) -> int | None:
@@ -61,31 +74,31 @@ class ScaleNow:
 
     @property
     def summary(self) -> str:
-        if self.value is None:
-            return f"{self.partner_name}: no placement yet."
+        # Written into the draft, so in the language of the clinician writing it.
+        name, value = self.partner_name, self.value
+        if value is None:
+            return _("%(name)s: no placement yet.", name=name)
         if self.change is None:
-            return f"{self.partner_name}: {self.value}/10 (first placement)."
-        if self.change == 0:
-            moved = f"no change since {self.since}"
-        else:
-            moved = f"{'up' if self.change > 0 else 'down'} {abs(self.change)} since {self.since}"
-        return f"{self.partner_name}: {self.value}/10 ({moved})."
+            return _("%(name)s: %(value)d/10 (first placement).", name=name, value=value)
+        way = (self.change > 0) - (self.change < 0)
+        return str(_MOVED[self.since, way]) % {"name": name, "value": value, "by": abs(self.change)}
 
 
 @dataclass(frozen=True)
 class AssignmentLine:
     id: int
     title: str
-    who: str
+    who: str | None  # a partner's name, or None for both together
     status: str
     due_on: date | None
 
     @property
     def label(self) -> str:
-        due = ""
+        who = _("both, together") if self.who is None else self.who
         if self.due_on and self.status in OPEN_STATUSES:
-            due = f", due {self.due_on.day} {self.due_on:%b}"
-        return f"{self.title} ({self.who}{due})"
+            due = format_date(self.due_on, pattern("day_month", current_language()))
+            return _("%(title)s (%(who)s, due %(date)s)", title=self.title, who=who, date=due)
+        return _("%(title)s (%(who)s)", title=self.title, who=who)
 
 
 @dataclass(frozen=True)
@@ -171,9 +184,9 @@ def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
         latest = own[0] if own else None
         previous, since = None, None
         if partner.position in before:
-            previous, since = int(before[partner.position]), "the last note"
+            previous, since = int(before[partner.position]), "note"
         elif len(own) > 1:
-            previous, since = own[-1].value, "the first placement"
+            previous, since = own[-1].value, "first"
         out.append(
             ScaleNow(
                 position=partner.position, partner_id=partner.id, partner_name=partner.display_name,
@@ -188,7 +201,7 @@ def _assignment_lines(couple, last: SessionNote | None):
     moment = cutoff(last) if last is not None else None
     open_, done = [], []
     for a in couple_assignments(couple):
-        who = "both, together" if a.joint else a.partner.display_name
+        who = None if a.joint else a.partner.display_name  # None: both, together
         line = AssignmentLine(
             id=a.id, title=catalogue_texts.exercise(a.exercise_key, a.exercise_version).title, who=who,
             status=a.status, due_on=a.due_on,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..i18n import current_language, pattern
 from ..records.progress import couple_progress
 from ..timeutil import as_utc, utcnow
 from .prefill import ExceptionQuote
@@ -62,7 +64,8 @@ class NotePrint:
 
 
 def long_date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """The session's day written out in the language being written (28 November 2026, 2026年11月28日)."""
+    return format_date(day, pattern("long", current_language()))
 
 
 def utc_stamp(moment) -> str:
@@ -71,8 +74,9 @@ def utc_stamp(moment) -> str:
 
 def attendees_label(attendees: str, names: dict[str, str]) -> str:
     if attendees == "both":
-        return "Both partners: " + " and ".join(names.values())
-    return f"{names.get(attendees, 'Partner ' + attendees)} only"
+        return _("Both partners: %(names)s", names=_(" and ").join(names.values()))
+    name = names.get(attendees) or _("Partner %(position)s", position=attendees)
+    return _("%(name)s only", name=name)
 
 
 def note_print(
@@ -85,7 +89,7 @@ def note_print(
     couple = note.couple
     names = {p.position: p.display_name for p in couple.partners}
     sections = note.sections or {}
-    progress = couple_progress(couple, sessions, title="Scale placements over time (1 to 10)")
+    progress = couple_progress(couple, sessions, title=_("Scale placements over time (1 to 10)"))
     scale_today = note.scale_today or {}
     return NotePrint(
         practice_name=note.clinician.practice.name,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import selectinload
@@ -23,6 +24,7 @@ from ..couples.models import Couple
 from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import supported
 from ..pdf import render_pdf
 from ..records.models import ExceptionEntry
 from ..records.services import records_by_ids
@@ -159,15 +161,16 @@ def create_note(user, couple_id: int, data: NoteInput) -> SessionNote:
     return note
 
 
-def _signed_by(note: SessionNote) -> str:
-    when = as_utc(note.signed_at).strftime("%Y-%m-%d %H:%M UTC") if note.signed_at else "earlier"
-    return f"{note.signed_by.name if note.signed_by else 'a clinician'} on {when}"
+def _signed_by(note: SessionNote) -> dict[str, str]:
+    """Who signed and when, for the messages below (the time as a stamp, the same in every language)."""
+    when = as_utc(note.signed_at).strftime("%Y-%m-%d %H:%M UTC") if note.signed_at else _("earlier")
+    return {"name": note.signed_by.name if note.signed_by else _("a clinician"), "when": when}
 
 
 def _locked_message(note: SessionNote) -> str:
-    return (
-        f"This note was signed by {_signed_by(note)} and can no longer change. Add an addendum "
-        "to correct or add to it."
+    return _(
+        "This note was signed by %(name)s on %(when)s and can no longer change. Add an addendum "
+        "to correct or add to it.", **_signed_by(note),
     )
 
 
@@ -257,8 +260,9 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
         current = db.session.get(SessionNote, note_id, populate_existing=True)
         if current.status == "signed":
             raise DomainError(
-                f"This note was signed by {_signed_by(current)}, just before you: it was not signed "
-                "twice. Read the signed note, and add an addendum if something needs adding."
+                _("This note was signed by %(name)s on %(when)s, just before you: it was not signed "
+                  "twice. Read the signed note, and add an addendum if something needs adding.",
+                  **_signed_by(current))
             )
         raise DomainError(_("The draft changed while you were signing it. Read it again, then sign."))
     note.couple.last_activity_at = signed_at
@@ -277,7 +281,10 @@ def add_addendum(user, note_id: int, text: str) -> Addendum:
     if not text:
         raise DomainError(_("Write the addendum first."), field="text")
     if len(text) > TEXT_MAX:
-        raise DomainError(f"Keep an addendum to {TEXT_MAX:,} characters or fewer.", field="text")
+        raise DomainError(
+            _("Keep an addendum to %(num)s characters or fewer.", num=format_number(TEXT_MAX)),
+            field="text",
+        )
     # Serialise addenda per note (a row lock on PostgreSQL; SQLite writes one at a time anyway).
     db.session.execute(sa.select(SessionNote.id).where(SessionNote.id == note.id).with_for_update())
     previous = db.session.scalar(
@@ -345,21 +352,25 @@ def verify_note(note: SessionNote) -> bool:
 # --- PDF ---------------------------------------------------------------------------------------
 
 def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
-    """The signed note as a PDF; the export is audited. Raises DomainError for a draft."""
+    """The signed note as a PDF in the language of its author (the note's clinician), whoever
+    exports it; the export is audited. Raises DomainError for a draft."""
     note = get_note(user, note_id, fresh=True)
     if note.status != "signed":
         raise DomainError(_("Only a signed note can be exported. Sign the draft first."))
-    data = note_print(
-        note, verification(note), cited_entries(note), session_days(note.couple_id),
-        exported_by=user.name,
-    )
+    author_language = supported(note.clinician.locale)
+    with force_locale(author_language):
+        data = note_print(
+            note, verification(note), cited_entries(note), session_days(note.couple_id),
+            exported_by=user.name,
+        )
     record(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"channel": channel, "format": "pdf"},
     )
     # Commit before rendering: the write lock is not held while WeasyPrint works.
     db.session.commit()
-    return render_pdf("pdf/note.html", {"note": data})
+    with force_locale(author_language):
+        return render_pdf("pdf/note.html", {"note": data})
 
 
 def export_note(user, note_id: int) -> bytes:

@@ -1,6 +1,7 @@
 """Note pages: new (pre-filled), detail, edit, sign, addendum, PDF, and the language check."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from .. import web
@@ -61,8 +62,12 @@ def _saved_message(form: NoteForm, what: str) -> str:
     flags = _flag_count(_findings(form))
     if not flags:
         return what
-    return (f"{what} The language check has {flags} suggestion{'s' if flags != 1 else ''}, shown "
-            "under the sections below. They are suggestions only.")
+    return " ".join((what, ngettext(
+        "The language check has %(num)d suggestion, shown under the sections below. They are "
+        "suggestions only.",
+        "The language check has %(num)d suggestions, shown under the sections below. They are "
+        "suggestions only.", flags,
+    )))
 
 
 @bp.route("/couples/<int:couple_id>/new", methods=["GET", "POST"])
@@ -86,7 +91,7 @@ def new(couple_id: int):
         except DomainError as error:
             web.field_error(form, error, names=FIELD_NAMES)
         else:
-            flash(_saved_message(form, "Draft saved."), "success")
+            flash(_saved_message(form, _("Draft saved.")), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
     return _editor("notes/new.html", form, context, status=422, checked=True)
 
@@ -142,7 +147,7 @@ def edit(note_id: int):
         except DomainError as error:
             web.field_error(form, error, names=FIELD_NAMES)
         else:
-            flash(_saved_message(form, "Draft saved."), "success")
+            flash(_saved_message(form, _("Draft saved.")), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
     status = 409 if note.status != "draft" else 422
     return _editor("notes/edit.html", form, context, status=status, checked=True, note=note)
@@ -201,9 +206,10 @@ def language():
     payload = request.get_json(silent=True)
     text = payload.get("text") if isinstance(payload, dict) else None
     if not isinstance(text, str):
-        return jsonify(error="Send the section text as JSON: {\"text\": \"...\"}."), 400
+        return jsonify(error=_("Send the section text as JSON: %(shape)s.", shape='{"text": "..."}')), 400
     if len(text) > TEXT_MAX:
-        return jsonify(error=f"Only the first {TEXT_MAX:,} characters can be checked."), 413
+        return jsonify(error=_("Only the first %(num)s characters can be checked.",
+                               num=format_number(TEXT_MAX))), 413
     section = BY_KEY.get(payload.get("section") or "")
     if section is not None and section.short:
         return jsonify(findings=[], segments=[{"text": text, "finding": None}])
@@ -215,4 +221,9 @@ def language():
             findings.append({"phrase": finding.phrase, "rule": finding.rule, "why": finding.why,
                              "suggestions": list(finding.suggestions), "lang": finding.lang})
         pieces.append({"text": piece, "finding": index})
-    return jsonify(findings=findings, segments=pieces)
+    head = ngettext(
+        "Language check: %(num)d suggestion. Suggestions only; saving is never blocked.",
+        "Language check: %(num)d suggestions. Suggestions only; saving is never blocked.",
+        len(findings),
+    )
+    return jsonify(findings=findings, segments=pieces, head=head)

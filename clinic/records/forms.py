@@ -1,5 +1,7 @@
 """The clinician's record-in-session form (answers themselves are read by the catalogue parser)."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -9,15 +11,16 @@ from .models import TAG_CATEGORIES
 
 
 class SessionRecordForm(FlaskForm):
-    partner_id = SelectField("Whose is it?", coerce=int, validate_choice=False)
+    partner_id = SelectField(_l("Whose is it?"), coerce=int, validate_choice=False)
     shared = BooleanField(
-        "Their partner may see it in the portal",
-        description="Off by default: entries stay between the partner and you.",
+        _l("Their partner may see it in the portal"),
+        description=_l("Off by default: entries stay between the partner and you."),
     )
 
     def set_partners(self, couple) -> None:
         self.partner_id.choices = options(
-            (p.id, f"{p.display_name} (Partner {p.position})") for p in couple.partners
+            (p.id, _("%(name)s (Partner %(position)s)", name=p.display_name, position=p.position))
+            for p in couple.partners
         )
 
 
@@ -25,16 +28,16 @@ class TimelineForm(FlaskForm):
     class Meta:
         csrf = False
 
-    partner_id = SelectField("Partner", coerce=int, validators=[Optional()], validate_choice=False)
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until", validators=[Optional()])
+    partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()], validate_choice=False)
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
 
     def set_partners(self, couple) -> None:
         self.partner_id.choices = options(
-            [(0, "Both partners"), *[(p.id, p.display_name) for p in couple.partners]]
+            [(0, _("Both partners")), *[(p.id, p.display_name) for p in couple.partners]]
         )
 
 
 class TagForm(FlaskForm):
-    category = SelectField("Kind of condition", choices=options(TAG_CATEGORIES.items()))
-    value = StringField("Condition", validators=[InputRequired(), Length(max=60)])
+    category = SelectField(_l("Kind of condition"), choices=options(TAG_CATEGORIES.items()))
+    value = StringField(_l("Condition"), validators=[InputRequired(), Length(max=60)])

@@ -34,7 +34,7 @@ def create(couple_id: int, kind: str):
                 user, couple.id, form.partner_id.data, kind, answers, shared=form.shared.data
             )
             flash(
-                "Exception entry recorded." if kind == "exception" else "Scale placement recorded.",
+                _("Exception entry recorded.") if kind == "exception" else _("Scale placement recorded."),
                 "success",
             )
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="records"))

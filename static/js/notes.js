@@ -5,6 +5,7 @@
   const form = document.querySelector("form[data-language-url]");
   if (!form || !window.fetch) return;
   const url = form.dataset.languageUrl;
+  const words = form.dataset; // the page's own words, in the reader's language (data-text-*)
   const tokenMeta = document.querySelector('meta[name="csrf-token"]');
   const token = tokenMeta ? tokenMeta.content : "";
   const PAUSE_MS = 900;
@@ -19,12 +20,10 @@
   function render(box, data) {
     box.replaceChildren();
     if (!data.findings.length) {
-      box.append(el("p", "language-ok", "No suggestions for this section."));
+      box.append(el("p", "language-ok", words.textOk));
       return;
     }
-    const count = data.findings.length;
-    box.append(el("p", "language-head",
-      `Language check: ${count} suggestion${count === 1 ? "" : "s"}. Suggestions only; saving is never blocked.`));
+    box.append(el("p", "language-head", data.head));
     const preview = el("p", "language-preview");
     for (const piece of data.segments) {
       preview.append(piece.finding === null ? document.createTextNode(piece.text) : el("mark", "", piece.text));
@@ -37,11 +36,11 @@
       const why = el("span", "", finding.why);
       why.lang = lang;
       item.append(el("strong", "", `“${finding.phrase}”`), document.createTextNode(": "), why, document.createTextNode(" "));
-      const tries = el("span", "language-try", "Try: ");
+      const tries = el("span", "language-try", words.textTry);
       finding.suggestions.forEach((s, i) => {
         const one = el("span", "", s);
         one.lang = lang;
-        tries.append(document.createTextNode(i ? " or “" : "“"), one, document.createTextNode("”"));
+        tries.append(document.createTextNode(i ? `${words.textOr}“` : "“"), one, document.createTextNode("”"));
       });
       item.append(tries);
       list.append(item);
@@ -62,7 +61,7 @@
       const data = await response.json();
       if (area.value === sent) render(box, data); // a newer check is on its way otherwise
     } catch {
-      box.replaceChildren(el("p", "help", "The language check is not available right now; use “Check language”."));
+      box.replaceChildren(el("p", "help", words.textUnavailable));
     }
   }
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from clinic.auth.models import User
 from clinic.extensions import db
 from tests.i18n.conftest import text
+from tests.pdf_helpers import pdf_fonts, pdf_text
 
 
 def html_lang(response) -> str:
@@ -104,3 +105,95 @@ def test_an_english_colleague_in_the_same_practice_reads_english(mei, zhao_zhou,
     assert html_lang(page) == "en"
     assert "Exception log" in visible(page) and "例外记录" not in visible(page)
     assert f"Active since {date.today().day} " in visible(page)
+
+
+NOTE_SECTIONS = {
+    "problem_name": "沉默",
+    "problem_effects": "搬家以后，「沉默」常常在晚饭时出现，让两个人都觉得孤单。",
+    "unique_outcomes": "周六一起做饭的时候，「沉默」没有出现，他们笑了很久。",
+    "next_steps": "这周再安排一次一起做饭，留意是什么让这样的时刻更容易出现。",
+}
+
+
+def _write_and_sign(browser, couple_id: int) -> tuple[int, str]:
+    """Mei writes a note in Chinese through the editor, then signs it; (note id, signed page)."""
+    saved = browser.post(
+        f"/notes/couples/{couple_id}/new",
+        data={"session_date": date.today().isoformat(), "duration_minutes": "50",
+              "attendees": "both", "scale_A": "6", "scale_B": "5", "action": "save",
+              **NOTE_SECTIONS},
+    )
+    assert saved.status_code == 302, visible(saved)
+    note_id = int(saved.headers["Location"].rstrip("/").split("/")[-1])
+    draft = browser.get(f"/notes/{note_id}")
+    version = re.search(r'name="version"[^>]*value="([^"]+)"', text(draft)).group(1)
+    signed = browser.post(f"/notes/{note_id}/sign", data={"version": version}, follow_redirects=True)
+    return note_id, signed
+
+
+def test_a_note_is_written_and_signed_in_chinese(mei, zhao_zhou, signed_in):
+    browser = signed_in(mei)
+
+    editor = browser.get(f"/notes/couples/{zhao_zhou.couple.id}/new")
+    seen = visible(editor)
+    for words in ("新建会谈记录", "问题的名字", "外化的问题及其影响", "独特结果与例外", "保存草稿",
+                  "检查用语", "会谈日期", "时长（分钟）"):
+        assert words in seen
+    assert 'data-text-try="可以试试："' in text(editor)  # the live check's own words, for notes.js
+
+    _note_id, signed = _write_and_sign(browser, zhao_zhou.couple.id)
+
+    seen = visible(signed)
+    assert html_lang(signed) == "zh-Hans"
+    assert "已签署。" in seen or "已签署" in seen
+    today = date.today()
+    assert f"会谈记录 · {today.year}年{today.month}月{today.day}日" in seen
+    assert "50 分钟" in seen and "两位伴侣" in seen and "咨询师：Mei Lin" in seen
+    assert "签署人" in seen and "已验证：保存的会谈记录与签署时生成的哈希值一致。" in seen
+    assert "「沉默」没有出现" in seen and "下载 PDF" in seen
+    for english in ("Signature", "Signed by", "Download PDF", "Unique outcomes", "Addenda"):
+        assert english not in seen
+
+
+def test_the_language_check_speaks_to_a_chinese_clinician_in_chinese(mei, signed_in):
+    browser = signed_in(mei)
+
+    found = browser.post("/notes/language", json={"text": "她很焦虑。", "section": "problem_effects"})
+
+    assert found.status_code == 200
+    assert found.json["head"] == "用语检查：1 条建议。仅供参考，不会妨碍保存。"
+    assert found.json["findings"][0]["lang"] == "zh"
+
+
+def test_a_chinese_authors_note_pdf_is_in_chinese_with_cjk_glyphs(mei, zhao_zhou, signed_in):
+    browser = signed_in(mei)
+    note_id, _signed = _write_and_sign(browser, zhao_zhou.couple.id)
+
+    pdf = browser.get(f"/notes/{note_id}/pdf")
+
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    flat = " ".join(pdf_text(pdf.data).split())
+    today = date.today()
+    for words in ("会谈记录", "合作取向的伴侣咨询 · 已签署的临床记录", "会谈日期", "时长", "出席者",
+                  "两位伴侣：Zhao Lei和Zhou Ting", "问题的名字", "外化的问题及其影响",
+                  f"{today.year}年{today.month}月{today.day}日", "签署人", "已验证", "没有补充说明。",
+                  "第 1 页，共", "「沉默」没有出现"):
+        assert words in flat, words
+    for english in ("Session note", "Signature", "Signed by", "No addenda", "Page 1 of"):
+        assert english not in flat, english
+    fonts = pdf_fonts(pdf.data)
+    assert fonts and all(f["embedded"] == "yes" for f in fonts)
+    assert any(re.search(r"WenQuanYi|Noto(Sans|Serif)CJK|Droid", f["name"]) for f in fonts), fonts
+
+
+def test_the_note_pdf_follows_its_author_not_the_english_owner_who_exports_it(
+    mei, zhao_zhou, make_user, signed_in,
+):
+    note_id, _signed = _write_and_sign(signed_in(mei), zhao_zhou.couple.id)
+    owner = make_user(zhao_zhou.practice, role="owner", name="Ann Owner")
+
+    pdf = signed_in(owner).get(f"/notes/{note_id}/pdf")
+
+    flat = " ".join(pdf_text(pdf.data).split())
+    assert "会谈记录" in flat and "由 Ann Owner 于" in flat
+    assert "Session note" not in flat

@@ -99,7 +99,7 @@ def test_prefill_shows_scale_positions_and_the_change_since_the_last_note(
     context = services.prefill(world.clinician, world.couple.id)
 
     a, b = context.scale
-    assert (a.value, a.previous, a.change, a.since) == (7, 4, 3, "the last note")
+    assert (a.value, a.previous, a.change, a.since) == (7, 4, 3, "note")
     assert (b.value, b.change) == (4, -1)
     assert a.summary == "陈静: 7/10 (up 3 since the last note)."
     assert b.summary == "Mark Lee: 4/10 (down 1 since the last note)."
@@ -114,7 +114,7 @@ def test_without_a_note_the_change_is_counted_from_the_first_placement(world, ad
 
     a, b = services.prefill(world.clinician, world.couple.id).scale
 
-    assert (a.change, a.since) == (3, "the first placement")
+    assert (a.change, a.since) == (3, "first")
     assert b.summary == "Mark Lee: 5/10 (first placement)."
 
 

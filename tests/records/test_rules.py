@@ -233,7 +233,7 @@ def test_a_lower_drop_threshold_flags_a_fall_of_one(client, make_user, make_coup
     place(a, D1, 6)
     place(a, D2, 5)
     login(clinician)
-    assert "Chen Jing fell 1 points since last time." in _couple_page(client, couple)
+    assert "Chen Jing fell 1 point since last time." in _couple_page(client, couple)
 
 
 def test_without_a_session_the_fall_is_from_the_placement_before(
