@@ -32,10 +32,12 @@ from .reminders import services as reminders
 from .reminders.views import bp as reminders_bp
 from .reports.views import bp as reports_bp
 from .safety.views import away as away_bp
+from .safety.views import bp as safety_bp
 
 BLUEPRINTS = (
     auth_bp, couples_bp, exercises_bp, records_bp, notes_bp, portal_bp, practice_bp, audit_bp,
     reports_bp, inbox_bp, digest_bp, mail_bp, reminders_bp, accounts_bp, away_bp,
+    safety_bp,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -116,6 +116,14 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("digest.setting", "POST"):      (302, 302, 302, 302, 302, 302, 404),
     # The quick exit's neutral page: an everyday page anyone may see; it reads nothing.
     ("away.today", "GET"):           (200, 200, 200, 200, 200, 200, 200),
+    # The clinician-only safety flag: an empty post is refused with a message on the couple page.
+    ("safety.set_flag", "POST"):     (302, 302, 302, 404, 404, 404, 404),
+    ("safety.clear_flag", "POST"):   (302, 302, 302, 404, 404, 404, 404),
+    # Letting a held share through: X has no flag, so nothing is held (404 even for C1).
+    ("safety.release", "POST"):      (302, 404, 404, 404, 404, 404, 404),
+    # The practice's safety settings: owners only (an empty post keeps the defaults).
+    ("safety.settings", "GET"):      (302, 200, 404, 404, 404, 200, 404),
+    ("safety.settings", "POST"):     (302, 302, 404, 404, 404, 302, 404),
 }
 # fmt: on
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "clinic"
 FEATURES = (
     "auth", "practice", "couples", "audit", "exercises", "portal", "records", "notes", "reports",
-    "pdf", "inbox", "digest", "reminders", "caseload", "mail", "accounts",
+    "pdf", "inbox", "digest", "reminders", "caseload", "mail", "accounts", "safety",
 )
 MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 # Services split by use case (DESIGN.md: "a feature that grows splits services by use case").

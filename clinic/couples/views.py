@@ -16,6 +16,7 @@ from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
+from ..safety import services as safety
 from . import services
 from .forms import (
     CoupleEditForm,
@@ -47,7 +48,8 @@ def index():
     )
     attention = needs_attention(web.user()) if page == 1 else []
     return render_template(
-        "couples/index.html", couples=couples, form=form, filters=filters, attention=attention
+        "couples/index.html", couples=couples, form=form, filters=filters, attention=attention,
+        flagged=safety.flagged_couples([c.id for c in couples.items]),
     )
 
 
@@ -114,6 +116,8 @@ def detail(couple_id: int):
         ),
         notes=notes.notes_for_couple(couple),
         patterns=records_progress.patterns(couple.id),
+        safety=safety.couple_safety(web.user(), couple.id),
+        held=records.held_shares(couple.id),
     )
 
 

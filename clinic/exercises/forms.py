@@ -1,5 +1,6 @@
 """Forms for assigning exercises and answering submissions."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -37,6 +38,10 @@ class AssignRow(Form):
 
 class AssignForm(FlaskForm):
     rows = FieldList(FormField(AssignRow))
+    # Shown only while the couple has a safety flag (and the practice's policy asks for it).
+    confirm_joint = BooleanField(
+        _l("I have considered the safety flag: working together is safe for both partners now"),
+    )
 
 
 class ReplyForm(FlaskForm):

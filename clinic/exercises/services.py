@@ -13,6 +13,7 @@ from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
 from ..extensions import db
+from ..safety import services as safety
 from ..timeutil import utcnow
 from . import catalogue
 from .models import Assignment, Submission
@@ -31,15 +32,22 @@ class AssignmentRequest:
 
 # --- clinician side -------------------------------------------------------------------------
 
-def assign_exercises(user, couple_id: int, requests: list[AssignmentRequest]) -> list[Assignment]:
+def assign_exercises(
+    user, couple_id: int, requests: list[AssignmentRequest], *, confirmed_joint: bool = False
+) -> list[Assignment]:
     """Give one or more exercises to a couple at once.
 
     Raises DomainError(field=<exercise key>) for an unknown exercise or a target that does not
-    fit it (a joint exercise goes to the couple; an individual one to A, B or each).
+    fit it (a joint exercise goes to the couple; an individual one to A, B or each), and
+    DomainError(field="confirm_joint") for joint work on a couple with a safety flag, unless the
+    clinician confirmed it (`confirmed_joint`) and the practice's policy allows it.
     """
     couple = get_couple(user, couple_id)
     if not requests:
         raise DomainError(_("Choose at least one exercise to assign."))
+    under_flag = False
+    if any(req.target == "joint" for req in requests):
+        under_flag = safety.check_joint_work(couple.id, confirmed=confirmed_joint)
     partners = {p.position: p for p in couple.partners}
     now = utcnow()
     created: list[Assignment] = []
@@ -77,9 +85,12 @@ def assign_exercises(user, couple_id: int, requests: list[AssignmentRequest]) ->
     db.session.flush()
     couple.last_activity_at = now
     for assignment in created:
+        detail = {"exercise": assignment.exercise_key}
+        if assignment.joint and under_flag:
+            detail["confirmed_under_safety_flag"] = True
         record(
             "assignment.create", user=user, object_type="assignment", object_id=assignment.id,
-            couple_id=couple.id, detail={"exercise": assignment.exercise_key},
+            couple_id=couple.id, detail=detail,
         )
     db.session.commit()
     return created
@@ -332,7 +343,12 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
 
 
 def shared_by_other(partner: Partner) -> list[Submission]:
-    """What the other partner chose to share, plus the couple's joint work."""
+    """What the other partner chose to share (under a safety flag: only what the clinician
+    released), plus the couple's joint work."""
+    shared = Submission.shared_with_partner.is_(True)
+    hold = safety.sharing_hold(partner.couple_id)
+    if hold is not None:
+        shared = sa.and_(shared, Submission.id.in_([i for kind, i in hold if kind == "submission"]))
     return list(
         db.session.scalars(
             sa.select(Submission)
@@ -341,13 +357,25 @@ def shared_by_other(partner: Partner) -> list[Submission]:
                 Submission.couple_id == partner.couple_id,
                 Submission.state == "submitted",
                 Assignment.status != "withdrawn",
-                sa.or_(
-                    sa.and_(Submission.partner_id != partner.id,
-                            Submission.shared_with_partner.is_(True)),
-                    Assignment.joint.is_(True),
-                ),
+                sa.or_(sa.and_(Submission.partner_id != partner.id, shared), Assignment.joint.is_(True)),
             )
             .options(selectinload(Submission.assignment))
+            .order_by(Submission.submitted_at.desc())
+        )
+    )
+
+
+def shared_submissions(couple_id: int) -> list[Submission]:
+    """A couple's sent, individual work its writer shared, newest first (for a page that already
+    checked access: the clinician's list of shares held under a flag)."""
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .join(Assignment, Submission.assignment_id == Assignment.id)
+            .where(Submission.couple_id == couple_id, Submission.state == "submitted",
+                   Submission.shared_with_partner.is_(True), Assignment.joint.is_(False),
+                   Assignment.status != "withdrawn")
+            .options(selectinload(Submission.partner))
             .order_by(Submission.submitted_at.desc())
         )
     )

@@ -7,6 +7,7 @@ from .. import catalogue_texts, web
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..records.services import records_by_ids
+from ..safety import services as safety
 from . import services
 from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
 from .services import AssignmentRequest
@@ -36,18 +37,23 @@ def assign(couple_id: int):
             for row in picked
         ]
         try:
-            created = services.assign_exercises(web.user(), couple.id, requests)
+            created = services.assign_exercises(
+                web.user(), couple.id, requests, confirmed_joint=bool(form.confirm_joint.data)
+            )
         except DomainError as error:
-            # The service names the exercise; its message goes beside that row's choice.
-            row = next((r.form for r in form.rows if r.form.key.data == error.field), None)
-            web.field_error(row, error, default="target")
+            if error.field == "confirm_joint":
+                web.field_error(form, error)
+            else:
+                # The service names the exercise; its message goes beside that row's choice.
+                row = next((r.form for r in form.rows if r.form.key.data == error.field), None)
+                web.field_error(row, error, default="target")
         else:
             flash(f"{len(created)} assignment{'s' if len(created) != 1 else ''} added.", "success")
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
     exercises_by_key = {e.key: e for e in catalogue_texts.all_exercises()}
     return render_template(
         "exercises/assign.html", couple=couple, form=form, exercises=exercises_by_key,
-        target_labels=TARGET_LABELS,
+        target_labels=TARGET_LABELS, flagged=safety.open_flag(couple.id) is not None,
     ), 422 if form.errors or request.method == "POST" else 200
 
 

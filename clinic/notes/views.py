@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from .. import web
 from ..errors import DomainError
+from ..safety import services as safety
 from ..timeutil import utcnow
 from . import services
 from .forms import AddendumForm, NoteForm, SignForm
@@ -54,7 +55,8 @@ def _editor(template: str, form: NoteForm, context, *, status: int, checked: boo
     kept = set(form.keep.data or [])
     return render_template(
         template, form=form, context=context, findings=findings, checked=checked, kept=kept,
-        flag_count=_flag_count(findings), sections=SECTIONS, **extra,
+        flag_count=_flag_count(findings), sections=SECTIONS,
+        safety_flagged=safety.open_flag(context.couple_id) is not None, **extra,
     ), status
 
 

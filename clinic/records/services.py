@@ -14,8 +14,9 @@ from ..couples.models import Partner
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..exercises import catalogue
-from ..exercises.services import note_record_added
+from ..exercises.services import note_record_added, shared_submissions
 from ..extensions import db
+from ..safety import services as safety
 from ..timeutil import utcnow
 from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
 
@@ -142,7 +143,7 @@ def visible_to_partner(partner: Partner, kind: str, *, page: int = 1, per_page: 
         sa.select(model)
         .where(
             model.couple_id == partner.couple_id,
-            sa.or_(model.partner_id == partner.id, model.shared_with_partner.is_(True)),
+            sa.or_(model.partner_id == partner.id, _reaches_partner(model, kind, partner.couple_id)),
         )
         .order_by(day.desc(), model.id.desc())
     )
@@ -200,11 +201,58 @@ def records_by_ids(couple_id: int, kind: str, ids: list[int]) -> list:
 
 
 def partner_records_by_ids(partner: Partner, kind: str, ids: list[int]) -> list:
-    """Of these records, the ones this partner may read: their own and the shared ones."""
+    """Of these records, the ones this partner may read: their own and the shared ones (under a
+    safety flag, only shared ones the clinician released)."""
+    hold = safety.sharing_hold(partner.couple_id)
     return [
         row for row in records_by_ids(partner.couple_id, kind, ids)
-        if row.partner_id == partner.id or row.shared_with_partner
+        if row.partner_id == partner.id
+        or (row.shared_with_partner and (hold is None or (kind, row.id) in hold))
     ]
+
+
+def _reaches_partner(model, kind: str, couple_id: int):
+    """The condition for a record of one partner to reach the other: shared by its writer and,
+    while the couple has a safety flag, released by the clinician."""
+    shared = model.shared_with_partner.is_(True)
+    hold = safety.sharing_hold(couple_id)
+    if hold is None:
+        return shared
+    return sa.and_(shared, model.id.in_([item for k, item in hold if k == kind]))
+
+
+@dataclass(frozen=True)
+class HeldShare:
+    """Something one partner shared that a safety flag keeps from the other, for the clinician."""
+
+    kind: str  # exception, scale or submission
+    item_id: int
+    partner_name: str
+    shared_on: date
+    exercise_key: str | None = None
+
+
+def held_shares(couple_id: int) -> list[HeldShare]:
+    """What the couple's partners shared that does not reach the other partner now, because the
+    couple has a safety flag and the clinician has not released it; newest first. Empty when
+    the couple has no flag (for a page that already checked access)."""
+    hold = safety.sharing_hold(couple_id)
+    if hold is None:
+        return []
+    held = []
+    for kind, model in KINDS.items():
+        for row in db.session.scalars(
+            sa.select(model).where(model.couple_id == couple_id, model.shared_with_partner.is_(True))
+            .options(sa.orm.selectinload(model.partner))
+        ):
+            if (kind, row.id) not in hold:
+                day = row.occurred_on if kind == "exception" else row.placed_on
+                held.append(HeldShare(kind, row.id, row.partner.display_name, day))
+    for sub in shared_submissions(couple_id):
+        if ("submission", sub.id) not in hold:
+            held.append(HeldShare("submission", sub.id, sub.partner.display_name,
+                                  sub.submitted_at.date(), sub.exercise_key))
+    return sorted(held, key=lambda h: (h.shared_on, h.kind, h.item_id), reverse=True)
 
 
 # --- timeline and tags ----------------------------------------------------------------------

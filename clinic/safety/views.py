@@ -1,6 +1,19 @@
-"""Safety pages: the neutral page the portal's quick exit lands on."""
+"""Safety pages: the flag's forms on a couple, letting a held share through, the practice's
+safety settings; and the neutral page the portal's quick exit lands on."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import web
+from ..couples.services import get_couple
+from ..errors import DomainError
+from ..formkit import options
+from ..records import services as records
+from . import services
+from .forms import ClearFlagForm, FlagForm, ReleaseForm, SafetySettingsForm
+
+bp = Blueprint("safety", __name__, url_prefix="/safety")
+bp.before_request(web.clinicians_only)
 
 # The neutral page lives outside /portal and /safety: its address must say nothing of therapy.
 away = Blueprint("away", __name__)
@@ -10,3 +23,83 @@ away = Blueprint("away", __name__)
 def today():
     """An everyday page (a recipe) with nothing of the practice on it; reads and changes nothing."""
     return render_template("safety/today.html")
+
+
+def _back(couple_id: int):
+    return redirect(url_for("couples.detail", couple_id=couple_id, _anchor="safety"))
+
+
+def _flag_form(couple) -> FlagForm:
+    """The set-a-flag form with the couple's partners to choose from (the couple page writes the
+    same fields: templates/safety/_couple.html)."""
+    form = FlagForm()
+    form.partner.choices = options(
+        [("", _("The couple as a whole"))] + [(str(p.id), p.display_name) for p in couple.partners]
+    )
+    return form
+
+
+@bp.route("/couples/<int:couple_id>/flag", methods=["POST"])
+def set_flag(couple_id: int):
+    couple = get_couple(web.user(), couple_id)
+    form = _flag_form(couple)
+    if form.validate_on_submit():
+        try:
+            services.set_flag(web.user(), couple.id, form.reason.data,
+                              partner_id=int(form.partner.data) if form.partner.data else None)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Safety flag set. Only clinicians see it."), "success")
+    else:
+        flash(_("Say why, in a few words: the next clinician to read this will need it."), "error")
+    return _back(couple.id)
+
+
+@bp.route("/couples/<int:couple_id>/flag/clear", methods=["POST"])
+def clear_flag(couple_id: int):
+    form = ClearFlagForm()
+    if form.validate_on_submit():
+        try:
+            services.clear_flag(web.user(), couple_id, form.clear_reason.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Safety flag cleared. Its history stays on the couple's page."), "success")
+    else:
+        get_couple(web.user(), couple_id)  # NotFound before anything is said
+        flash(_("Say why the flag can be cleared."), "error")
+    return _back(couple_id)
+
+
+@bp.route("/couples/<int:couple_id>/release/<any(exception, scale, submission):kind>/<int:item_id>",
+          methods=["POST"])
+def release(couple_id: int, kind: str, item_id: int):
+    get_couple(web.user(), couple_id)  # NotFound outside the caseload, before reading
+    if ReleaseForm().validate_on_submit():
+        held = {(h.kind, h.item_id) for h in records.held_shares(couple_id)}
+        try:
+            services.release_share(web.user(), couple_id, kind, item_id, held)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("It now reaches the other partner."), "success")
+    return _back(couple_id)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    current = services.own_settings(web.user())
+    form = SafetySettingsForm(
+        data={"policy": current.sharing_policy, "offer_at_first_visit": current.offer_at_first_visit}
+        if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        try:
+            services.set_sharing_policy(web.user(), form.policy.data, form.offer_at_first_visit.data)
+        except DomainError as error:
+            web.field_error(form, error)
+        else:
+            flash(_("Safety settings saved."), "success")
+            return redirect(url_for("safety.settings"))
+    return render_template("safety/settings.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,42 @@
+"""Forms for the safety flag, releasing a held share, and the practice's safety settings."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..formkit import options
+from .models import REASON_MAX
+
+
+class FlagForm(FlaskForm):
+    partner = SelectField(_l("Concerning"), choices=[], default="")
+    reason = TextAreaField(
+        _l("Why"), validators=[InputRequired(), Length(max=REASON_MAX)],
+        description=_l("What you heard or saw, in a few words. Clinicians only: neither partner "
+                       "ever sees the flag."),
+    )
+
+
+class ClearFlagForm(FlaskForm):
+    clear_reason = TextAreaField(
+        _l("Why it can be cleared"), validators=[InputRequired(), Length(max=REASON_MAX)],
+    )
+
+
+class ReleaseForm(FlaskForm):
+    """Just the CSRF token for a “let it through” button."""
+
+
+POLICY_LABELS = {
+    "confirm": _l("Joint exercises need the clinician's confirmation; what one partner shares "
+                  "waits for the clinician to let it through"),
+    "off": _l("No joint exercises, and nothing one partner shares reaches the other"),
+}
+
+
+class SafetySettingsForm(FlaskForm):
+    policy = RadioField(_l("While a couple has a safety flag"), choices=options(POLICY_LABELS.items()),
+                        default="confirm")
+    offer_at_first_visit = BooleanField(_l("Offer the private safety check-in to each partner on "
+                                           "their first visit to their space"))
