@@ -58,3 +58,8 @@ def pdf_fonts(pdf: bytes) -> list[dict[str, str]]:
         # name type [encoding words...] emb sub uni object ID: emb is the 5th column from the end
         fonts.append({"name": parts[0], "embedded": parts[-5]})
     return fonts
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    return [page for page in pdf_text(pdf).split("\f") if page.strip()]

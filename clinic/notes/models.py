@@ -36,6 +36,9 @@ class SessionNote(db.Model):
     # Exception-log entries cited as unique outcomes, and scale positions noted today.
     cited_exception_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     scale_today: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # What the signed note's page and PDF show (clinic/notes/snapshot.py), frozen when signed and
+    # covered by its hash; None for drafts and for notes signed before snapshots existed.
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(6), default="draft")
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -52,6 +52,8 @@ class ExceptionQuote:
     feelings: str | None = None
     meaning: str | None = None
     source: str = "portal"
+    # Shared with the other partner by its writer; otherwise private to the writer.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def quote(entry, names: dict[int, tuple[str, str]]) -> ExceptionQuote:
         id=entry.id, partner_id=entry.partner_id, position=position, partner_name=name,
         occurred_on=entry.occurred_on, context=entry.context, behaviour=entry.behaviour,
         thoughts=entry.thoughts, feelings=entry.feelings, meaning=entry.meaning,
-        source=entry.source,
+        source=entry.source, shared=bool(entry.shared_with_partner),
     )
 
 

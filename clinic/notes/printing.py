@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..i18n import current_language, pattern
-from ..records.progress import couple_progress
+from ..records.progress import chart_of
 from ..timeutil import as_utc, utcnow
+from . import snapshot
 from .prefill import ExceptionQuote
 from .sections import SECTIONS
 
@@ -79,23 +79,26 @@ def attendees_label(attendees: str, names: dict[str, str]) -> str:
     return _("%(name)s only", name=name)
 
 
-def note_print(
-    note, verification, quotes: list[ExceptionQuote], sessions: list[date], *, exported_by: str
-) -> NotePrint:
+def note_print(note, verification, frozen: dict, *, exported_by: str) -> NotePrint:
     """Everything the PDF shows, as plain values (render_pdf refuses ORM objects).
 
-    `sessions` are the couple's session days, oldest first, for the chart's markers.
+    `frozen` is the note's snapshot (clinic.notes.snapshot): the partners, quotes and chart
+    data as they were when it was signed, so the PDF reads the same on any later day.
     """
-    couple = note.couple
-    names = {p.position: p.display_name for p in couple.partners}
+    partners = frozen["partners"]
+    names = {p["position"]: p["display_name"] for p in partners}
     sections = note.sections or {}
-    progress = couple_progress(couple, sessions, title=_("Scale placements over time (1 to 10)"))
+    chart = chart_of(
+        snapshot.series_of(frozen), snapshot.stages_of(frozen), snapshot.sessions_of(frozen),
+        title=_("Scale placements up to this session (1 to 10)"),
+    )
     scale_today = note.scale_today or {}
     return NotePrint(
         practice_name=note.clinician.practice.name,
-        case_label=couple.case_label,
+        case_label=note.couple.case_label,
         partners=[
-            f"{p.name} ({p.display_name})" if p.preferred_name else p.name for p in couple.partners
+            p["name"] if p["display_name"] == p["name"] else f"{p['name']} ({p['display_name']})"
+            for p in partners
         ],
         session_date=long_date(note.session_date),
         duration_minutes=note.duration_minutes,
@@ -103,12 +106,12 @@ def note_print(
         clinician=note.clinician.name,
         problem_name=sections.get("problem_name", ""),
         sections=[PrintSection(s.key, _(s.title), sections.get(s.key, "")) for s in SECTIONS],
-        quotes=list(quotes),
+        quotes=snapshot.quotes_of(frozen),
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()
         ],
-        chart_svg=progress.chart.svg,
-        chart_title=progress.chart.title,
+        chart_svg=chart.svg,
+        chart_title=chart.title,
         signer=note.signed_by.name,
         signed_at=utc_stamp(note.signed_at),
         content_hash=note.content_hash,

@@ -9,13 +9,12 @@ in the same transaction and commits it.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
-from sqlalchemy import event
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
@@ -26,21 +25,15 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import supported
 from ..pdf import render_pdf
-from ..records.models import ExceptionEntry
 from ..records.services import records_by_ids
 from ..timeutil import as_utc, utcnow
 from . import prefill as gathering
-from . import signing
+from . import seal, signing, snapshot
 from .inputs import NoteInput, clean
 from .models import Addendum, SessionNote
 from .prefill import ExceptionQuote, Prefill, gather, partner_names, quote
 from .printing import note_print
 from .sections import TEXT_MAX
-
-# Columns a signed note must never change (the signature columns are written once, by sign_note).
-CONTENT = ("couple_id", "clinician_id", "session_date", "duration_minutes", "attendees", "sections",
-           "cited_exception_ids", "scale_today", "signed_by_id", "signed_at", "content_hash")
-
 
 # --- reading -----------------------------------------------------------------------------------
 
@@ -139,6 +132,23 @@ def cited_entries(note: SessionNote) -> list[ExceptionQuote]:
     return sorted((quote(e, names) for e in entries), key=lambda q: (q.occurred_on, q.id))
 
 
+def frozen(note: SessionNote) -> dict | None:
+    """What a signed note shows: its snapshot, or for a note signed before snapshots existed,
+    the same facts drawn as of its session and signing time. None for a draft."""
+    if note.status != "signed":
+        return None
+    if note.snapshot is not None:
+        return note.snapshot
+    entries = seal.entry_rows(note.couple_id, note.cited_exception_ids)
+    return snapshot.build(note, entries, as_of=as_utc(note.signed_at))
+
+
+def shown_quotes(note: SessionNote) -> list[ExceptionQuote]:
+    """The entries a note's page quotes: as signed for a signed note, as they are for a draft."""
+    data = frozen(note)
+    return cited_entries(note) if data is None else snapshot.quotes_of(data)
+
+
 # --- writing drafts ------------------------------------------------------------------------------
 
 def create_note(user, couple_id: int, data: NoteInput) -> SessionNote:
@@ -200,29 +210,10 @@ def update_note(user, note_id: int, data: NoteInput) -> SessionNote:
 
 # --- signing, addenda, verification ---------------------------------------------------------------
 
-def _entry_rows(couple_id: int, ids) -> list:
-    """Cited entries as stored now (column rows, never stale objects from the session)."""
-    if not ids:
-        return []
-    columns = [ExceptionEntry.id, ExceptionEntry.partner_id, ExceptionEntry.occurred_on] + [
-        getattr(ExceptionEntry, name) for name in signing.ENTRY_FIELDS
-    ]
-    return list(
-        db.session.execute(
-            sa.select(*columns).where(
-                ExceptionEntry.couple_id == couple_id, ExceptionEntry.id.in_([int(i) for i in ids])
-            )
-        ).mappings()
-    )
-
-
-def _as_mapping(note: SessionNote) -> dict:
-    return {name: getattr(note, name) for name in ("id", *CONTENT)}
-
-
 def draft_version(note: SessionNote) -> str:
     """A fingerprint of the draft as shown; the sign form sends it back (see sign_note)."""
-    return signing.draft_fingerprint(_as_mapping(note), _entry_rows(note.couple_id, note.cited_exception_ids))
+    entries = seal.entry_rows(note.couple_id, note.cited_exception_ids)
+    return signing.draft_fingerprint(seal.as_mapping(note), entries)
 
 
 def sign_note(user, note_id: int, *, seen_version: str | None = None) -> SessionNote:
@@ -236,14 +227,17 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
     note = get_note(user, note_id)
     if note.status != "draft":
         raise DomainError(_locked_message(note))
-    entries = _entry_rows(note.couple_id, note.cited_exception_ids)
-    content = _as_mapping(note)
+    entries = seal.entry_rows(note.couple_id, note.cited_exception_ids)
+    content = seal.as_mapping(note)
     if seen_version is not None and seen_version != signing.draft_fingerprint(content, entries):
         raise DomainError(_("The draft changed since you opened it. Read it again, then sign."))
     if not any((text or "").strip() for text in (note.sections or {}).values()):
         raise DomainError(_("Write at least one section before signing."))
     # Kept to the microsecond: it is the moment that divides this note's record from the next's.
     signed_at = utcnow()
+    # What the page and the PDF will show from now on, frozen and signed with the note.
+    kept = snapshot.build(note, entries, as_of=signed_at)
+    content = {**content, "snapshot": kept}
     digest = signing.note_hash(content, entries, signed_by_id=user.id, signed_at=signed_at)
     result = db.session.execute(
         sa.update(SessionNote)
@@ -252,7 +246,8 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
             SessionNote.status == "draft",
             SessionNote.updated_at == note.updated_at,
         )
-        .values(status="signed", signed_by_id=user.id, signed_at=signed_at, content_hash=digest)
+        .values(status="signed", signed_by_id=user.id, signed_at=signed_at, content_hash=digest,
+                snapshot=kept)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -309,39 +304,8 @@ def add_addendum(user, note_id: int, text: str) -> Addendum:
     return addendum
 
 
-@dataclass(frozen=True)
-class Verification:
-    signed: bool
-    note_ok: bool
-    addenda_ok: dict[int, bool]
-
-    @property
-    def ok(self) -> bool:
-        return self.signed and self.note_ok and all(self.addenda_ok.values())
-
-
-def verification(note: SessionNote) -> Verification:
-    """Recompute the hashes from what is stored now (not from objects held in memory)."""
-    table = SessionNote.__table__
-    row = db.session.execute(sa.select(table).where(table.c.id == note.id)).mappings().one()
-    if row["status"] != "signed":
-        return Verification(signed=False, note_ok=False, addenda_ok={})
-    expected = signing.note_hash(
-        row, _entry_rows(row["couple_id"], row["cited_exception_ids"]),
-        signed_by_id=row["signed_by_id"], signed_at=row["signed_at"],
-    )
-    addenda, previous = {}, None
-    table = Addendum.__table__
-    rows = db.session.execute(
-        sa.select(table).where(table.c.note_id == note.id).order_by(table.c.signed_at, table.c.id)
-    ).mappings()
-    for a in rows:
-        addenda[a["id"]] = a["content_hash"] == signing.addendum_hash(
-            note_id=note.id, note_hash=row["content_hash"], previous_hash=previous,
-            author_id=a["author_id"], text=a["text"], signed_at=a["signed_at"],
-        )
-        previous = a["content_hash"]
-    return Verification(signed=True, note_ok=expected == row["content_hash"], addenda_ok=addenda)
+verification = seal.verification
+Verification = seal.Verification
 
 
 def verify_note(note: SessionNote) -> bool:
@@ -359,10 +323,7 @@ def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
         raise DomainError(_("Only a signed note can be exported. Sign the draft first."))
     author_language = supported(note.clinician.locale)
     with force_locale(author_language):
-        data = note_print(
-            note, verification(note), cited_entries(note), session_days(note.couple_id),
-            exported_by=user.name,
-        )
+        data = note_print(note, verification(note), frozen(note), exported_by=user.name)
     record(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"channel": channel, "format": "pdf"},
@@ -384,13 +345,3 @@ def export_note(user, note_id: int) -> bytes:
     if user.role != "owner" and note.clinician_id != user.id:
         raise DomainError(_("Only the practice owner or the note's clinician may export it."))
     return note_pdf(user, note_id, channel="cli")
-
-
-@event.listens_for(SessionNote, "before_update")
-def _refuse_signed_change(_mapper, _connection, target: SessionNote) -> None:
-    """Defence in depth: an ORM flush can never rewrite a signed note, whatever code path tries."""
-    state = sa.inspect(target)
-    status = state.attrs.status.history
-    was = (status.deleted or status.unchanged or (None,))[0]
-    if was == "signed" and any(state.attrs[name].history.has_changes() for name in ("status", *CONTENT)):
-        raise DomainError(_("This note is signed and can no longer change. Add an addendum instead."))

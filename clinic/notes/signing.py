@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from ..timeutil import as_utc
 
 NOTE_SCHEME = "clinic-note-v1"
+# v2: the note's snapshot (what its page and PDF show, frozen at signing) is signed with it.
+SNAPSHOT_SCHEME = "clinic-note-v2"
 ADDENDUM_SCHEME = "clinic-addendum-v1"
 # The exception-entry fields a note quotes; their words are part of what was signed.
 ENTRY_FIELDS = ("context", "behaviour", "thoughts", "feelings", "meaning")
@@ -61,8 +63,9 @@ def content_payload(note: Mapping, entries: Iterable[Mapping]) -> dict:
 
     `note` holds the session_note columns (a row mapping or a dict); `entries` the cited
     exception-log entries. Used as it is for the draft fingerprint (what the clinician read).
+    A note signed with a snapshot (scheme v2) has the snapshot in what is signed.
     """
-    return {
+    payload = {
         "scheme": NOTE_SCHEME,
         "note_id": int(note["id"]),
         "couple_id": int(note["couple_id"]),
@@ -75,6 +78,15 @@ def content_payload(note: Mapping, entries: Iterable[Mapping]) -> dict:
         "cited_entries": sorted((entry_payload(e) for e in entries), key=lambda e: e["id"]),
         "scale_today": {nfc(k): int(v) for k, v in (note["scale_today"] or {}).items()},
     }
+    if note.get("snapshot") is not None:
+        # The quoted words are the snapshot's: what the note shows is what was signed, and a
+        # later change to the entry itself neither alters the note nor unseals it.
+        payload["scheme"] = SNAPSHOT_SCHEME
+        payload["snapshot"] = note["snapshot"]
+        payload["cited_entries"] = sorted(
+            (entry_payload(e) for e in note["snapshot"].get("entries", [])), key=lambda e: e["id"]
+        )
+    return payload
 
 
 def note_hash(note: Mapping, entries: Iterable[Mapping], *, signed_by_id: int, signed_at: datetime) -> str:

@@ -116,7 +116,7 @@ def detail(note_id: int):
         }
     return render_template(
         "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
-        quotes=services.cited_entries(note), check=services.verification(note),
+        quotes=services.shown_quotes(note), check=services.verification(note),
         findings=findings, flag_count=_flag_count(findings),
         sign_form=SignForm(version=services.draft_version(note)) if note.status == "draft" else None,
         addendum_form=AddendumForm() if note.status == "signed" else None,
@@ -187,7 +187,7 @@ def addendum(note_id: int):
     note = services.view_note(web.user(), note.id)
     return render_template(
         "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
-        quotes=services.cited_entries(note), check=services.verification(note), findings={},
+        quotes=services.shown_quotes(note), check=services.verification(note), findings={},
         flag_count=0, sign_form=None, addendum_form=form,
     ), 422
 

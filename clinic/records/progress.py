@@ -143,6 +143,45 @@ def couple_progress(
     )
 
 
+def scale_history(couple_id: int, *, until: date, created_by: datetime) -> list[tuple[int, date, int]]:
+    """(partner id, day, value) of every placement on or before `until` that existed at
+    `created_by`, oldest first: the scale as a note signed then could see it."""
+    return [
+        tuple(row) for row in db.session.execute(
+            sa.select(ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value)
+            .where(ScalePlacement.couple_id == couple_id, ScalePlacement.placed_on <= until,
+                   ScalePlacement.created_at <= created_by)
+            .order_by(ScalePlacement.placed_on, ScalePlacement.id)
+        )
+    ]
+
+
+def stage_history(couple_id: int, *, until: date) -> list[tuple[date, int]]:
+    """(day, stage number) of the couple's start and stage changes on or before `until`."""
+    changes = db.session.execute(
+        sa.select(CoupleChange.changed_at, CoupleChange.to_value)
+        .where(CoupleChange.couple_id == couple_id, CoupleChange.kind.in_(("created", "stage")))
+        .order_by(CoupleChange.changed_at)
+    )
+    found = [(as_utc(at).date(), value) for at, value in changes]
+    return [(day, int(value)) for day, value in found if day <= until and str(value).isdigit()]
+
+
+def chart_of(series: list[tuple[str, list[tuple[date, int]]]], stages: list[tuple[date, int]],
+             sessions: list[date], *, title: str) -> Chart:
+    """The dyadic chart drawn from plain data (a signed note's snapshot), labelled in the
+    reader's language like the live one."""
+    markers = [Marker(day=d, label=_("Stage %(number)s", number=n), kind="stage") for d, n in stages]
+    markers += [
+        Marker(day=d, label=_("S%(number)d", number=i), kind="session")
+        for i, d in enumerate(sessions, 1)
+    ]
+    return scale_chart(
+        [Series(label=name, points=tuple(Point(d, v) for d, v in points)) for name, points in series],
+        sorted(markers, key=lambda m: (m.day, m.kind)), title=title,
+    )
+
+
 @dataclass(frozen=True)
 class PatternCount:
     category: str

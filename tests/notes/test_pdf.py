@@ -63,7 +63,7 @@ def test_the_pdf_carries_every_section_the_clients_words_and_the_signature(world
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert f"Page 1 of {pages}" in flat and f"Page {pages} of {pages}" in flat
     # The dyadic chart is drawn (its title is text inside the SVG and the caption).
-    assert "Scale placements over time" in flat
+    assert "Scale placements up to this session" in flat
 
 
 def test_a_note_changed_after_signing_prints_as_not_verified(world, signed_note):

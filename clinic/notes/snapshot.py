@@ -1,0 +1,105 @@
+"""What a signed note shows, frozen when it is signed: who the partners were, the entries it
+quotes (in the words they had then, and whether each was private), the scale table and the
+chart's data as of the session. Stored with the note and covered by its seal, so the page and
+the PDF of a signed note read the same on any later day.
+
+Plain JSON (ISO dates, ints, strings); labels that depend on the reader's language (the chart's
+"Stage 2", "S1", titles) are not stored, only the facts they are drawn from.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..records.progress import scale_history, stage_history
+from .models import SessionNote
+from .prefill import ExceptionQuote, partner_names
+from .signing import utc_iso
+
+VERSION = 1
+QUOTE_FIELDS = ("context", "behaviour", "thoughts", "feelings", "meaning")
+
+
+def _sessions(note: SessionNote) -> list[str]:
+    """The couple's session days up to this note's (the chart's S1, S2 … markers)."""
+    days = db.session.scalars(
+        sa.select(SessionNote.session_date).where(
+            SessionNote.couple_id == note.couple_id, SessionNote.session_date <= note.session_date,
+        ).distinct().order_by(SessionNote.session_date)
+    )
+    return [d.isoformat() for d in days]
+
+
+def _entry(row, names: dict[int, tuple[str, str]]) -> dict:
+    position, name = names[row["partner_id"]]
+    out = {
+        "id": int(row["id"]), "partner_id": int(row["partner_id"]), "position": position,
+        "name": name, "occurred_on": row["occurred_on"].isoformat(), "source": row["source"],
+        "shared": bool(row["shared_with_partner"]),
+    }
+    out.update({field: row[field] for field in QUOTE_FIELDS})
+    return out
+
+
+def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
+    """The snapshot of `note` as a note signed at `as_of` sees the record.
+
+    `entries` are the cited exception-log rows as stored (mappings with their columns).
+    Placements count if placed on or before the session day and already recorded at `as_of`;
+    stage changes up to the session day.
+    """
+    couple = note.couple
+    names = partner_names(couple)
+    rows = sorted(entries, key=lambda e: (e["occurred_on"], e["id"]))
+    points: dict[int, list] = {p.id: [] for p in couple.partners}
+    for partner_id, day, value in scale_history(couple.id, until=note.session_date, created_by=as_of):
+        points.setdefault(partner_id, []).append([day.isoformat(), int(value)])
+    return {
+        "version": VERSION,
+        "as_of": utc_iso(as_of),
+        "partners": [
+            {"id": p.id, "position": p.position, "name": p.name, "display_name": p.display_name}
+            for p in couple.partners
+        ],
+        "entries": [_entry(row, names) for row in rows],
+        "scale": {str(p.id): points.get(p.id, []) for p in couple.partners},
+        "stages": [[d.isoformat(), n] for d, n in stage_history(couple.id, until=note.session_date)],
+        "sessions": _sessions(note),
+    }
+
+
+def quotes_of(snapshot: dict) -> list[ExceptionQuote]:
+    """The quoted entries as they were when the note was signed."""
+    return [
+        ExceptionQuote(
+            id=e["id"], partner_id=e["partner_id"], position=e["position"], partner_name=e["name"],
+            occurred_on=date.fromisoformat(e["occurred_on"]), source=e.get("source", "portal"),
+            shared=bool(e.get("shared")), **{name: e.get(name) for name in QUOTE_FIELDS},
+        )
+        for e in snapshot.get("entries", [])
+    ]
+
+
+def series_of(snapshot: dict) -> list[tuple[str, list[tuple[date, int]]]]:
+    """(partner label, [(day, value)]) per partner; partners of one name get their letter."""
+    partners = snapshot.get("partners", [])
+    shown = [p["display_name"] for p in partners]
+    out = []
+    for p in partners:
+        label = p["display_name"] if shown.count(p["display_name"]) == 1 else (
+            f"{p['display_name']} ({p['position']})"
+        )
+        points = [(date.fromisoformat(d), int(v)) for d, v in snapshot["scale"].get(str(p["id"]), [])]
+        out.append((label, points))
+    return out
+
+
+def stages_of(snapshot: dict) -> list[tuple[date, int]]:
+    return [(date.fromisoformat(d), int(n)) for d, n in snapshot.get("stages", [])]
+
+
+def sessions_of(snapshot: dict) -> list[date]:
+    return [date.fromisoformat(d) for d in snapshot.get("sessions", [])]
