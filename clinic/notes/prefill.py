@@ -54,6 +54,11 @@ class ExceptionQuote:
     source: str = "portal"
     # Shared with the other partner by its writer; otherwise private to the writer.
     shared: bool = False
+    other_name: str = ""  # the partner it is private from, named on the mark
+
+    @property
+    def private(self) -> bool:
+        return not self.shared
 
 
 @dataclass(frozen=True)
@@ -138,11 +143,12 @@ def previous_note(couple_id: int, *, before: SessionNote | None = None) -> Sessi
 
 def quote(entry, names: dict[int, tuple[str, str]]) -> ExceptionQuote:
     position, name = names[entry.partner_id]
+    other = next((n for pid, (_pos, n) in names.items() if pid != entry.partner_id), "")
     return ExceptionQuote(
         id=entry.id, partner_id=entry.partner_id, position=position, partner_name=name,
         occurred_on=entry.occurred_on, context=entry.context, behaviour=entry.behaviour,
         thoughts=entry.thoughts, feelings=entry.feelings, meaning=entry.meaning,
-        source=entry.source, shared=bool(entry.shared_with_partner),
+        source=entry.source, shared=bool(entry.shared_with_partner), other_name=other,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -61,6 +62,8 @@ class NotePrint:
     addenda: list[PrintAddendum]
     exported_by: str
     exported_at: str
+    joint: bool = False  # the version released to the couple together
+    withheld: list[str] = field(default_factory=list)  # what that version leaves out, and whose
 
 
 def long_date(day) -> str:
@@ -79,7 +82,21 @@ def attendees_label(attendees: str, names: dict[str, str]) -> str:
     return _("%(name)s only", name=name)
 
 
-def note_print(note, verification, frozen: dict, *, exported_by: str) -> NotePrint:
+def _release(quotes: list[ExceptionQuote], joint: bool) -> tuple[list[ExceptionQuote], list[str]]:
+    """The quotes a version shows; a joint release leaves out each partner's private words."""
+    if not joint:
+        return quotes, []
+    left_out = Counter(q.partner_name for q in quotes if q.private)
+    withheld = [
+        ngettext("%(num)d entry private to %(name)s is left out of this joint release.",
+                 "%(num)d entries private to %(name)s are left out of this joint release.",
+                 number, name=name)
+        for name, number in left_out.items()
+    ]
+    return [q for q in quotes if not q.private], withheld
+
+
+def note_print(note, verification, frozen: dict, *, exported_by: str, joint: bool = False) -> NotePrint:
     """Everything the PDF shows, as plain values (render_pdf refuses ORM objects).
 
     `frozen` is the note's snapshot (clinic.notes.snapshot): the partners, quotes and chart
@@ -93,6 +110,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str) -> NotePri
         title=_("Scale placements up to this session (1 to 10)"),
     )
     scale_today = note.scale_today or {}
+    quotes, withheld = _release(snapshot.quotes_of(frozen), joint)
     return NotePrint(
         practice_name=note.clinician.practice.name,
         case_label=note.couple.case_label,
@@ -106,7 +124,9 @@ def note_print(note, verification, frozen: dict, *, exported_by: str) -> NotePri
         clinician=note.clinician.name,
         problem_name=sections.get("problem_name", ""),
         sections=[PrintSection(s.key, _(s.title), sections.get(s.key, "")) for s in SECTIONS],
-        quotes=snapshot.quotes_of(frozen),
+        quotes=quotes,
+        joint=joint,
+        withheld=withheld,
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()
         ],

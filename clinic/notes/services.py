@@ -315,18 +315,26 @@ def verify_note(note: SessionNote) -> bool:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-def note_pdf(user, note_id: int, *, channel: str = "web") -> bytes:
+def note_pdf(user, note_id: int, *, channel: str = "web", joint: bool = False) -> bytes:
     """The signed note as a PDF in the language of its author (the note's clinician), whoever
-    exports it; the export is audited. Raises DomainError for a draft."""
+    exports it; the export is audited. Raises DomainError for a draft.
+
+    `joint`: the version released to the couple together. Every quoted entry its writer kept
+    private is left out (a line says whose and how many); a note of an individual session is
+    never released jointly (DomainError).
+    """
     note = get_note(user, note_id, fresh=True)
     if note.status != "signed":
         raise DomainError(_("Only a signed note can be exported. Sign the draft first."))
+    if joint and note.attendees != "both":
+        raise DomainError(_("This note records an individual session: it is kept out of anything "
+                            "released to the couple jointly."))
     author_language = supported(note.clinician.locale)
     with force_locale(author_language):
-        data = note_print(note, verification(note), frozen(note), exported_by=user.name)
+        data = note_print(note, verification(note), frozen(note), exported_by=user.name, joint=joint)
     record(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
-        detail={"channel": channel, "format": "pdf"},
+        detail={"channel": channel, "format": "pdf", "release": "joint" if joint else "record"},
     )
     # Commit before rendering: the write lock is not held while WeasyPrint works.
     db.session.commit()

@@ -73,11 +73,14 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
 
 def quotes_of(snapshot: dict) -> list[ExceptionQuote]:
     """The quoted entries as they were when the note was signed."""
+    names = {p["id"]: p["display_name"] for p in snapshot.get("partners", [])}
     return [
         ExceptionQuote(
             id=e["id"], partner_id=e["partner_id"], position=e["position"], partner_name=e["name"],
             occurred_on=date.fromisoformat(e["occurred_on"]), source=e.get("source", "portal"),
-            shared=bool(e.get("shared")), **{name: e.get(name) for name in QUOTE_FIELDS},
+            shared=bool(e.get("shared")),
+            other_name=next((n for pid, n in names.items() if pid != e["partner_id"]), ""),
+            **{name: e.get(name) for name in QUOTE_FIELDS},
         )
         for e in snapshot.get("entries", [])
     ]

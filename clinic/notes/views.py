@@ -194,12 +194,14 @@ def addendum(note_id: int):
 
 @bp.route("/<int:note_id>/pdf")
 def pdf(note_id: int):
+    joint = request.args.get("release") == "joint"
     try:
-        data = services.note_pdf(web.user(), note_id)
+        data = services.note_pdf(web.user(), note_id, joint=joint)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("notes.detail", note_id=note_id))
-    return web.file_response(data, filename=f"session-note-{note_id}.pdf", mimetype="application/pdf")
+    name = f"session-note-{note_id}-joint.pdf" if joint else f"session-note-{note_id}.pdf"
+    return web.file_response(data, filename=name, mimetype="application/pdf")
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,85 @@
+"""A partner's private words quoted in a note say whose they are and whom they are kept from, in
+the editor, on the note's page and in its PDF; the version released to the couple together leaves
+them out, and a note of an individual session is never released jointly."""
+
+import html
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from clinic.audit.models import AuditEvent
+from clinic.errors import DomainError
+from clinic.extensions import db
+from clinic.notes import services
+from clinic.records.models import ExceptionEntry
+from tests.pdf_helpers import pdf_text
+
+TODAY = datetime.now(UTC).date()
+PRIVATE = "When he slammed the door I went to my sister's and did not say why"
+SHARED = "We laughed at dinner, no phones"
+MARK = "Private to 陈静: not shared with Mark Lee"
+
+
+@pytest.fixture
+def entries(world, add_exception):
+    private = add_exception(world, world.a, TODAY - timedelta(days=3), PRIVATE)
+    shared = add_exception(world, world.b, TODAY - timedelta(days=2), SHARED)
+    db.session.execute(sa.update(ExceptionEntry).where(ExceptionEntry.id == shared.id)
+                       .values(shared_with_partner=True))
+    db.session.commit()
+    return private, shared
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_editor_marks_a_private_entry_before_it_is_cited(client, login, world, entries):
+    login(world.clinician)
+
+    page = html.unescape(client.get(f"/notes/couples/{world.couple.id}/new").get_data(as_text=True))
+
+    assert page.count(MARK) == 1  # beside the private entry only
+    assert "Private to Mark Lee" not in page
+
+
+def test_the_note_page_and_pdf_mark_private_words_and_name_who_they_are_kept_from(
+    client, login, world, entries, write_note,
+):
+    note = services.sign_note(world.clinician, write_note(world, cited=[e.id for e in entries]).id)
+    login(world.clinician)
+
+    page = html.unescape(client.get(f"/notes/{note.id}").get_data(as_text=True))
+    text = _flat(pdf_text(services.note_pdf(world.clinician, note.id)))
+
+    assert page.count(MARK) == 1 and PRIVATE in page
+    assert PRIVATE in text and MARK in text and SHARED in text
+    assert "Private to Mark Lee" not in text
+
+
+def test_the_joint_release_leaves_private_words_out_and_says_so(client, login, world, entries, write_note):
+    note = services.sign_note(world.clinician, write_note(world, cited=[e.id for e in entries]).id)
+    login(world.clinician)
+
+    response = client.get(f"/notes/{note.id}/pdf?release=joint")
+
+    assert response.status_code == 200
+    assert "joint" in response.headers["Content-Disposition"]
+    text = _flat(pdf_text(response.data))
+    assert PRIVATE not in text and "slammed" not in text
+    assert SHARED in text
+    assert "1 entry private to 陈静 is left out of this joint release." in text
+    assert "Joint release for both partners" in text
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "note.export")).one()
+    assert event.detail["release"] == "joint"
+
+
+def test_a_note_of_an_individual_session_is_never_released_jointly(world, entries, write_note):
+    note = write_note(world)
+    db.session.execute(sa.text("UPDATE session_note SET attendees = 'A' WHERE id = :id"), {"id": note.id})
+    db.session.commit()
+    note = services.sign_note(world.clinician, note.id)
+
+    with pytest.raises(DomainError, match="individual session"):
+        services.note_pdf(world.clinician, note.id, joint=True)
