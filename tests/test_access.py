@@ -119,6 +119,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     # The clinician-only safety flag: an empty post is refused with a message on the couple page.
     ("safety.set_flag", "POST"):     (302, 302, 302, 404, 404, 404, 404),
     ("safety.clear_flag", "POST"):   (302, 302, 302, 404, 404, 404, 404),
+    # The clinician looked at the danger words found in the couple's text (none here).
+    ("safety.signals_seen", "POST"): (302, 302, 302, 404, 404, 404, 404),
     # Letting a held share through: X has no flag, so nothing is held (404 even for C1).
     ("safety.release", "POST"):      (302, 404, 404, 404, 404, 404, 404),
     # The practice's safety settings: owners only (an empty post keeps the defaults).

@@ -31,7 +31,7 @@ MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 # Services split by use case (DESIGN.md: "a feature that grows splits services by use case").
 SERVICE_MODULES = {
     "clinic.mail.delivery", "clinic.reports.report", "clinic.reports.supervision",
-    "clinic.auth.challenge", "clinic.auth.twofactor",
+    "clinic.auth.challenge", "clinic.auth.twofactor", "clinic.safety.signals", "clinic.safety.checkins",
 }
 LEAVES = {"clinic.exercises.catalogue": "clinic.exercises.catalogue", "clinic.pdf": "clinic.pdf",
           "clinic.svg": "clinic.svg"}

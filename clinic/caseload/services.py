@@ -1,6 +1,6 @@
 """Which couples of a caseload need a look: a fall on the scale, or a long silence."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..notes.models import SessionNote
 from ..records import rules
 from ..records.models import ExceptionEntry, ScalePlacement
+from ..safety.signals import SignalView, unseen_for
 from ..timeutil import as_utc, utcnow
 
 
@@ -22,6 +23,8 @@ class Attention:
     couple_id: int
     case_label: str
     reasons: list[str]
+    # Danger words in a partner's text the clinician has not looked at yet (these come first).
+    signals: list[SignalView] = field(default_factory=list)
 
 
 def _latest(column, model, *conditions, offset: int = 0):
@@ -97,6 +100,7 @@ def attention(user) -> list[Attention]:
     by_couple: dict[int, list] = {}
     for row in rows:
         by_couple.setdefault(row.id, []).append(row)
+    danger = unseen_for(list(by_couple))
     result = []
     for couple_id, partners in by_couple.items():
         first = partners[0]
@@ -124,6 +128,11 @@ def attention(user) -> list[Attention]:
             reasons.append(ngettext(
                 "Nothing submitted for %(num)d day", "Nothing submitted for %(num)d days", quiet
             ))
-        if reasons:
-            result.append(Attention(couple_id, first.case_label, reasons))
-    return result
+        found = danger.get(couple_id, [])
+        if reasons or found:
+            result.append(Attention(couple_id, first.case_label, reasons, found))
+    # Words that may signal danger put their couple first (newest first): a prompt to look.
+    def newest(a: Attention) -> float:
+        return max(as_utc(s.found_at).timestamp() for s in a.signals) if a.signals else 0.0
+
+    return sorted(result, key=lambda a: (not a.signals, -newest(a)))

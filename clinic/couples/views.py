@@ -17,6 +17,7 @@ from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
 from ..safety import services as safety
+from ..safety import signals
 from . import services
 from .forms import (
     CoupleEditForm,
@@ -118,6 +119,7 @@ def detail(couple_id: int):
         patterns=records_progress.patterns(couple.id),
         safety=safety.couple_safety(web.user(), couple.id),
         held=records.held_shares(couple.id),
+        signals=signals.couple_signals(web.user(), couple.id),
     )
 
 

@@ -14,6 +14,7 @@ from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
 from ..extensions import db
 from ..safety import services as safety
+from ..safety import signals
 from ..timeutil import utcnow
 from . import catalogue
 from .models import Assignment, Submission
@@ -304,6 +305,8 @@ def save_answers(
     assignment.updated_at = now
     assignment.couple.last_activity_at = now
     db.session.flush()
+    if submit:  # a draft is the partner's alone until sent
+        signals.note_text(partner, "submission", submission.id, answers)
     record(
         "portal.submit" if submit else "portal.draft", partner=partner,
         practice_id=assignment.couple.practice_id, object_type="submission",

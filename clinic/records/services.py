@@ -17,10 +17,16 @@ from ..exercises import catalogue
 from ..exercises.services import note_record_added, shared_submissions
 from ..extensions import db
 from ..safety import services as safety
+from ..safety import signals
 from ..timeutil import utcnow
 from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
 
 KINDS = {"exception": ExceptionEntry, "scale": ScalePlacement}
+# What a partner writes in words, read for danger words as it comes in.
+TEXT_FIELDS = {
+    "exception": ("context", "behaviour", "thoughts", "feelings", "meaning"),
+    "scale": ("movement", "keeps_from_lower", "one_higher"),
+}
 EXERCISE_FOR = {"exception": "exception-log", "scale": "scale-placement"}
 
 
@@ -102,6 +108,7 @@ def add_from_portal(
         for category, value in tags:
             _add_tag(row, category, _clean_tag(category, value), partner=partner)
     partner.couple.last_activity_at = row.created_at
+    signals.note_text(partner, kind, row.id, {name: getattr(row, name) for name in TEXT_FIELDS[kind]})
     record(
         f"portal.{kind}_add", partner=partner, practice_id=partner.couple.practice_id,
         object_type=kind, object_id=row.id, couple_id=partner.couple_id,

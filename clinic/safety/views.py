@@ -9,7 +9,7 @@ from ..couples.services import get_couple
 from ..errors import DomainError
 from ..formkit import options
 from ..records import services as records
-from . import services
+from . import services, signals
 from .forms import ClearFlagForm, FlagForm, ReleaseForm, SafetySettingsForm
 
 bp = Blueprint("safety", __name__, url_prefix="/safety")
@@ -84,6 +84,15 @@ def release(couple_id: int, kind: str, item_id: int):
             flash(error.message, "error")
         else:
             flash(_("It now reaches the other partner."), "success")
+    return _back(couple_id)
+
+
+@bp.route("/couples/<int:couple_id>/signals/seen", methods=["POST"])
+def signals_seen(couple_id: int):
+    get_couple(web.user(), couple_id)  # NotFound outside the caseload
+    if ReleaseForm().validate_on_submit():
+        signals.mark_seen(web.user(), couple_id)
+        flash(_("Marked as looked at. New words will bring the couple back to Needs attention."), "success")
     return _back(couple_id)
 
 
