@@ -64,6 +64,7 @@ class NotePrint:
     exported_at: str
     joint: bool = False  # the version released to the couple together
     withheld: list[str] = field(default_factory=list)  # what that version leaves out, and whose
+    withheld_scale: list[str] = field(default_factory=list)  # the same for the chart's placements
 
 
 def long_date(day) -> str:
@@ -106,11 +107,17 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
     names = {p["position"]: p["display_name"] for p in partners}
     sections = note.sections or {}
     chart = chart_of(
-        snapshot.series_of(frozen), snapshot.stages_of(frozen), snapshot.sessions_of(frozen),
+        snapshot.series_of(frozen, joint=joint), snapshot.stages_of(frozen), snapshot.sessions_of(frozen),
         title=_("Scale placements up to this session (1 to 10)"),
     )
     scale_today = note.scale_today or {}
     quotes, withheld = _release(snapshot.quotes_of(frozen), joint)
+    withheld_scale = [] if not joint else [
+        ngettext("%(num)d scale placement private to %(name)s is left out of this joint release.",
+                 "%(num)d scale placements private to %(name)s are left out of this joint release.",
+                 number, name=name)
+        for name, number in snapshot.private_placements(frozen).items()
+    ]
     return NotePrint(
         practice_name=note.clinician.practice.name,
         case_label=note.couple.case_label,
@@ -127,6 +134,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         quotes=quotes,
         joint=joint,
         withheld=withheld,
+        withheld_scale=withheld_scale,
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()
         ],

@@ -55,8 +55,10 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
     names = partner_names(couple)
     rows = sorted(entries, key=lambda e: (e["occurred_on"], e["id"]))
     points: dict[int, list] = {p.id: [] for p in couple.partners}
-    for partner_id, day, value in scale_history(couple.id, until=note.session_date, created_by=as_of):
-        points.setdefault(partner_id, []).append([day.isoformat(), int(value)])
+    for partner_id, day, value, shared in scale_history(couple.id, until=note.session_date,
+                                                        created_by=as_of):
+        # Whether its writer shared it: a joint release draws only the shared placements.
+        points.setdefault(partner_id, []).append([day.isoformat(), int(value), bool(shared)])
     return {
         "version": VERSION,
         "as_of": utc_iso(as_of),
@@ -86,8 +88,14 @@ def quotes_of(snapshot: dict) -> list[ExceptionQuote]:
     ]
 
 
-def series_of(snapshot: dict) -> list[tuple[str, list[tuple[date, int]]]]:
-    """(partner label, [(day, value)]) per partner; partners of one name get their letter."""
+def _shared(point: list) -> bool:
+    # A point frozen before the snapshot kept sharing ([day, value]) counts as private.
+    return len(point) > 2 and bool(point[2])
+
+
+def series_of(snapshot: dict, *, joint: bool = False) -> list[tuple[str, list[tuple[date, int]]]]:
+    """(partner label, [(day, value)]) per partner; partners of one name get their letter.
+    `joint`: only the placements their writer shared (the version released to the couple)."""
     partners = snapshot.get("partners", [])
     shown = [p["display_name"] for p in partners]
     out = []
@@ -95,9 +103,23 @@ def series_of(snapshot: dict) -> list[tuple[str, list[tuple[date, int]]]]:
         label = p["display_name"] if shown.count(p["display_name"]) == 1 else (
             f"{p['display_name']} ({p['position']})"
         )
-        points = [(date.fromisoformat(d), int(v)) for d, v in snapshot["scale"].get(str(p["id"]), [])]
+        points = [
+            (date.fromisoformat(point[0]), int(point[1]))
+            for point in snapshot["scale"].get(str(p["id"]), []) if not joint or _shared(point)
+        ]
         out.append((label, points))
     return out
+
+
+def private_placements(snapshot: dict) -> dict[str, int]:
+    """How many placements each partner (by display name) kept private, in the order of the
+    partners: what a joint release's chart leaves out."""
+    counts = {}
+    for p in snapshot.get("partners", []):
+        kept = sum(1 for point in snapshot["scale"].get(str(p["id"]), []) if not _shared(point))
+        if kept:
+            counts[p["display_name"]] = kept
+    return counts
 
 
 def stages_of(snapshot: dict) -> list[tuple[date, int]]:

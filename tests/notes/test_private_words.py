@@ -83,3 +83,28 @@ def test_a_note_of_an_individual_session_is_never_released_jointly(world, entrie
 
     with pytest.raises(DomainError, match="individual session"):
         services.note_pdf(world.clinician, note.id, joint=True)
+
+
+def test_the_joint_release_chart_leaves_out_placements_a_partner_kept_private(
+    world, add_scale, write_note,
+):
+    from clinic.notes.printing import note_print
+    from clinic.records.models import ScalePlacement
+
+    kept = add_scale(world, world.a, TODAY - timedelta(days=4), 2)  # 陈静 kept this one private
+    told = add_scale(world, world.b, TODAY - timedelta(days=3), 8)
+    db.session.execute(sa.update(ScalePlacement).where(ScalePlacement.id == told.id)
+                       .values(shared_with_partner=True))
+    db.session.commit()
+    note = services.sign_note(world.clinician, write_note(world).id)
+
+    record = note_print(note, services.verification(note), services.frozen(note), exported_by="x")
+    joint = note_print(note, services.verification(note), services.frozen(note), exported_by="x",
+                       joint=True)
+
+    assert str(record.chart_svg).count('class="point"') == 2
+    assert str(joint.chart_svg).count('class="point"') == 1  # Mark Lee's shared 8 alone
+    assert "at 2" in str(record.chart_svg) and "at 2" not in str(joint.chart_svg)
+    assert joint.withheld_scale == ["1 scale placement private to 陈静 is left out of this joint release."]
+    assert record.withheld_scale == []
+    assert kept.id != told.id
