@@ -36,6 +36,12 @@ _PATTERNS = {
 }
 
 
+def N_(text: str) -> str:
+    """Marks text for the catalogs that is kept as data (in English) and translated where it is
+    shown: `{{ _(report.scope) }}`."""
+    return text
+
+
 def supported(code: object) -> str:
     """`code` if the app speaks it, else the default language (an old or tampered value)."""
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
@@ -61,6 +67,18 @@ def from_browser(accepted: list[tuple[str, float]]) -> str:
             return "zh_Hans"
         if primary == "en":
             return "en"
+    return DEFAULT_LANGUAGE
+
+
+def operator_language(environ: dict | None = None) -> str:
+    """The language of a person at a terminal running a `flask` command: their locale settings
+    (LC_ALL, LC_MESSAGES, LANG, as gettext reads them), mapped onto the languages the app speaks."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            tag = value.split(".")[0].split("@")[0]
+            return from_browser([(tag, 1.0)]) if tag not in ("C", "POSIX") else DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
 
 

@@ -26,9 +26,13 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from redis import ConnectionPool
+
+from .i18n import operator_language
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +132,7 @@ def worker_command(workers: int | None) -> None:
     # One line per message through the app's logger (id and subject: never an address or a
     # body); Huey's own warnings and errors reach stderr, its routine lines stay quiet.
     app.logger.setLevel(logging.INFO)
-    where = "Redis" if storage_url(app) else "an SQLite file in the instance folder"
-    click.echo(f"Worker started (queue: {where}); Ctrl+C stops it.")
+    with force_locale(operator_language()):
+        where = "Redis" if storage_url(app) else _("an SQLite file in the instance folder")
+        click.echo(_("Worker started (queue: %(where)s); Ctrl+C stops it.", where=where))
     run_worker(app, workers=workers or app.config["JOBS_WORKERS"])

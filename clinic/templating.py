@@ -6,6 +6,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
+from .auth.models import ROLE_LABELS
 from .couples.models import STATUS_LABELS as COUPLE_STATUS_LABELS
 from .exercises.catalogue import all_exercises, stages
 from .exercises.models import ASSIGNMENT_STATUS_LABELS
@@ -108,6 +109,7 @@ def init_app(app: Flask) -> None:
     # Status words in the reader's language: {{ couple_statuses[c.status] }}.
     app.jinja_env.globals["couple_statuses"] = COUPLE_STATUS_LABELS
     app.jinja_env.globals["assignment_statuses"] = ASSIGNMENT_STATUS_LABELS
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["stage_titles"] = _InLanguage(
         lambda language: {s.number: s.title for s in stages(language)}
     )

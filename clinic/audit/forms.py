@@ -1,5 +1,6 @@
 """Filters for the audit log."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
@@ -9,7 +10,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    user_id = SelectField("Person", coerce=int, validators=[Optional()], validate_choice=False)
-    couple_id = IntegerField("Couple number", validators=[Optional(), NumberRange(min=1)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until", validators=[Optional()])
+    user_id = SelectField(_l("Person"), coerce=int, validators=[Optional()], validate_choice=False)
+    couple_id = IntegerField(_l("Couple number"), validators=[Optional(), NumberRange(min=1)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])

@@ -1,6 +1,7 @@
 """The owner's view of the audit log."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 
 from .. import web
 from ..formkit import options
@@ -17,7 +18,7 @@ def index():
     user = web.user()
     members = team(user)  # owners only (NotFound otherwise)
     form = AuditFilterForm(request.args)
-    form.user_id.choices = options([(0, "Anyone"), *[(m.id, m.name) for m in members]])
+    form.user_id.choices = options([(0, _("Anyone")), *[(m.id, m.name) for m in members]])
     filters = AuditFilter()
     if form.validate():
         filters = AuditFilter(

@@ -5,6 +5,7 @@ factor."""
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,10 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 ROLES = ("owner", "clinician", "supervisor")
+# How each role reads on a page, in the reader's language.
+ROLE_LABELS = {"owner": _l("Owner"), "clinician": _l("Clinician"), "supervisor": _l("Supervisor")}
+# The same, inside a sentence ("Created owner …").
+ROLE_WORDS = {"owner": _l("owner"), "clinician": _l("clinician"), "supervisor": _l("supervisor")}
 
 
 class User(UserMixin, db.Model):

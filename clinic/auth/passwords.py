@@ -6,6 +6,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import gettext as _
 
 
 @lru_cache(maxsize=4)
@@ -50,9 +51,9 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, min_length: int = 8, max_length: int = 128) -> str | None:
     """Why a new password is refused, or None. Length and a common-password list only."""
     if len(password) < min_length:
-        return f"Use at least {min_length} characters."
+        return _("Use at least %(num)d characters.", num=min_length)
     if len(password) > max_length:
-        return f"Use at most {max_length} characters."
+        return _("Use at most %(num)d characters.", num=max_length)
     if password.lower() in _common_passwords():
-        return "This password is among the most commonly used ones; please choose another."
+        return _("This password is among the most commonly used ones; please choose another.")
     return None

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 from ..timeutil import utcnow
 from .models import ROLES, SignInChallenge, User
 from .passwords import hash_password, password_problem, verify_password
 
-GENERIC_LOGIN_ERROR = "That email and password do not match an active account."
+GENERIC_LOGIN_ERROR = N_("That email and password do not match an active account.")
 
 
 def find_by_email(email: str) -> User | None:
@@ -37,7 +37,7 @@ def authenticate(email: str, password: str) -> User:
             object_type="user", object_id=user.id if user else None,
         )
         db.session.commit()
-        raise DomainError(GENERIC_LOGIN_ERROR)
+        raise DomainError(_(GENERIC_LOGIN_ERROR))
     if user.has_two_factor:
         return user  # not signed in yet: the second factor comes next (challenge.start)
     user.last_login_at = utcnow()

@@ -18,21 +18,21 @@ from wtforms.validators import InputRequired, Length, Optional
 from ..formkit import options
 
 TARGET_LABELS = {
-    "each": "Each partner, on their own",
-    "A": "Partner A only",
-    "B": "Partner B only",
-    "joint": "Both, together",
+    "each": _l("Each partner, on their own"),
+    "A": _l("Partner A only"),
+    "B": _l("Partner B only"),
+    "joint": _l("Both, together"),
 }
 
 
 class AssignRow(Form):
     key = HiddenField()
-    pick = BooleanField("Assign")
-    target = SelectField("Who", choices=options(TARGET_LABELS.items()), default="each")
-    due_on = DateField("Due", validators=[Optional()])
+    pick = BooleanField(_l("Assign"))
+    target = SelectField(_l("Who"), choices=options(TARGET_LABELS.items()), default="each")
+    due_on = DateField(_l("Due"), validators=[Optional()])
     note = StringField(
-        "Note for them", validators=[Optional(), Length(max=500)],
-        description="A short personal line, shown with the exercise.",
+        _l("Note for them"), validators=[Optional(), Length(max=500)],
+        description=_l("A short personal line, shown with the exercise."),
     )
 
 
@@ -46,8 +46,8 @@ class AssignForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     reply = TextAreaField(
-        "Reply", validators=[InputRequired(), Length(max=2000)],
-        description="The partner sees this under their submission.",
+        _l("Reply"), validators=[InputRequired(), Length(max=2000)],
+        description=_l("The partner sees this under their submission."),
     )
 
 

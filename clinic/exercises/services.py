@@ -61,9 +61,9 @@ def assign_exercises(
             raise DomainError(_("Choose who does it."), field=req.exercise_key)
         if exercise.is_joint != (req.target == "joint"):
             message = (
-                "The couple does this one together: choose “Both, together”."
+                _("The couple does this one together: choose “Both, together”.")
                 if exercise.is_joint
-                else "Each partner does this one on their own: choose A, B or each."
+                else _("Each partner does this one on their own: choose A, B or each.")
             )
             raise DomainError(message, field=req.exercise_key)
         targets = {"A": ["A"], "B": ["B"], "each": ["A", "B"], "joint": [None]}[req.target]

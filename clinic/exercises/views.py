@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import catalogue_texts, web
 from ..couples.services import get_couple
@@ -48,7 +49,8 @@ def assign(couple_id: int):
                 row = next((r.form for r in form.rows if r.form.key.data == error.field), None)
                 web.field_error(row, error, default="target")
         else:
-            flash(f"{len(created)} assignment{'s' if len(created) != 1 else ''} added.", "success")
+            flash(ngettext("%(num)d assignment added.", "%(num)d assignments added.", len(created)),
+                  "success")
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
     exercises_by_key = {e.key: e for e in catalogue_texts.all_exercises()}
     return render_template(

@@ -13,16 +13,16 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from ..auth.models import ROLES
+from ..auth.models import ROLE_LABELS
 from ..formkit import options
 from ..i18n import LANGUAGES
 
 
 class MemberForm(FlaskForm):
-    role = SelectField("Role", choices=options((r, r.capitalize()) for r in ROLES))
+    role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
     active = BooleanField(
-        "Account active",
-        description="Turning this off signs the person out everywhere at once.",
+        _l("Account active"),
+        description=_l("Turning this off signs the person out everywhere at once."),
     )
 
 
@@ -35,7 +35,7 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=options((r, r.capitalize()) for r in ROLES),
+        choices=options(ROLE_LABELS.items()),
         default="clinician",
         description=_l("Owners manage the team and read the audit log; supervisors see reports "
                        "only."),

@@ -6,12 +6,15 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from .. import catalogue_texts, svg
 from ..exercises.catalogue import STAGES
 from ..extensions import db
+from ..i18n import supported
 from ..pdf import render_pdf
 from .report import CoupleRow, Report, ReportRequest, build_report, couple_rows
 
@@ -109,8 +112,8 @@ def pdf_context(report: Report) -> dict:
     return {
         "report": asdict(report) | {"moved_up_two": report.moved_up_two},
         "stages": [{"number": s.number, "title": s.title} for s in stages],
-        "stage_chart": _bar_chart("Active couples by stage", stage_bars),
-        "change_chart": _bar_chart("Scale change, first to latest placement", change_bars, unit=" pts")
+        "stage_chart": _bar_chart(_("Active couples by stage"), stage_bars),
+        "change_chart": _bar_chart(_("Scale change, first to latest placement"), change_bars, unit=_(" pts"))
         if change_bars else None,
     }
 
@@ -149,6 +152,7 @@ def report_file(user, request: ReportRequest, fmt: str) -> ReportFile:
     practice is.
     """
     practice_id = user.practice_id
+    reader_language = supported(user.locale)
     report = build_report(user, request, fmt=fmt, with_rows=False)
     clinician_ids = report.clinician_ids
     name = f"supervision-report-{request.since.isoformat()}-{request.until.isoformat()}"
@@ -167,6 +171,7 @@ def report_file(user, request: ReportRequest, fmt: str) -> ReportFile:
 
     def pdf(each_row=None) -> bytes:
         report.couples = list(_counted(couple_rows(practice_id, request, clinician_ids), each_row))
-        return report_pdf(report)
+        with force_locale(reader_language):  # the reader's, also from the CLI
+            return report_pdf(report)
 
     return ReportFile(f"{name}.pdf", "application/pdf", couples, pdf)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired, Optional
@@ -21,15 +22,15 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    since = DateField("From", validators=[InputRequired()], default=_eight_weeks_ago)
-    until = DateField("Until", validators=[InputRequired()], default=_today)
-    clinician_id = SelectField("Clinician", coerce=int, validators=[Optional()], validate_choice=False)
+    since = DateField(_l("From"), validators=[InputRequired()], default=_eight_weeks_ago)
+    until = DateField(_l("Until"), validators=[InputRequired()], default=_today)
+    clinician_id = SelectField(_l("Clinician"), coerce=int, validators=[Optional()], validate_choice=False)
     identified = BooleanField(
-        "Include names (identified version)",
-        description="Owners only. De-identified reports use a stable pseudonym per couple.",
+        _l("Include names (identified version)"),
+        description=_l("Owners only. De-identified reports use a stable pseudonym per couple."),
     )
 
 
 class SupervisionForm(FlaskForm):
-    supervisor_id = SelectField("Supervisor", coerce=int, validate_choice=False)
-    clinician_id = SelectField("Reads the reports of", coerce=int, validate_choice=False)
+    supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
+    clinician_id = SelectField(_l("Reads the reports of"), coerce=int, validate_choice=False)

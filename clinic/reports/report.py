@@ -15,6 +15,7 @@ from ..couples.models import Couple, CoupleChange, Partner
 from ..errors import DomainError
 from ..exercises.models import Assignment, Submission
 from ..extensions import db
+from ..i18n import N_
 from ..notes.models import SessionNote
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..timeutil import UTC, as_utc, utcnow
@@ -99,8 +100,8 @@ def scope(user: User, request: ReportRequest) -> tuple[list[int], str]:
             raise NotFound()
         return [chosen[0].id], chosen[0].name
     if user.role == "supervisor":
-        return [c.id for c in allowed], "All my supervisees"
-    return [c.id for c in allowed], "Whole practice"
+        return [c.id for c in allowed], N_("All my supervisees")
+    return [c.id for c in allowed], N_("Whole practice")
 
 
 def _couple_filter(practice_id: int, clinician_ids: list[int], until_at: datetime):

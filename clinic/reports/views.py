@@ -19,7 +19,7 @@ bp.before_request(web.signed_in)
 def _form() -> ReportForm:
     form = ReportForm(request.args)
     clinicians = pairs.reportable_clinicians(web.user())
-    form.clinician_id.choices = options([(0, "All"), *[(c.id, c.name) for c in clinicians]])
+    form.clinician_id.choices = options([(0, _("All")), *[(c.id, c.name) for c in clinicians]])
     return form
 
 

@@ -122,26 +122,9 @@ def english_in(path: Path) -> list[str]:
     return problems
 
 
-# Templates still being marked (issue 13): this list only shrinks.
-PENDING = {
-    "audit/index.html",
-    "exercises/assign.html",
-    "exercises/submission.html",
-    "pdf/report.html",
-    "practice/home.html",
-    "reports/_report.html",
-    "reports/index.html",
-    "reports/supervision.html",
-}
-
-
 @pytest.mark.parametrize("path", _template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_template_has_no_unmarked_english(path):
-    name = str(path.relative_to(TEMPLATES))
-    if name in PENDING:
-        assert english_in(path) != [], "this template is done: take it off PENDING"
-    else:
-        assert english_in(path) == [], "wrap these in _() (and give them their Chinese)"
+    assert english_in(path) == [], "wrap these in _() (and give them their Chinese)"
 
 
 def test_the_guard_finds_english(tmp_path):

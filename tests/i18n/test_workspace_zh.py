@@ -197,3 +197,59 @@ def test_the_note_pdf_follows_its_author_not_the_english_owner_who_exports_it(
     flat = " ".join(pdf_text(pdf.data).split())
     assert "会谈记录" in flat and "由 Ann Owner 于" in flat
     assert "Session note" not in flat
+
+
+def _supervisor_of(practice, clinician, make_user):
+    from clinic.reports.supervision import add_supervision
+
+    owner = make_user(practice, role="owner", name="Ann Owner")
+    supervisor = make_user(practice, role="supervisor", name="Sam Supervisor")
+    add_supervision(owner, supervisor.id, clinician.id)
+    return supervisor
+
+
+REPORT_QUERY = {"since": "2026-01-01", "until": date.today().isoformat()}
+
+
+def test_an_english_supervisors_report_of_a_chinese_clinician_stays_english(
+    mei, zhao_zhou, make_user, signed_in,
+):
+    supervisor = _supervisor_of(zhao_zhou.practice, mei, make_user)
+    browser = signed_in(supervisor)
+
+    page = browser.get("/reports/", query_string=REPORT_QUERY)
+    pdf = browser.get("/reports/report.pdf", query_string=REPORT_QUERY)
+
+    assert html_lang(page) == "en" and "Supervision reports" in visible(page)
+    flat = " ".join(pdf_text(pdf.data).split())
+    assert "Supervision report" in flat and "Active couples now" in flat and "Page 1 of" in flat
+    assert "督导报告" not in flat and "阶段" not in flat
+
+
+def test_a_chinese_readers_report_pdf_is_in_chinese_from_the_web_and_the_cli(
+    mei, zhao_zhou, make_user, signed_in, runner, tmp_path,
+):
+    supervisor = _supervisor_of(zhao_zhou.practice, mei, make_user)
+    db.session.execute(sa.update(User).where(User.id == supervisor.id).values(locale="zh_Hans"))
+    db.session.commit()
+
+    pdf = signed_in(supervisor).get("/reports/report.pdf", query_string=REPORT_QUERY)
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(args=["supervision-report", "--since", "2026-01-01", "--until",
+                                 date.today().isoformat(), "--format", "pdf", "--out", str(out),
+                                 "--as", supervisor.email], env={"LANG": "en_GB.UTF-8"})
+
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output  # the person at the terminal reads English
+    for flat in (" ".join(pdf_text(pdf.data).split()), " ".join(pdf_text(out.read_bytes()).split())):
+        assert "督导报告" in flat and "目前进行中的个案" in flat and "第 1 页，共" in flat
+        assert "Supervision report" not in flat
+
+
+def test_the_cli_speaks_the_language_of_the_person_at_the_terminal(runner):
+    chinese = runner.invoke(args=["create-practice", "和光伴侣咨询"], env={"LANG": "zh_CN.UTF-8"})
+    english = runner.invoke(args=["create-practice", "Harbour Lane"], env={"LANG": "C.UTF-8"})
+
+    assert chinese.exit_code == 0 and "已创建机构" in chinese.output
+    assert "每位成员登录时都需要第二重验证" in chinese.output
+    assert english.exit_code == 0 and "Created practice" in english.output
