@@ -83,10 +83,15 @@ def attendees_label(attendees: str, names: dict[str, str]) -> str:
     return _("%(name)s only", name=name)
 
 
-def _release(quotes: list[ExceptionQuote], joint: bool) -> tuple[list[ExceptionQuote], list[str]]:
-    """The quotes a version shows; a joint release leaves out each partner's private words."""
+def _release(quotes: list[ExceptionQuote], joint: bool,
+             hold: set | None) -> tuple[list[ExceptionQuote], list[str]]:
+    """The quotes a version shows; a joint release leaves out each partner's private words, and
+    while a safety flag holds shares back (`hold`), the shared ones not let through, without a
+    word: the flag is the clinicians' alone."""
     if not joint:
         return quotes, []
+    if hold is not None:
+        quotes = [q for q in quotes if q.private or ("exception", q.id) in hold]
     left_out = Counter(q.partner_name for q in quotes if q.private)
     withheld = [
         ngettext("%(num)d entry private to %(name)s is left out of this joint release.",
@@ -97,21 +102,25 @@ def _release(quotes: list[ExceptionQuote], joint: bool) -> tuple[list[ExceptionQ
     return [q for q in quotes if not q.private], withheld
 
 
-def note_print(note, verification, frozen: dict, *, exported_by: str, joint: bool = False) -> NotePrint:
+def note_print(note, verification, frozen: dict, *, exported_by: str, joint: bool = False,
+               hold: set | None = None) -> NotePrint:
     """Everything the PDF shows, as plain values (render_pdf refuses ORM objects).
 
     `frozen` is the note's snapshot (clinic.notes.snapshot): the partners, quotes and chart
-    data as they were when it was signed, so the PDF reads the same on any later day.
+    data as they were when it was signed, so the PDF reads the same on any later day. `hold`:
+    for a joint release of a couple with a safety flag, the shares let through (see
+    safety.services.sharing_hold); None when nothing is held.
     """
     partners = frozen["partners"]
     names = {p["position"]: p["display_name"] for p in partners}
     sections = note.sections or {}
     chart = chart_of(
-        snapshot.series_of(frozen, joint=joint), snapshot.stages_of(frozen), snapshot.sessions_of(frozen),
+        snapshot.series_of(frozen, joint=joint, hold=hold), snapshot.stages_of(frozen),
+        snapshot.sessions_of(frozen),
         title=_("Scale placements up to this session (1 to 10)"),
     )
     scale_today = note.scale_today or {}
-    quotes, withheld = _release(snapshot.quotes_of(frozen), joint)
+    quotes, withheld = _release(snapshot.quotes_of(frozen), joint, hold)
     withheld_scale = [] if not joint else [
         ngettext("%(num)d scale placement private to %(name)s is left out of this joint release.",
                  "%(num)d scale placements private to %(name)s are left out of this joint release.",

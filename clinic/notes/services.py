@@ -26,6 +26,7 @@ from ..extensions import db
 from ..i18n import supported
 from ..pdf import render_pdf
 from ..records.services import records_by_ids
+from ..safety import services as safety
 from ..timeutil import as_utc, utcnow
 from . import prefill as gathering
 from . import seal, signing, snapshot
@@ -329,9 +330,12 @@ def note_pdf(user, note_id: int, *, channel: str = "web", joint: bool = False) -
     if joint and note.attendees != "both":
         raise DomainError(_("This note records an individual session: it is kept out of anything "
                             "released to the couple jointly."))
+    # Under a safety flag, what one partner shared reaches the other only once let through.
+    hold = safety.sharing_hold(note.couple_id) if joint else None
     author_language = supported(note.clinician.locale)
     with force_locale(author_language):
-        data = note_print(note, verification(note), frozen(note), exported_by=user.name, joint=joint)
+        data = note_print(note, verification(note), frozen(note), exported_by=user.name, joint=joint,
+                          hold=hold)
     record(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"channel": channel, "format": "pdf", "release": "joint" if joint else "record"},

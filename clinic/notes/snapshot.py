@@ -55,10 +55,14 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
     names = partner_names(couple)
     rows = sorted(entries, key=lambda e: (e["occurred_on"], e["id"]))
     points: dict[int, list] = {p.id: [] for p in couple.partners}
-    for partner_id, day, value, shared in scale_history(couple.id, until=note.session_date,
-                                                        created_by=as_of):
-        # Whether its writer shared it: a joint release draws only the shared placements.
-        points.setdefault(partner_id, []).append([day.isoformat(), int(value), bool(shared)])
+    for partner_id, day, value, shared, placement_id in scale_history(
+        couple.id, until=note.session_date, created_by=as_of,
+    ):
+        # Whether its writer shared it, and which it is: a joint release draws only the shared
+        # placements (and, while a safety flag holds shares back, only those let through).
+        points.setdefault(partner_id, []).append(
+            [day.isoformat(), int(value), bool(shared), int(placement_id)]
+        )
     return {
         "version": VERSION,
         "as_of": utc_iso(as_of),
@@ -93,9 +97,19 @@ def _shared(point: list) -> bool:
     return len(point) > 2 and bool(point[2])
 
 
-def series_of(snapshot: dict, *, joint: bool = False) -> list[tuple[str, list[tuple[date, int]]]]:
+def _reaches_both(point: list, hold: set | None) -> bool:
+    """Shared by its writer and, while a safety flag holds shares (`hold`: the released
+    (kind, id) items), let through; a point frozen without its id is not."""
+    if not _shared(point):
+        return False
+    return hold is None or (len(point) > 3 and ("scale", int(point[3])) in hold)
+
+
+def series_of(snapshot: dict, *, joint: bool = False,
+              hold: set | None = None) -> list[tuple[str, list[tuple[date, int]]]]:
     """(partner label, [(day, value)]) per partner; partners of one name get their letter.
-    `joint`: only the placements their writer shared (the version released to the couple)."""
+    `joint`: only the placements that reach both partners (the version released to the couple;
+    `hold` as safety.services.sharing_hold answers it)."""
     partners = snapshot.get("partners", [])
     shown = [p["display_name"] for p in partners]
     out = []
@@ -105,7 +119,7 @@ def series_of(snapshot: dict, *, joint: bool = False) -> list[tuple[str, list[tu
         )
         points = [
             (date.fromisoformat(point[0]), int(point[1]))
-            for point in snapshot["scale"].get(str(p["id"]), []) if not joint or _shared(point)
+            for point in snapshot["scale"].get(str(p["id"]), []) if not joint or _reaches_both(point, hold)
         ]
         out.append((label, points))
     return out

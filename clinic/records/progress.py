@@ -143,14 +143,15 @@ def couple_progress(
     )
 
 
-def scale_history(couple_id: int, *, until: date, created_by: datetime) -> list[tuple[int, date, int, bool]]:
-    """(partner id, day, value, shared with the other partner) of every placement on or before
-    `until` that existed at `created_by`, oldest first: the scale as a note signed then could
-    see it."""
+def scale_history(couple_id: int, *, until: date,
+                  created_by: datetime) -> list[tuple[int, date, int, bool, int]]:
+    """(partner id, day, value, shared with the other partner, placement id) of every placement
+    on or before `until` that existed at `created_by`, oldest first: the scale as a note signed
+    then could see it."""
     return [
         tuple(row) for row in db.session.execute(
             sa.select(ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value,
-                      ScalePlacement.shared_with_partner)
+                      ScalePlacement.shared_with_partner, ScalePlacement.id)
             .where(ScalePlacement.couple_id == couple_id, ScalePlacement.placed_on <= until,
                    ScalePlacement.created_at <= created_by)
             .order_by(ScalePlacement.placed_on, ScalePlacement.id)

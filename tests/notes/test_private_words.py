@@ -108,3 +108,37 @@ def test_the_joint_release_chart_leaves_out_placements_a_partner_kept_private(
     assert joint.withheld_scale == ["1 scale placement private to 陈静 is left out of this joint release."]
     assert record.withheld_scale == []
     assert kept.id != told.id
+
+
+def test_under_a_safety_flag_the_joint_release_leaves_out_shares_not_let_through(
+    world, add_exception, add_scale, write_note,
+):
+    from clinic.notes.printing import note_print
+    from clinic.records.models import ScalePlacement
+    from clinic.safety import services as safety
+
+    entry = add_exception(world, world.b, TODAY - timedelta(days=2), SHARED)
+    placement = add_scale(world, world.b, TODAY - timedelta(days=2), 8)
+    for model, row in ((ExceptionEntry, entry), (ScalePlacement, placement)):
+        db.session.execute(sa.update(model).where(model.id == row.id).values(shared_with_partner=True))
+    db.session.commit()
+    note = services.sign_note(world.clinician, write_note(world, cited=[entry.id]).id)
+    safety.set_flag(world.clinician, world.couple.id, "Controlling behaviour described in session")
+
+    held = _flat(pdf_text(services.note_pdf(world.clinician, note.id, joint=True)))
+
+    assert SHARED not in held and "laughed" not in held
+    assert "safety" not in held.lower() and "flag" not in held.lower() and "Controlling" not in held
+    chart = note_print(note, services.verification(note), services.frozen(note), exported_by="x",
+                       joint=True, hold=safety.sharing_hold(world.couple.id)).chart_svg
+    assert str(chart).count('class="point"') == 0
+    assert SHARED in _flat(pdf_text(services.note_pdf(world.clinician, note.id)))  # the record keeps it
+
+    safety.release_share(world.clinician, world.couple.id, "exception", entry.id, {("exception", entry.id)})
+    safety.release_share(world.clinician, world.couple.id, "scale", placement.id, {("scale", placement.id)})
+
+    released = _flat(pdf_text(services.note_pdf(world.clinician, note.id, joint=True)))
+    chart = note_print(note, services.verification(note), services.frozen(note), exported_by="x",
+                       joint=True, hold=safety.sharing_hold(world.couple.id)).chart_svg
+    assert SHARED in released
+    assert str(chart).count('class="point"') == 1
