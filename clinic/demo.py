@@ -57,8 +57,9 @@ COUPLES = (
     ),
     DemoCouple(
         "Zhao & Zhou",
-        PartnerInput("Zhao Lei", "Lei", "he/him", "lei@clients.example"),
-        PartnerInput("Zhou Ting", "Ting", "she/her", "ting@clients.example"),
+        # They use the portal (and get their mail) in Chinese; the practice stays English.
+        PartnerInput("Zhao Lei", "Lei", "he/him", "lei@clients.example", locale="zh_Hans"),
+        PartnerInput("Zhou Ting", "Ting", "she/her", "ting@clients.example", locale="zh_Hans"),
         "sam.okafor", 4, 24,
     ),
     DemoCouple(
