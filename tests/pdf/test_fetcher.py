@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from flask import Flask
+from flask_babel import Babel
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader
 
 from clinic.pdf import StaticOnlyFetcher, URLRefused, html_to_pdf, pdf_support_problems, render_pdf
@@ -192,7 +193,9 @@ def pdf_app() -> Flask:
     app.jinja_loader = ChoiceLoader(
         [DictLoader({"pdf/test_note.html": child}), FileSystemLoader(ROOT / "templates")]
     )
-    # The print layout names its language; the real app sets this global with the translations.
+    # The print layout names its language and translates its page numbers; the real app sets
+    # both up with its translations (a Babel of the bare app's own, in English).
+    Babel(app)
     app.jinja_env.globals["page_lang"] = lambda: "en"
     return app
 
