@@ -38,7 +38,7 @@ _PATTERNS = {
 
 def N_(text: str) -> str:
     """Marks text for the catalogs that is kept as data (in English) and translated where it is
-    shown: `{{ _(report.scope) }}`."""
+    shown: `{{ report.scope|translated }}`."""
     return text
 
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, gettext
 from flask_login import current_user
 
 from .auth.models import ROLE_LABELS
@@ -105,6 +105,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_lang"] = lambda: html_lang(get_locale())
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())
     app.jinja_env.filters["html_lang"] = html_lang
+    # Text kept as data in English (i18n.N_) that may also be a person's name, in the reader's
+    # language: {{ report.scope|translated }}. Jinja's own _() marks what it returns as safe
+    # markup and formats it with %, so _(a name) would neither escape nor survive a "%".
+    app.jinja_env.filters["translated"] = lambda text: gettext(str(text))
     app.jinja_env.globals["languages"] = LANGUAGES
     # Status words in the reader's language: {{ couple_statuses[c.status] }}.
     app.jinja_env.globals["couple_statuses"] = COUPLE_STATUS_LABELS

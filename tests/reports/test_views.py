@@ -308,3 +308,20 @@ def test_only_the_owner_of_the_practice_manages_pairs(world, signed_in, who):
     assert removed.status_code == 404
     assert added.status_code == (200 if who == "elsewhere_owner" else 404)  # their own page: an error
     assert db.session.scalar(sa.select(sa.func.count(Supervision.id))) == 2
+
+
+def test_a_clinicians_name_in_the_reports_heading_is_text_not_markup(world, signed_in):
+    from clinic.auth.models import User
+
+    db.session.execute(sa.update(User).where(User.id == world.ruth.id)
+                       .values(name='Dr <b id="x">Ruth</b> 100%'))
+    db.session.commit()
+
+    response = signed_in(world.owner).get(
+        "/reports/", query_string={**PERIOD, "clinician_id": world.ruth.id}
+    )
+
+    raw = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<b id="x">' not in raw
+    assert "Dr &lt;b id=&#34;x&#34;&gt;Ruth&lt;/b&gt; 100%" in raw
