@@ -82,7 +82,7 @@ def edit(user_id: int):
         except DomainError as error:
             web.field_error(form, error, default="role")
         else:
-            flash(f"{member.name}'s account is updated.", "success")
+            flash(_("%(name)s's account is updated.", name=member.name), "success")
             return redirect(url_for("practice.team"))
     return render_template(
         "practice/edit.html", form=form, member=member, button=SimpleForm(),

@@ -10,5 +10,5 @@ document.addEventListener("click", async (event) => {
   } catch {
     document.execCommand("copy");
   }
-  if (status) status.textContent = "Copied.";
+  if (status) status.textContent = button.dataset.copied || "Copied."; // the page's own word for it
 });
