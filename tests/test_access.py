@@ -121,6 +121,12 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("safety.clear_flag", "POST"):   (302, 302, 302, 404, 404, 404, 404),
     # The clinician looked at the danger words found in the couple's text (none here).
     ("safety.signals_seen", "POST"): (302, 302, 302, 404, 404, 404, 404),
+    # Private check-ins: offering one to partner A of X (a second offer is refused with a
+    # message), and reading A's sent one.
+    ("safety.offer", "POST"):        (302, 302, 302, 404, 404, 404, 404),
+    ("safety.checkin", "GET"):       (302, 200, 200, 404, 404, 404, 404),
+    # The check-in's questions and support contacts: owners only (empty: the shipped default).
+    ("safety.checkin_settings", "POST"): (302, 302, 404, 404, 404, 302, 404),
     # Letting a held share through: X has no flag, so nothing is held (404 even for C1).
     ("safety.release", "POST"):      (302, 404, 404, 404, 404, 404, 404),
     # The practice's safety settings: owners only (an empty post keeps the defaults).
@@ -151,6 +157,7 @@ class World:
     note: object = None  # a draft note of X by C1, without sections
     placement: object = None  # a scale placement partner A of X sent from the portal
     tokens: dict | None = None  # endpoint -> a working link token: an invitee's, C2's reset
+    checkin: object = None  # partner A of X's private safety check-in, sent
 
 
 # How to fill each URL parameter from the world.
@@ -164,6 +171,8 @@ PARAMS = {
     "item_id": lambda w: w.placement.id,
     # A parameter whose value depends on the route maps endpoint -> value.
     "token": lambda w: w.tokens,
+    "partner_id": lambda w: w.couple.partners[0].id,
+    "checkin_id": lambda w: w.checkin.id,
 }
 
 
@@ -205,7 +214,13 @@ def world(make_practice, make_user) -> World:
     note = create_note(users["clinician"], couple.id, NoteInput(session_date=date(2026, 11, 20)))
     placement = add_from_portal(couple.partners[0], "scale", {"date": "2026-11-19", "value": 6},
                                 shared=False)
-    return World(users, couple, secrets, supervision, note, placement, _link_tokens(users))
+    from clinic.safety import checkins
+
+    checkin = checkins.offer_checkin(users["clinician"], couple.id, couple.partners[0].id)
+    checkins.submit_checkin(couple.partners[0], checkin.id, {"anything_else": "CHECKIN-Q-OF-ALPHA"})
+    for role in ("clinician_not_theirs", "supervisor", "other_practice", "other_owner", "anonymous"):
+        secrets[role] = [*secrets[role], "CHECKIN-Q-OF-ALPHA"]
+    return World(users, couple, secrets, supervision, note, placement, _link_tokens(users), checkin)
 
 
 def _link_tokens(users: dict) -> dict:

@@ -16,8 +16,8 @@ from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress
 from ..records import services as records
+from ..safety import checkins, signals
 from ..safety import services as safety
-from ..safety import signals
 from . import services
 from .forms import (
     CoupleEditForm,
@@ -120,6 +120,7 @@ def detail(couple_id: int):
         safety=safety.couple_safety(web.user(), couple.id),
         held=records.held_shares(couple.id),
         signals=signals.couple_signals(web.user(), couple.id),
+        checkins=checkins.couple_checkins(web.user(), couple.id),
     )
 
 

@@ -29,6 +29,7 @@ from ..records import services as records
 from ..records.models import TAG_CATEGORIES
 from ..reminders import services as reminders
 from ..resend import render_resend
+from ..safety import checkins
 from . import services
 from . import session as portal_session
 from .forms import ContinueForm, LanguageForm, PauseForm, PrivacyForm, SimpleForm
@@ -88,6 +89,7 @@ def _portal_owner():
     return {
         "portal_owner": services.owner_of(partner) if partner is not None else None,
         "quick_exit_url": neutral_url(),
+        "support_contacts": checkins.support_contacts(partner.couple.practice_id) if partner else [],
     }
 
 
@@ -115,6 +117,7 @@ def continue_():
     if chosen:
         # Picked on the Continue page by the person holding the link: it is theirs to keep.
         services.set_language(link.partner, chosen)
+    checkins.offer_at_first_visit(link.partner)
     return redirect(url_for("portal.home"))
 
 
@@ -154,8 +157,27 @@ def home():
     done = [a for a in assignments if a.status in ("submitted", "reviewed")]
     return render_template(
         "portal/home.html", partner=partner, todo=todo, done=done,
-        shared=exercises.shared_by_other(partner),
+        shared=exercises.shared_by_other(partner), checkin=checkins.waiting_for(partner),
     )
+
+
+@bp.route("/checkin/<int:checkin_id>", methods=["GET", "POST"])
+def checkin(checkin_id: int):
+    """The partner's private safety check-in: answered once, for the therapist alone."""
+    partner = _partner()
+    item = checkins.get_partner_checkin(partner, checkin_id)  # NotFound for anyone else's
+    if request.method == "POST":
+        answers, errors = checkins.parse_answers(item.questions, request.form)
+        if errors:
+            flash(_("Some answers need another look — everything you wrote is still here."), "error")
+            return render_template("portal/checkin.html", partner=partner, checkin=item,
+                                   answers=answers, errors=errors), 422
+        checkins.submit_checkin(partner, item.id, answers)
+        flash(_("Sent to your therapist only."), "success")
+        return redirect(url_for("portal.home"))
+    services.audit_view(partner, "checkin", checkin_id)
+    item = checkins.get_partner_checkin(partner, checkin_id)  # loaded again after the audit's commit
+    return render_template("portal/checkin.html", partner=partner, checkin=item, answers={}, errors={})
 
 
 def _exercise_page(partner, assignment, answers, errors, privacy):

@@ -40,3 +40,16 @@ class SafetySettingsForm(FlaskForm):
                         default="confirm")
     offer_at_first_visit = BooleanField(_l("Offer the private safety check-in to each partner on "
                                            "their first visit to their space"))
+
+
+class CheckinSettingsForm(FlaskForm):
+    questions = TextAreaField(
+        _l("The check-in's questions"), validators=[Length(max=12000)],
+        description=_l("One question a line: yesno or text, the question in English, the question in "
+                       "Chinese, separated by |. Leave it empty to use the questions the app ships with."),
+    )
+    contacts = TextAreaField(
+        _l("Support contacts"), validators=[Length(max=4000)],
+        description=_l("One a line: name | number | when it answers (optional). Shown with the check-in "
+                       "and at the foot of every partner's space."),
+    )

@@ -9,8 +9,8 @@ from ..couples.services import get_couple
 from ..errors import DomainError
 from ..formkit import options
 from ..records import services as records
-from . import services, signals
-from .forms import ClearFlagForm, FlagForm, ReleaseForm, SafetySettingsForm
+from . import checkins, services, signals
+from .forms import CheckinSettingsForm, ClearFlagForm, FlagForm, ReleaseForm, SafetySettingsForm
 
 bp = Blueprint("safety", __name__, url_prefix="/safety")
 bp.before_request(web.clinicians_only)
@@ -96,6 +96,29 @@ def signals_seen(couple_id: int):
     return _back(couple_id)
 
 
+@bp.route("/couples/<int:couple_id>/partners/<int:partner_id>/checkin", methods=["POST"])
+def offer(couple_id: int, partner_id: int):
+    get_couple(web.user(), couple_id)  # NotFound outside the caseload
+    if ReleaseForm().validate_on_submit():
+        try:
+            checkins.offer_checkin(web.user(), couple_id, partner_id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Offered. It waits in that partner's own space only."), "success")
+    return _back(couple_id)
+
+
+@bp.route("/couples/<int:couple_id>/checkins/<int:checkin_id>")
+def checkin(couple_id: int, checkin_id: int):
+    read = checkins.view_checkin(web.user(), couple_id, checkin_id)
+    return render_template("safety/checkin.html", read=read, couple_id=couple_id)
+
+
+def _settings_page(policy_form, checkin_form, status=200):
+    return render_template("safety/settings.html", form=policy_form, checkin_form=checkin_form), status
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     current = services.own_settings(web.user())
@@ -103,6 +126,10 @@ def settings():
         data={"policy": current.sharing_policy, "offer_at_first_visit": current.offer_at_first_visit}
         if request.method == "GET" else None
     )
+    checkin_form = CheckinSettingsForm(data={
+        "questions": checkins.questions_as_text(current.questions) if current.questions else "",
+        "contacts": checkins.contacts_as_text(current.contacts or []),
+    })
     if form.validate_on_submit():
         try:
             services.set_sharing_policy(web.user(), form.policy.data, form.offer_at_first_visit.data)
@@ -111,4 +138,22 @@ def settings():
         else:
             flash(_("Safety settings saved."), "success")
             return redirect(url_for("safety.settings"))
-    return render_template("safety/settings.html", form=form), 422 if form.errors else 200
+    return _settings_page(form, checkin_form, 422 if form.errors else 200)
+
+
+@bp.route("/settings/checkin", methods=["POST"])
+def checkin_settings():
+    current = services.own_settings(web.user())
+    form = SafetySettingsForm(data={"policy": current.sharing_policy,
+                                    "offer_at_first_visit": current.offer_at_first_visit})
+    checkin_form = CheckinSettingsForm()
+    if checkin_form.validate_on_submit():
+        try:
+            checkins.update_questions_and_contacts(web.user(), checkin_form.questions.data,
+                                                   checkin_form.contacts.data)
+        except DomainError as error:
+            web.field_error(checkin_form, error)
+        else:
+            flash(_("Check-in and support contacts saved."), "success")
+            return redirect(url_for("safety.settings", _anchor="checkin"))
+    return _settings_page(form, checkin_form, 422)

@@ -24,6 +24,8 @@ from clinic.mail.models import OutboundMessage
 from clinic.portal.models import PortalLink
 from clinic.records import services as records
 from clinic.records.models import ExceptionEntry, ExceptionTag, ScalePlacement
+from clinic.safety import checkins
+from clinic.safety.models import SafetyCheckin
 
 ROLES = (
     "anonymous", "partner_a", "partner_b", "other_partner",
@@ -93,6 +95,10 @@ MATRIX = {
     # The quick exit needs no live session either, and always lands on the neutral page.
     ("portal.quick_exit", "POST"): ("/portal/exit", {}, everyone("ok:303")),
     ("portal.home", "GET"): ("/portal/", None, portal_any("ok:200")),
+    # Partner A's private safety check-in: theirs alone (sent once; it then leaves the portal).
+    ("portal.checkin", "GET"): ("/portal/checkin/{checkin_a}", None, portal_own("ok:200")),
+    ("portal.checkin", "POST"): ("/portal/checkin/{checkin_a}", {"safe_at_home": "yes"},
+                                 portal_own("ok:302")),
     ("portal.entries", "GET"): ("/portal/entries", None, portal_any("ok:200")),
     ("portal.exercise", "GET"): ("/portal/exercises/{narrative_a}", None, portal_own("ok:200")),
     ("portal.exercise", "POST"): ("/portal/exercises/{narrative_a}", NARRATIVE, portal_own("ok:302")),
@@ -172,12 +178,13 @@ def world(make_practice, make_user, make_couple, assign, make_link):
     records.tag_entry(clinician, couple.id, entry.id, "time", "evening")
     tag = db.session.scalars(sa.select(ExceptionTag)).one()
     token_a = make_link(a).token
+    checkin_a = checkins.offer_checkin(clinician, couple.id, a.id)
     return SimpleNamespace(
         practice=practice, clinician=clinician, couple=couple, other=other, a=a, b=b,
         ids={
             "couple": couple.id, "a": a.id, "narrative_a": narrative_a.id, "log_a": log_a.id,
             "untouched_a": untouched_a.id, "submission_a": submission.id, "entry_a": entry.id,
-            "tag_a": tag.id, "token_a": token_a,
+            "tag_a": tag.id, "token_a": token_a, "checkin_a": checkin_a.id,
         },
         token_a=token_a,
     )
@@ -226,6 +233,7 @@ def fingerprint() -> tuple:
         all_of(ExceptionTag, ExceptionTag.value),
         all_of(PortalLink, PortalLink.revoked_at),
         all_of(OutboundMessage, OutboundMessage.status),
+        all_of(SafetyCheckin, SafetyCheckin.state, SafetyCheckin.answers),
     )
 
 
