@@ -6,14 +6,21 @@ from flask_babel import gettext as _
 
 from .. import web
 from ..errors import DomainError
+from ..i18n import current_language
 from ..safety import services as safety
 from ..timeutil import utcnow
 from . import services
 from .forms import AddendumForm, NoteForm, SignForm
-from .language import segments
+from .language import segments, why_in
 from .sections import BY_KEY, SECTIONS, TEXT_MAX
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
+
+
+@bp.app_template_global()
+def finding_why(finding) -> str:
+    """A language-check finding explained in the reader's language (templates/notes/_language.html)."""
+    return why_in(finding, current_language())
 # Owners and clinicians only; a supervisor never reaches a note (404: nothing leaks).
 bp.before_request(web.clinicians_only)
 
@@ -222,7 +229,8 @@ def language():
         index = None
         if finding is not None:
             index = len(findings)
-            findings.append({"phrase": finding.phrase, "rule": finding.rule, "why": finding.why,
+            findings.append({"phrase": finding.phrase, "rule": finding.rule,
+                             "why": why_in(finding, current_language()),
                              "suggestions": list(finding.suggestions), "lang": finding.lang})
         pieces.append({"text": piece, "finding": index})
     head = ngettext(

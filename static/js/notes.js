@@ -31,10 +31,9 @@
     box.append(preview);
     const list = el("ul", "language-list");
     for (const finding of data.findings) {
-      const lang = finding.lang === "zh" ? "zh-Hans" : "en"; // the why and suggestions follow the sentence
+      const lang = finding.lang === "zh" ? "zh-Hans" : "en"; // the suggestions follow the sentence
       const item = el("li");
-      const why = el("span", "", finding.why);
-      why.lang = lang;
+      const why = el("span", "", finding.why); // the why is in the reader's language, the page's
       item.append(el("strong", "", `“${finding.phrase}”`), document.createTextNode(": "), why, document.createTextNode(" "));
       const tries = el("span", "language-try", words.textTry);
       finding.suggestions.forEach((s, i) => {

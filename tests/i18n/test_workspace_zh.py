@@ -253,3 +253,19 @@ def test_the_cli_speaks_the_language_of_the_person_at_the_terminal(runner):
     assert chinese.exit_code == 0 and "已创建机构" in chinese.output
     assert "每位成员登录时都需要第二重验证" in chinese.output
     assert english.exit_code == 0 and "Created practice" in english.output
+
+
+def test_the_checks_why_is_in_the_readers_language_its_suggestions_in_the_sentences(
+    mei, zhao_zhou, make_user, signed_in,
+):
+    owner = make_user(zhao_zhou.practice, role="owner", name="Ann Owner")
+    english_sentence = {"text": "She is narcissistic.", "section": "problem_effects"}
+    chinese_sentence = {"text": "她很焦虑。", "section": "problem_effects"}
+
+    for_mei = signed_in(mei).post("/notes/language", json=english_sentence).json["findings"][0]
+    for_ann = signed_in(owner).post("/notes/language", json=chinese_sentence).json["findings"][0]
+
+    assert re.search(r"[\u4e00-\u9fff]", for_mei["why"]) and for_mei["lang"] == "en"
+    assert all(not re.search(r"[\u4e00-\u9fff]", s) for s in for_mei["suggestions"])
+    assert not re.search(r"[\u4e00-\u9fff]", for_ann["why"]) and for_ann["lang"] == "zh"
+    assert all(re.search(r"[\u4e00-\u9fff]", s) for s in for_ann["suggestions"])

@@ -16,7 +16,7 @@ from .lexicon import BY_KEY, FAMILIES, Family, Label
 from .suggest import build
 from .text import CJK, quote_spans, script, sentences
 
-__all__ = ["FAMILIES", "Family", "Finding", "Label", "check", "segments"]
+__all__ = ["FAMILIES", "Family", "Finding", "Label", "check", "segments", "why_in"]
 _CJK = re.compile(f"[{CJK}]")
 
 
@@ -61,6 +61,13 @@ def check(text: str) -> list[Finding]:
         if not result or f.start >= result[-1].end:
             result.append(f)
     return result
+
+
+def why_in(finding: Finding, language: str) -> str:
+    """Why a finding is flagged, in the reader's language ("zh…" for Chinese, else English); the
+    suggestions stay in the sentence's language, since they are words to write instead."""
+    family = BY_KEY[finding.rule]
+    return family.why_zh if language.startswith("zh") else family.why
 
 
 def segments(text: str) -> list[tuple[str, Finding | None]]:
