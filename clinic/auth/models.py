@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The language this person reads the app and their mail in (clinic.i18n.LANGUAGES).
     locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
+    # Degrees and licence, printed beside the name on the notes this person signs.
+    credentials: Mapped[str | None] = mapped_column(sa.String(120))
 
     practice = relationship("Practice", back_populates="users")
 

@@ -72,6 +72,19 @@ class ScaleNow:
     placed_on: date | None
     previous: int | None
     since: str | None  # "note" (the last note) or "first" (the first placement)
+    # The partner's own answers with that placement, in their words.
+    movement: str | None = None
+    keeps_from_lower: str | None = None
+    one_higher: str | None = None
+
+    @property
+    def own_words(self) -> list[str]:
+        """Their answers to "what moved it" and the scale's other questions, credited to them."""
+        asked = ((_("what moved it"), self.movement),
+                 (_("what keeps it from being lower"), self.keeps_from_lower),
+                 (_("what one point higher would look like"), self.one_higher))
+        return [_("%(name)s on %(question)s: “%(answer)s”", name=self.partner_name, question=q, answer=a)
+                for q, a in asked if a]
 
     @property
     def change(self) -> int | None:
@@ -200,6 +213,9 @@ def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
                 position=partner.position, partner_id=partner.id, partner_name=partner.display_name,
                 value=latest.value if latest else None, placed_on=latest.placed_on if latest else None,
                 previous=previous, since=since,
+                movement=latest.movement if latest else None,
+                keeps_from_lower=latest.keeps_from_lower if latest else None,
+                one_higher=latest.one_higher if latest else None,
             )
         )
     return out
@@ -256,7 +272,7 @@ def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
     sections: dict[str, str] = {}
     if last is not None and (last.sections or {}).get("problem_name"):
         sections["problem_name"] = last.sections["problem_name"]
-    moved = [s.summary for s in scale if s.value is not None]
+    moved = [line for s in scale if s.value is not None for line in (s.summary, *s.own_words)]
     if moved:
         sections["scale_notes"] = "\n".join(moved)
     review = _review(last, open_, done)

@@ -62,6 +62,8 @@ class NotePrint:
     addenda: list[PrintAddendum]
     exported_by: str
     exported_at: str
+    practice_address: str = ""
+    clinician_credentials: str = ""
     joint: bool = False  # the version released to the couple together
     withheld: list[str] = field(default_factory=list)  # what that version leaves out, and whose
     withheld_scale: list[str] = field(default_factory=list)  # the same for the chart's placements
@@ -128,7 +130,9 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         for name, number in snapshot.private_placements(frozen).items()
     ]
     return NotePrint(
-        practice_name=note.clinician.practice.name,
+        practice_name=frozen.get("practice", {}).get("name") or note.clinician.practice.name,
+        practice_address=frozen.get("practice", {}).get("address") or "",
+        clinician_credentials=frozen.get("clinician", {}).get("credentials") or "",
         case_label=note.couple.case_label,
         partners=[
             p["name"] if p["display_name"] == p["name"] else f"{p['name']} ({p['display_name']})"

@@ -66,6 +66,9 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
     return {
         "version": VERSION,
         "as_of": utc_iso(as_of),
+        # The header as it stood when signed: a later move or new degree does not rewrite it.
+        "practice": {"name": note.clinician.practice.name, "address": note.clinician.practice.address},
+        "clinician": {"name": note.clinician.name, "credentials": note.clinician.credentials},
         "partners": [
             {"id": p.id, "position": p.position, "name": p.name, "display_name": p.display_name}
             for p in couple.partners

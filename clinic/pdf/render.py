@@ -46,7 +46,8 @@ def html_to_pdf(html: str, *, static_dir: Path) -> bytes:
 
     fetcher = StaticOnlyFetcher(static_dir)
     # No base_url: relative references stay unresolved instead of becoming file: URLs.
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    # Tagged (PDF/UA-1): a screen reader follows headings, tables and reading order.
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

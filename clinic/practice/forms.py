@@ -9,6 +9,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
@@ -20,6 +21,11 @@ from ..i18n import LANGUAGES
 
 class MemberForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
+    credentials = StringField(
+        _l("Credentials"), validators=[Optional(), Length(max=120)],
+        description=_l("Printed beside their name on the notes they sign, e.g. “MA, licensed "
+                       "marriage and family therapist”."),
+    )
     active = BooleanField(
         _l("Account active"),
         description=_l("Turning this off signs the person out everywhere at once."),
@@ -58,6 +64,10 @@ class SettingsForm(FlaskForm):
         _l("Time zone"), validators=[InputRequired(), Length(max=64)], render_kw={"list": "zones"},
         description=_l("Dates are shown in this zone, and reminders are sent by its clock "
                        "(an IANA name such as Asia/Shanghai or Europe/Berlin)."),
+    )
+    address = TextAreaField(
+        _l("Practice address"), validators=[Optional(), Length(max=300)], render_kw={"rows": 3},
+        description=_l("Printed in the header of every session note PDF."),
     )
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])
     closes_at = TimeField(

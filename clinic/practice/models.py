@@ -34,5 +34,7 @@ class Practice(db.Model):
     remind_overdue_days: Mapped[int | None] = mapped_column(default=1, server_default="1")
     # The practice's language (a code of clinic.i18n.LANGUAGES): new partners and staff start in it.
     locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
+    # Printed in the header of every session note PDF (several lines allowed).
+    address: Mapped[str | None] = mapped_column(sa.Text)
 
     users = relationship("User", back_populates="practice", order_by="User.name")

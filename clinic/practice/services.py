@@ -59,6 +59,9 @@ def timezone_name(*, practice_id: int | None = None, couple_id: int | None = Non
     return db.session.scalar(query) or "UTC"
 
 
+ADDRESS_MAX = 300
+CREDENTIALS_MAX = 120
+
 @dataclass(frozen=True)
 class PracticeSettings:
     """The settings an owner edits: zone, hours, and when partners are reminded."""
@@ -73,6 +76,7 @@ class PracticeSettings:
     # Every member signs in with a second factor; those without one set it up at their next page.
     require_two_factor: bool = False
     locale: str = DEFAULT_LANGUAGE  # new partners and staff start in it
+    address: str | None = None  # printed in the header of the note PDFs
 
     @classmethod
     def of(cls, practice: Practice) -> "PracticeSettings":
@@ -86,6 +90,10 @@ def practice_settings(owner: User) -> PracticeSettings:
 
 def _check_settings(data: PracticeSettings) -> None:
     zone(data.timezone)
+    if data.address is not None and len(data.address) > ADDRESS_MAX:
+        raise DomainError(
+            _("Keep the address to %(num)d characters or fewer.", num=ADDRESS_MAX), field="address"
+        )
     if data.locale not in LANGUAGES:
         raise DomainError(_("Choose one of the languages offered."), field="locale")
     if data.opens_at >= data.closes_at:
@@ -107,6 +115,7 @@ def update_settings(owner: User, data: PracticeSettings) -> Practice:
     _require_owner(owner)
     data = PracticeSettings(
         **{**data.__dict__, "timezone": data.timezone.strip(),
+           "address": (data.address or "").replace("\r\n", "\n").strip() or None,
            "open_days": "".join(sorted(set(data.open_days)))}
     )
     _check_settings(data)
@@ -173,12 +182,24 @@ def _active_owners(practice_id: int) -> int:
     )
 
 
-def update_member(owner: User, user_id: int, *, role: str, active: bool) -> User:
-    """Change a member's role or disable them; disabling ends their sessions at once.
+def update_member(
+    owner: User, user_id: int, *, role: str, active: bool, credentials: str | None = None,
+) -> User:
+    """Change a member's role, credentials (printed on the notes they sign) or disable them;
+    disabling ends their sessions at once.
 
-    Raises DomainError(field="role"/"active") when the practice would be left without an owner.
+    Raises DomainError(field="role"/"active") when the practice would be left without an owner,
+    DomainError(field="credentials") for credentials over CREDENTIALS_MAX characters.
     """
     member = get_member(owner, user_id)
+    if credentials is not None:
+        credentials = " ".join(credentials.split()) or None
+        if credentials is not None and len(credentials) > CREDENTIALS_MAX:
+            raise DomainError(_("Keep the credentials to %(num)d characters or fewer.",
+                                num=CREDENTIALS_MAX), field="credentials")
+        if credentials != member.credentials:
+            record("user.credentials", user=owner, object_type="user", object_id=member.id)
+            member.credentials = credentials
     if role not in ROLES:
         raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
     losing_owner = member.role == "owner" and member.active and (role != "owner" or not active)

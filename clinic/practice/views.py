@@ -77,7 +77,8 @@ def edit(user_id: int):
     if form.validate_on_submit():
         try:
             services.update_member(
-                web.user(), member.id, role=form.role.data, active=form.active.data
+                web.user(), member.id, role=form.role.data, active=form.active.data,
+                credentials=form.credentials.data or "",
             )
         except DomainError as error:
             web.field_error(form, error, default="role")
@@ -101,7 +102,7 @@ def settings():
             remind_days_before=form.remind_days_before.data,
             remind_on_due_day=form.remind_on_due_day.data,
             remind_overdue_days=form.remind_overdue_days.data, locale=form.locale.data,
-            require_two_factor=form.require_two_factor.data,
+            require_two_factor=form.require_two_factor.data, address=form.address.data,
         )
         try:
             services.update_settings(web.user(), data)

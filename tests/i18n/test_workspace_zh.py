@@ -174,9 +174,9 @@ def test_a_chinese_authors_note_pdf_is_in_chinese_with_cjk_glyphs(mei, zhao_zhou
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     flat = " ".join(pdf_text(pdf.data).split())
     today = date.today()
-    for words in ("会谈记录", "合作取向的伴侣咨询 · 已签署的临床记录", "会谈日期", "时长", "出席者",
+    for words in ("会谈记录", "保密临床记录", "时长", "出席者",
                   "两位伴侣：Zhao Lei和Zhou Ting", "问题的名字", "外化的问题及其影响",
-                  f"{today.year}年{today.month}月{today.day}日", "签署人", "已验证", "没有补充说明。",
+                  f"{today.year}年{today.month}月{today.day}日", "签署人", "已验证",
                   "第 1 页，共", "「沉默」没有出现"):
         assert words in flat, words
     for english in ("Session note", "Signature", "Signed by", "No addenda", "Page 1 of"):

@@ -97,6 +97,7 @@ SECTION_TEXT = {
     "working": "Walking while talking.",
     "try_differently": "Evening talks after 10 pm did not fit; try mornings.",
     "own_words": "Jing: “We found our way back to each other.”",
+    "review": "Agreed last time: a walk on Sunday. They walked twice.",
     "next_steps": "One morning walk together; keep the exception log.",
 }
 
