@@ -66,6 +66,7 @@ class NotePrint:
     clinician_credentials: str = ""
     joint: bool = False  # the version released to the couple together
     withheld: list[str] = field(default_factory=list)  # what that version leaves out, and whose
+    individual: bool = False  # one partner's session: never released jointly
     withheld_scale: list[str] = field(default_factory=list)  # the same for the chart's placements
 
 
@@ -147,6 +148,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         quotes=quotes,
         joint=joint,
         withheld=withheld,
+        individual=note.attendees != "both",
         withheld_scale=withheld_scale,
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()

@@ -82,16 +82,14 @@ def notes_for_couple(couple) -> list[SessionNote]:
     )
 
 
-def session_days(couple_id: int) -> list[date]:
-    """The days the couple had a session (one per note), oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(SessionNote.session_date)
-            .where(SessionNote.couple_id == couple_id)
-            .distinct()
-            .order_by(SessionNote.session_date)
-        )
-    )
+def session_days(couple_id: int, *, position: str | None = None) -> list[date]:
+    """The days the couple had a session (one per note), oldest first. With `position` (a
+    partner's portal): joint sessions and that partner's own individual ones only, so one
+    partner's chart never shows that the other was seen alone."""
+    query = sa.select(SessionNote.session_date).where(SessionNote.couple_id == couple_id)
+    if position is not None:
+        query = query.where(SessionNote.attendees.in_(("both", position)))
+    return list(db.session.scalars(query.distinct().order_by(SessionNote.session_date)))
 
 
 def last_cutoff(couple_id: int):

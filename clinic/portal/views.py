@@ -291,7 +291,7 @@ def entries():
     return render_template(
         "portal/entries.html", partner=partner,
         progress=records_progress.couple_progress(
-            partner.couple, session_days(partner.couple_id), partner=partner,
+            partner.couple, session_days(partner.couple_id, position=partner.position), partner=partner,
             title=_("My place on the scale over time"),
         ),
         exceptions=records.visible_to_partner(
