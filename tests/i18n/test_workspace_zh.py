@@ -269,3 +269,34 @@ def test_the_checks_why_is_in_the_readers_language_its_suggestions_in_the_senten
     assert all(not re.search(r"[\u4e00-\u9fff]", s) for s in for_mei["suggestions"])
     assert not re.search(r"[\u4e00-\u9fff]", for_ann["why"]) and for_ann["lang"] == "zh"
     assert all(re.search(r"[\u4e00-\u9fff]", s) for s in for_ann["suggestions"])
+
+
+def test_the_exception_log_reads_in_chinese(mei, zhao_zhou, signed_in):
+    from clinic.records.services import add_from_portal
+
+    today = date.today()
+    add_from_portal(
+        zhao_zhou.ting, "exception",
+        {"date": today.isoformat(), "context": "今天早上我桌上有一杯茉莉花茶。",
+         "behaviour": "我给他发了一句“谢谢”。", "meaning": "不用长谈的善意，是我们回到彼此身边的一条路。"},
+        shared=False, tags=[("time", "早上")],
+    )
+    db.session.commit()
+    browser = signed_in(mei)
+
+    page = browser.get(f"/records/couples/{zhao_zhou.couple.id}/exceptions")
+
+    seen = visible(page)
+    assert html_lang(page) == "zh-Hans"
+    for words in ("例外记录", "问题没那么有话语权的时刻", "来自个人空间", "不公开", "有什么不一样",
+                  "我做了什么", "这说明了什么", "时间段：早上", "情境类别", "添加标签",
+                  f"{today.year}年{today.month}月{today.day}日", "今天早上我桌上有一杯茉莉花茶。"):
+        assert words in seen, words
+    for english in ("Exception log", "What was different", "from the portal", "Add tag", "Filter"):
+        assert english not in seen, english
+
+
+def test_a_missing_field_is_refused_in_wtforms_chinese(mei, zhao_zhou, signed_in):
+    refused = signed_in(mei).post(f"/couples/{zhao_zhou.couple.id}/edit", data={"case_label": ""})
+
+    assert "该字段是必填字段。" in visible(refused)
