@@ -76,6 +76,14 @@ class ScaleNow:
     movement: str | None = None
     keeps_from_lower: str | None = None
     one_higher: str | None = None
+    # Whether the partner shared that placement with the other (its words go into the draft
+    # only then: a joint release prints the draft's text as written), and whom it is kept from.
+    shared: bool = False
+    other_name: str = ""
+
+    @property
+    def private(self) -> bool:
+        return not self.shared
 
     @property
     def own_words(self) -> list[str]:
@@ -216,6 +224,8 @@ def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
                 movement=latest.movement if latest else None,
                 keeps_from_lower=latest.keeps_from_lower if latest else None,
                 one_higher=latest.one_higher if latest else None,
+                shared=bool(latest.shared_with_partner) if latest else False,
+                other_name=next((p.display_name for p in couple.partners if p.id != partner.id), ""),
             )
         )
     return out
@@ -272,7 +282,9 @@ def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
     sections: dict[str, str] = {}
     if last is not None and (last.sections or {}).get("problem_name"):
         sections["problem_name"] = last.sections["problem_name"]
-    moved = [line for s in scale if s.value is not None for line in (s.summary, *s.own_words)]
+    # A partner's private answers stay out of the text (the editor shows them beside it, marked).
+    moved = [line for s in scale if s.value is not None
+             for line in (s.summary, *(s.own_words if s.shared else ()))]
     if moved:
         sections["scale_notes"] = "\n".join(moved)
     review = _review(last, open_, done)

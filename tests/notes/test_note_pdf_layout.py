@@ -73,7 +73,7 @@ def test_the_partners_answers_about_what_moved_them_reach_the_note(world, add_sc
     add_in_session(world.clinician, world.couple.id, world.a.id, "scale", {
         "date": TODAY.isoformat(), "value": "6", "movement": "We walked every evening",
         "keeps_from_lower": "My sister's calls",
-    }, shared=False)
+    }, shared=True)  # a private placement's words stay beside the editor (test_private_words.py)
 
     text = services.prefill(world.clinician, world.couple.id).sections["scale_notes"]
 

@@ -142,3 +142,29 @@ def test_under_a_safety_flag_the_joint_release_leaves_out_shares_not_let_through
                        joint=True, hold=safety.sharing_hold(world.couple.id)).chart_svg
     assert SHARED in released
     assert str(chart).count('class="point"') == 1
+
+
+def test_a_partners_private_answers_on_the_scale_are_not_written_into_the_draft(
+    client, login, world,
+):
+    from clinic.records.services import add_in_session
+
+    add_in_session(world.clinician, world.couple.id, world.a.id, "scale", {
+        "date": TODAY.isoformat(), "value": "3", "movement": "He shouted at me again on Sunday",
+    }, shared=False)
+    add_in_session(world.clinician, world.couple.id, world.b.id, "scale", {
+        "date": TODAY.isoformat(), "value": "6", "movement": "We walked every evening",
+    }, shared=True)
+
+    drafted = services.prefill(world.clinician, world.couple.id).sections["scale_notes"]
+    login(world.clinician)
+    page = html.unescape(client.get(f"/notes/couples/{world.couple.id}/new").get_data(as_text=True))
+    editor = page.split('class="card note-context"')[0]
+    beside = page.split('class="card note-context"')[1]
+
+    # The draft (which a joint release prints as written) keeps only what was shared...
+    assert "shouted" not in drafted and "shouted" not in editor
+    assert "Mark Lee on what moved it: “We walked every evening”" in drafted
+    # ...and the clinician still reads the private answer beside the editor, marked as private.
+    assert "陈静 on what moved it: “He shouted at me again on Sunday”" in beside
+    assert MARK in beside
