@@ -1,19 +1,42 @@
-"""Per-connection database settings: SQLite pragmas and immediate write transactions."""
+"""Per-connection database settings: SQLite pragmas, and which transactions take the write lock."""
 
 import sqlite3
 
+from flask import has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
+# An execution option: this connection's transactions write (audit.services.record_access).
+WRITES = "clinic_writes"
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def takes_write_lock(connection: Connection) -> bool:
+    """Whether a transaction starts with the write lock (SQLite's BEGIN IMMEDIATE).
+
+    A page that is only read (GET, HEAD) reads in a deferred transaction, which takes no lock
+    at all in WAL mode: readers never wait for a writer, nor make one wait. Its access is
+    audited in a short transaction of its own (WRITES). Everything else, a form post, the
+    worker, the CLI, starts with the write lock, because a deferred transaction that has read
+    and then writes fails at once with SQLITE_BUSY when another writer committed meanwhile.
+    """
+    if connection.get_execution_options().get(WRITES):
+        return True
+    return not reading_request()
+
+
+def reading_request() -> bool:
+    """Serving a page that only reads (GET, HEAD)."""
+    return has_request_context() and request.method in READING_METHODS
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = "FULL") -> None:
     """Make every SQLite connection safe for concurrent use by several request threads.
 
-    Transactions start with BEGIN IMMEDIATE: nearly every request here writes (at least an
-    audit event), and a deferred transaction that reads and then writes can fail with
-    SQLITE_BUSY without waiting for the busy timeout when another writer got there first.
+    Transactions that write start with BEGIN IMMEDIATE (they wait up to the busy timeout for
+    the lock, and never fail on upgrading a read lock); a page that only reads starts with
+    BEGIN DEFERRED (see takes_write_lock). WAL lets the readers run beside the one writer.
     `synchronous` is FULL (every commit reaches the disk) unless the test suite turns it OFF
     for its throwaway databases.
     """
@@ -36,7 +59,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = "F
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if takes_write_lock(connection) else "BEGIN DEFERRED")
 
 
 def normalise_url(url: str) -> str:

@@ -1,6 +1,7 @@
 """What every SQLite connection of a real installation is set to (the suite relaxes durability)."""
 
 import pytest
+import sqlalchemy as sa
 
 from clinic import create_app
 from clinic.extensions import db
@@ -44,3 +45,57 @@ def test_an_unknown_synchronous_level_is_refused(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
             "SQLITE_SYNCHRONOUS": "OFF; DROP TABLE user",
         })
+
+
+# --- which transactions take the write lock (SQLite) --------------------------------------------
+
+def _other_writer(app):
+    """A second connection to the same file that gives up at once when the write lock is taken."""
+    import sqlite3
+
+    return sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+
+
+@pytest.mark.parametrize(("method", "blocks"), [("GET", False), ("HEAD", False), ("POST", True)])
+def test_a_page_that_only_reads_never_holds_the_write_lock(app, make_user, method, blocks):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    import sqlite3
+
+    from clinic.auth.models import User
+
+    user_id = make_user().id
+    db.session.rollback()  # the test's own transaction (begun outside a request) ends here
+    with app.test_request_context("/couples/", method=method):
+        assert db.session.get(User, user_id, populate_existing=True) is not None  # a read, open
+        other = _other_writer(app)
+        try:
+            if blocks:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            else:
+                other.execute("BEGIN IMMEDIATE")  # a form post elsewhere is not kept waiting
+                other.execute("ROLLBACK")
+        finally:
+            other.close()
+            db.session.rollback()
+
+
+def test_a_read_is_audited_even_when_someone_wrote_since_it_began(app, make_user):
+    """The audit row of a page that reads is written in a transaction of its own: a deferred read
+    that later writes would fail at once (SQLITE_BUSY_SNAPSHOT) once another writer committed."""
+    from clinic.audit.models import AuditEvent
+    from clinic.audit.services import record_access
+    from clinic.auth.models import User
+
+    user = make_user()
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    db.session.rollback()  # the test's own transaction (begun outside a request) ends here
+    with app.test_request_context("/couples/", method="GET"):
+        reader = db.session.get(User, user.id, populate_existing=True)
+        with db.engine.connect() as other, other.begin():  # another request's write, committed
+            other.execute(sa.update(User).where(User.id == user.id).values(name="Renamed"))
+        record_access("caseload.view", user=reader)
+        db.session.rollback()
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert after == before + 1

@@ -7,9 +7,23 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from werkzeug.exceptions import NotFound
 
+from ..database import WRITES, reading_request
 from ..extensions import db
 from ..timeutil import UTC
 from .models import AuditEvent
+
+_WROTE = "clinic_wrote"
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _forget_write(session, *_args) -> None:
+    session.info.pop(_WROTE, None)
 
 
 def record(
@@ -27,21 +41,57 @@ def record(
 
     `detail` must hold ids and field names only, never client text or credentials.
     """
-    if practice_id is None:
-        practice_id = getattr(user, "practice_id", None)
-    event = AuditEvent(
-        practice_id=practice_id,
-        actor_user_id=getattr(user, "id", None),
-        actor_partner_id=getattr(partner, "id", None),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        couple_id=couple_id,
-        ip=request.remote_addr if has_request_context() else "cli",
-        detail=detail,
-    )
+    event = AuditEvent(**_values(action, user, partner, practice_id, object_type, object_id,
+                                 couple_id, detail))
     db.session.add(event)
     return event
+
+
+def record_access(
+    action: str,
+    *,
+    user=None,
+    partner=None,
+    practice_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    couple_id: int | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Record a read at once, in a short transaction of its own, before the page loads anything.
+
+    For pages that only read: the request's session is neither flushed nor committed, so what it
+    has loaded stays loaded (no reload after a commit), and on SQLite its reads never hold the
+    write lock (database.takes_write_lock); only this one INSERT does, for as long as it takes.
+    Outside a reading request, or with writes pending in the session, the event is added to the
+    session's transaction and committed with it instead.
+    """
+    values = _values(action, user, partner, practice_id, object_type, object_id, couple_id, detail)
+    session = db.session()
+    if not reading_request() or session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        # Not a page that only reads (the CLI, a test, a form post): this session's transaction
+        # may hold the write lock or rows the event refers to. Same transaction, committed now.
+        session.add(AuditEvent(**values))
+        session.commit()
+        return
+    with db.engine.connect().execution_options(**{WRITES: True}) as connection, connection.begin():
+        connection.execute(sa.insert(AuditEvent).values(**values))
+
+
+def _values(action, user, partner, practice_id, object_type, object_id, couple_id, detail) -> dict:
+    if practice_id is None:
+        practice_id = getattr(user, "practice_id", None)
+    return {
+        "practice_id": practice_id,
+        "actor_user_id": getattr(user, "id", None),
+        "actor_partner_id": getattr(partner, "id", None),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "couple_id": couple_id,
+        "ip": request.remote_addr if has_request_context() else "cli",
+        "detail": detail,
+    }
 
 
 @dataclass(frozen=True)

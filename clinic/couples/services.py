@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..auth.models import User
 from ..errors import DomainError
 from ..extensions import db
@@ -55,17 +55,20 @@ def get_couple(user: User, couple_id: int) -> Couple:
 
 
 def view_couple(user: User, couple_id: int) -> Couple:
-    """Open a couple's record; the read is audited. The couple comes back loaded afresh after the
-    audit's commit, with the clinician, partners and changes its page shows."""
-    get_couple(user, couple_id)
-    record("couple.view", user=user, object_type="couple", object_id=couple_id, couple_id=couple_id)
-    db.session.commit()
-    return db.session.scalars(
-        sa.select(Couple).where(Couple.id == couple_id).options(
-            sa.orm.selectinload(Couple.primary_clinician), sa.orm.selectinload(Couple.partners),
+    """Open a couple's record; the read is audited (in its own short transaction, so nothing
+    loaded here is expired). The couple comes with the clinician, partners and changes its page
+    shows."""
+    couple = db.session.scalar(
+        caseload_query(user).where(Couple.id == couple_id).options(
+            sa.orm.joinedload(Couple.primary_clinician), sa.orm.selectinload(Couple.partners),
             sa.orm.selectinload(Couple.changes),
         )
-    ).one()
+    )
+    if couple is None:
+        raise NotFound()
+    record_access("couple.view", user=user, object_type="couple", object_id=couple_id,
+                  couple_id=couple_id)
+    return couple
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,7 @@ def list_caseload(user: User, filters: CaseloadFilter, *, page: int, per_page: i
     query = query.options(sa.orm.selectinload(Couple.partners)).order_by(
         Couple.last_activity_at.desc(), Couple.id.desc()
     )
-    # Audit (and commit) first: a commit after loading would expire every row on the page.
-    record("caseload.view", user=user, detail={"page": page})
-    db.session.commit()
+    record_access("caseload.view", user=user, detail={"page": page})
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
@@ -163,15 +163,13 @@ def get_submission(user, submission_id: int, *, for_page: bool = False) -> Submi
 
 
 def view_submission(user, submission_id: int) -> Submission:
-    """Open a sent submission; the read is audited. It comes back loaded afresh after the audit's
-    commit, with what its page shows."""
-    submission = get_submission(user, submission_id)
-    record(
+    """Open a sent submission, with what its page shows; the read is audited."""
+    submission = get_submission(user, submission_id, for_page=True)
+    record_access(
         "submission.view", user=user, object_type="submission", object_id=submission_id,
         couple_id=submission.couple_id,
     )
-    db.session.commit()
-    return get_submission(user, submission_id, for_page=True)
+    return submission
 
 
 def mark_reviewed(user, submission_id: int) -> Submission:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from .. import catalogue_texts
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
 from ..exercises.models import Assignment, Submission
@@ -175,8 +175,7 @@ def inbox(user, *, page: int, per_page: int) -> Page:
 
     A fixed number of queries per page: cursor, counts, rows, submission titles, people.
     """
-    record("inbox.view", user=user, detail={"page": page})
-    db.session.commit()
+    record_access("inbox.view", user=user, detail={"page": page})
     read_through = _read_through(user)
     items = _items(user)
     query, unread = _with_read_state(user, items, read_through)

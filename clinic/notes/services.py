@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..couples.models import Couple
 from ..couples.services import caseload_query, get_couple
 from ..errors import DomainError
@@ -38,7 +38,7 @@ from .sections import TEXT_MAX
 
 # --- reading -----------------------------------------------------------------------------------
 
-def get_note(user, note_id: int, *, fresh: bool = False) -> SessionNote:
+def get_note(user, note_id: int, *, fresh: bool = False, options=()) -> SessionNote:
     """The one place that decides who reaches a note: a note of a couple in the user's caseload.
 
     NotFound for supervisors, other practices and clinicians outside the couple's caseload.
@@ -46,7 +46,8 @@ def get_note(user, note_id: int, *, fresh: bool = False) -> SessionNote:
     across commits), for pages and exports that must show exactly what is stored.
     """
     couples = caseload_query(user).with_only_columns(Couple.id)
-    query = sa.select(SessionNote).where(SessionNote.id == note_id, SessionNote.couple_id.in_(couples))
+    query = sa.select(SessionNote).where(
+        SessionNote.id == note_id, SessionNote.couple_id.in_(couples)).options(*options)
     if fresh:
         query = query.execution_options(populate_existing=True)
     note = db.session.scalar(query)
@@ -56,18 +57,16 @@ def get_note(user, note_id: int, *, fresh: bool = False) -> SessionNote:
 
 
 def view_note(user, note_id: int) -> SessionNote:
-    """Open a note to read it; the read is audited. The note comes back loaded afresh after the
-    audit's commit, with the couple, people and addenda its page shows."""
-    note = get_note(user, note_id)
-    record("note.view", user=user, object_type="note", object_id=note_id, couple_id=note.couple_id)
-    db.session.commit()
-    return db.session.scalars(
-        sa.select(SessionNote).where(SessionNote.id == note_id).options(
-            selectinload(SessionNote.couple).selectinload(Couple.partners),
-            selectinload(SessionNote.clinician), selectinload(SessionNote.signed_by),
-            selectinload(SessionNote.addenda).selectinload(Addendum.author),
-        )
-    ).one()
+    """Open a note to read it, with the couple, people and addenda its page shows; the read is
+    audited (in a short transaction of its own, which expires nothing)."""
+    note = get_note(user, note_id, fresh=True, options=(
+        selectinload(SessionNote.couple).selectinload(Couple.partners),
+        selectinload(SessionNote.clinician), selectinload(SessionNote.signed_by),
+        selectinload(SessionNote.addenda).selectinload(Addendum.author),
+    ))
+    record_access("note.view", user=user, object_type="note", object_id=note_id,
+                  couple_id=note.couple_id)
+    return note
 
 
 def notes_for_couple(couple) -> list[SessionNote]:
@@ -108,11 +107,10 @@ def record_editor_view(user, couple_id: int, note_id: int | None = None) -> None
 
     Kept apart from prefill(), which only reads, so that the demo and tests can call it freely.
     """
-    record(
+    record_access(
         "note.editor_view", user=user, object_type="note" if note_id else "couple",
         object_id=note_id or couple_id, couple_id=couple_id,
     )
-    db.session.commit()
 
 
 def prefill_for_note(note: SessionNote) -> Prefill:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..auth.models import User
 from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
@@ -87,9 +87,8 @@ def view_link(user, couple_id: int, partner_id: int) -> LinkOverview:
         created_at=link.created_at if link else None, expires_at=link.expires_at if link else None,
         last_used_at=link.last_used_at if link else None,
     )
-    record("portal_link.view", user=user, object_type="partner", object_id=partner.id,
-           couple_id=couple_id)
-    db.session.commit()
+    record_access("portal_link.view", user=user, object_type="partner", object_id=partner.id,
+                  couple_id=couple_id)
     return overview
 
 
@@ -332,9 +331,9 @@ def owner_of(partner: Partner) -> PortalOwner:
 
 
 def audit_view(partner: Partner, what: str, object_id: int | None = None) -> None:
-    """Record that a partner looked at a page of their portal."""
-    record(
+    """Record that a partner looked at a page of their portal (in a short transaction of its own:
+    nothing the page has loaded is expired)."""
+    record_access(
         f"portal.view_{what}", partner=partner, practice_id=partner.couple.practice_id,
         object_type=what, object_id=object_id, couple_id=partner.couple_id,
     )
-    db.session.commit()

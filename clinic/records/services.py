@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..couples.models import Partner
 from ..couples.services import get_couple
 from ..errors import DomainError
@@ -286,15 +286,13 @@ def timeline(user, couple_id: int, filters: TimelineFilter, *, page: int, per_pa
     """A couple's exception log, newest first, filtered and paginated; the read is audited.
 
     A fixed number of queries per page: count, rows, partners and tags (selectin). The read is
-    audited (and committed) before the rows are loaded: a commit afterwards would expire them, and
-    the page would then reload every entry and its tags one by one.
+    audited in a short transaction of its own, so nothing this session loaded is expired.
     """
     couple = get_couple(user, couple_id)
-    record(
+    record_access(
         "exception.timeline", user=user, object_type="couple", object_id=couple.id,
         couple_id=couple.id, detail={"page": page},
     )
-    db.session.commit()
     query = (
         sa.select(ExceptionEntry)
         .where(ExceptionEntry.couple_id == couple.id)
