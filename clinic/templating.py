@@ -12,7 +12,6 @@ from .exercises.catalogue import all_exercises, stages
 from .exercises.models import ASSIGNMENT_STATUS_LABELS
 from .i18n import LANGUAGES, current_language, html_lang, pattern
 from .inbox.services import unread_count
-from .practice.services import timezone_name
 from .timeutil import as_utc
 
 
@@ -23,9 +22,9 @@ def practice_timezone() -> str | None:
         return None
     partner = g.get("portal_partner")
     if partner is not None:
-        return timezone_name(couple_id=partner.couple_id)
+        return partner.couple.practice.timezone  # loaded with the partner (portal_partner)
     if current_user.is_authenticated:
-        return timezone_name(practice_id=current_user.practice_id)
+        return current_user.practice.timezone  # loaded with the user (load_user)
     return None
 
 

@@ -53,7 +53,8 @@ def load_user(user_id: str) -> User | None:
         uid, version = int(raw_id), int(raw_version)
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    # With its practice: every page reads its settings (time zone, two-factor rule).
+    user = db.session.get(User, uid, options=[sa.orm.joinedload(User.practice)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

@@ -44,6 +44,7 @@ class Couple(db.Model):
     reminders_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     primary_clinician = relationship("User")
+    practice = relationship("Practice")
     partners = relationship(
         "Partner", back_populates="couple", order_by="Partner.position", cascade="all, delete-orphan"
     )

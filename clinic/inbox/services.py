@@ -12,7 +12,7 @@ new, not the caseload's whole history.
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from ..records.services import EXERCISE_FOR
 from ..timeutil import as_utc, utcnow
 from .models import InboxCursor, InboxRead, ItemKind
 
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the cursor of someone who never marked anything read
 
 def _kind(kind: ItemKind):
     return sa.literal_column(f"'{kind.value}'", sa.String).label("kind")
@@ -50,14 +51,14 @@ def _items(user, since: datetime | None = None) -> sa.Subquery:
         Submission.couple_id.in_(caseload),
         Submission.state == "submitted",
         Submission.exercise_key.not_in(EXERCISE_FOR.values()),
-        *([Submission.submitted_at > since] if since else []),
+        *([Submission.submitted_at > since] if since is not None else []),
     )
     records = [
         sa.select(
             _kind(kind), model.id, model.couple_id, model.partner_id, model.created_at,
         ).where(
             model.couple_id.in_(caseload), model.source == "portal",
-            *([model.created_at > since] if since else []),
+            *([model.created_at > since] if since is not None else []),
         )
         for kind, model in ((ItemKind.EXCEPTION, ExceptionEntry), (ItemKind.SCALE, ScalePlacement))
     ]
@@ -128,8 +129,13 @@ def _count(query: sa.Select) -> int:
 
 
 def unread_count(user) -> int:
-    """The number on the inbox badge: only what came in after the user's cursor is looked at."""
-    read_through = _read_through(user)
+    """The number on the inbox badge: only what came in after the user's cursor is looked at.
+
+    One query on every clinician page: the cursor is a subquery (the beginning of time without
+    one), so each part of the union still seeks its (couple, time) index from the cursor on.
+    """
+    cursor = sa.select(InboxCursor.read_through).where(InboxCursor.user_id == user.id)
+    read_through = sa.func.coalesce(cursor.scalar_subquery(), sa.literal(NEVER, sa.DateTime(timezone=True)))
     items = _items(user, since=read_through)
     query, unread = _with_read_state(user, items, read_through)
     return _count(query.where(unread))

@@ -13,7 +13,6 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
-from ..auth.models import User
 from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
 from ..errors import DomainError
@@ -21,7 +20,6 @@ from ..extensions import db
 from ..i18n import LANGUAGES
 from ..mail.models import MessageKind
 from ..mail.services import cancel_queued
-from ..practice.models import Practice
 from ..timeutil import utcnow
 from .link_mail import queue_link_mail
 from .models import PortalLink
@@ -272,7 +270,12 @@ def portal_partner(
     """
     if not link_id or not partner_id or version is None:
         return None
-    link = db.session.get(PortalLink, link_id)
+    # One query for what every portal page reads: the partner, the couple, its practice (time
+    # zone, name) and therapist (portal_owner).
+    link = db.session.get(PortalLink, link_id, options=[
+        sa.orm.joinedload(PortalLink.partner).joinedload(Partner.couple).options(
+            sa.orm.joinedload(Couple.practice), sa.orm.joinedload(Couple.primary_clinician))
+    ])
     if link is None or link.partner_id != partner_id or not link.usable(now):
         return None
     partner = link.partner
@@ -320,14 +323,10 @@ class PortalOwner:
 
 
 def owner_of(partner: Partner) -> PortalOwner:
-    """The practice and the therapist of a partner's couple (plain strings for the page)."""
-    practice, therapist = db.session.execute(
-        sa.select(Practice.name, User.name)
-        .join(Couple, Couple.practice_id == Practice.id)
-        .join(User, User.id == Couple.primary_clinician_id)
-        .where(Couple.id == partner.couple_id)
-    ).one()
-    return PortalOwner(practice=practice, therapist=therapist)
+    """The practice and the therapist of a partner's couple (plain strings for the page; loaded
+    with the partner by portal_partner)."""
+    couple = partner.couple
+    return PortalOwner(practice=couple.practice.name, therapist=couple.primary_clinician.name)
 
 
 def audit_view(partner: Partner, what: str, object_id: int | None = None) -> None:
