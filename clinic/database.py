@@ -1,6 +1,8 @@
 """Per-connection database settings: SQLite pragmas, and which transactions take the write lock."""
 
+import contextlib
 import sqlite3
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -10,6 +12,18 @@ SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 # An execution option: this connection's transactions write (audit.services.record_access).
 WRITES = "clinic_writes"
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading: ContextVar[bool] = ContextVar("clinic_reading", default=False)
+
+
+@contextlib.contextmanager
+def reading():
+    """Transactions begun inside only read (the worker rendering mail, say): on SQLite they
+    begin DEFERRED, so the writers (the web's requests) are never kept waiting meanwhile."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def takes_write_lock(connection: Connection) -> bool:
@@ -27,8 +41,8 @@ def takes_write_lock(connection: Connection) -> bool:
 
 
 def reading_request() -> bool:
-    """Serving a page that only reads (GET, HEAD)."""
-    return has_request_context() and request.method in READING_METHODS
+    """Serving a page that only reads (GET, HEAD), or inside `reading()`."""
+    return _reading.get() or (has_request_context() and request.method in READING_METHODS)
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = "FULL") -> None:

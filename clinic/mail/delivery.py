@@ -27,6 +27,7 @@ show it once.
 import contextlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import Message
@@ -36,6 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..audit.services import record
+from ..database import reading
 from ..extensions import db
 from ..practice.models import Practice
 from ..timeutil import utcnow
@@ -127,12 +129,15 @@ def claim_batch(size: int) -> tuple[str, list[Outgoing]]:
     db.session.commit()
     if not ids:
         return token, []
-    messages = db.session.scalars(
-        sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
-    ).all()
-    practices = _practices({m.practice_id for m in messages})
-    batch = [_outgoing(m, practices[m.practice_id]) for m in messages]
-    db.session.commit()  # end the read transaction before any network traffic
+    # Read and render in a read-only transaction: on SQLite the write lock is not held while the
+    # mail is composed (the rows are ours by their claim token; nobody else changes them).
+    with reading():
+        messages = db.session.scalars(
+            sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
+        ).all()
+        practices = _practices({m.practice_id for m in messages})
+        batch = [_outgoing(m, practices[m.practice_id]) for m in messages]
+        db.session.commit()  # end the read transaction before any network traffic
     return token, batch
 
 
@@ -157,21 +162,28 @@ def take_back_abandoned() -> int:
 
 def _deliver_batch(token: str, batch: list[Outgoing], run: DeliveryRun) -> None:
     pending = list(batch)
+    # The batch's lease is renewed with an outcome's commit once a tenth of it has passed, not at
+    # every message: each commit then writes one message row and its audit event, no more.
+    every = current_app.config["MAIL_LEASE_SECONDS"] / 10
+    renewed = time.monotonic()
     try:
         with open_transport() as send:
             while pending:
                 message = pending[0]
+                renew = time.monotonic() - renewed >= every
+                if renew:
+                    renewed = time.monotonic()
                 try:
                     if message.error:
                         raise message.error
                     send(message.email)
                 except DeliveryError as error:
-                    _count(run, _settle(message, token, error))
+                    _count(run, _settle(message, token, error, renew=renew))
                     pending.pop(0)
                     if error.connection_lost:
                         break
                 else:
-                    _count(run, _settle(message, token, None))
+                    _count(run, _settle(message, token, None, renew=renew))
                     pending.pop(0)
     except DeliveryError as error:  # no connection at all: every message of the batch waits
         for message in pending:
