@@ -50,6 +50,14 @@ def html_to_pdf(html: str, *, static_dir: Path) -> bytes:
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def warm_up(static_dir: Path) -> None:
+    """Import WeasyPrint and lay out a two-line page in Latin and Chinese, so that a web worker
+    pays for the import, Pango and the fonts when it starts (gunicorn.conf.py), not the first
+    person who asks for a PDF (about 2 s)."""
+    html_to_pdf('<!doctype html><meta charset="utf-8"><p lang="en">Clinic</p><p lang="zh">诊所</p>',
+                static_dir=static_dir)
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Flask template with plain data (never ORM objects) to PDF bytes.
 
