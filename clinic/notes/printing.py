@@ -119,7 +119,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
     sections = note.sections or {}
     chart = chart_of(
         snapshot.series_of(frozen, joint=joint, hold=hold), snapshot.stages_of(frozen),
-        snapshot.sessions_of(frozen),
+        snapshot.sessions_of(frozen, joint=joint),
         title=_("Scale placements up to this session (1 to 10)"),
     )
     scale_today = note.scale_today or {}

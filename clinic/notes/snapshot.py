@@ -23,14 +23,17 @@ VERSION = 1
 QUOTE_FIELDS = ("context", "behaviour", "thoughts", "feelings", "meaning")
 
 
-def _sessions(note: SessionNote) -> list[str]:
-    """The couple's session days up to this note's (the chart's S1, S2 … markers)."""
-    days = db.session.scalars(
-        sa.select(SessionNote.session_date).where(
+def _sessions(note: SessionNote) -> tuple[list[str], list[str]]:
+    """The couple's session days up to this note's (the chart's S1, S2 … markers), and those of
+    them on which one partner was seen alone (no joint note that day)."""
+    rows = db.session.execute(
+        sa.select(SessionNote.session_date, SessionNote.attendees).where(
             SessionNote.couple_id == note.couple_id, SessionNote.session_date <= note.session_date,
-        ).distinct().order_by(SessionNote.session_date)
-    )
-    return [d.isoformat() for d in days]
+        )
+    ).all()
+    days = sorted({day for day, _attendees in rows})
+    joint = {day for day, attendees in rows if attendees == "both"}
+    return [d.isoformat() for d in days], [d.isoformat() for d in days if d not in joint]
 
 
 def _entry(row, names: dict[int, tuple[str, str]]) -> dict:
@@ -63,6 +66,7 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
         points.setdefault(partner_id, []).append(
             [day.isoformat(), int(value), bool(shared), int(placement_id)]
         )
+    sessions, alone = _sessions(note)
     return {
         "version": VERSION,
         "as_of": utc_iso(as_of),
@@ -76,7 +80,8 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
         "entries": [_entry(row, names) for row in rows],
         "scale": {str(p.id): points.get(p.id, []) for p in couple.partners},
         "stages": [[d.isoformat(), n] for d, n in stage_history(couple.id, until=note.session_date)],
-        "sessions": _sessions(note),
+        "sessions": sessions,
+        "individual_sessions": alone,
     }
 
 
@@ -143,5 +148,11 @@ def stages_of(snapshot: dict) -> list[tuple[date, int]]:
     return [(date.fromisoformat(d), int(n)) for d, n in snapshot.get("stages", [])]
 
 
-def sessions_of(snapshot: dict) -> list[date]:
-    return [date.fromisoformat(d) for d in snapshot.get("sessions", [])]
+def sessions_of(snapshot: dict, *, joint: bool = False) -> list[date]:
+    """The session days; `joint` (the version released to the couple): without the days one
+    partner was seen alone. A snapshot frozen before it named those days gives none then."""
+    days = snapshot.get("sessions", [])
+    if joint:
+        alone = snapshot.get("individual_sessions")
+        days = [] if alone is None else [d for d in days if d not in set(alone)]
+    return [date.fromisoformat(d) for d in days]

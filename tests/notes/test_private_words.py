@@ -168,3 +168,28 @@ def test_a_partners_private_answers_on_the_scale_are_not_written_into_the_draft(
     # ...and the clinician still reads the private answer beside the editor, marked as private.
     assert "陈静 on what moved it: “He shouted at me again on Sunday”" in beside
     assert MARK in beside
+
+
+def test_a_joint_release_chart_shows_no_session_one_partner_had_alone(world, add_scale, write_note):
+    from clinic.notes.printing import note_print
+    from clinic.notes.services import NoteInput, create_note
+    from clinic.records.models import ScalePlacement
+
+    for days in (30, 0):
+        for partner in (world.a, world.b):
+            add_scale(world, partner, TODAY - timedelta(days=days), 5)
+    db.session.execute(sa.update(ScalePlacement).values(shared_with_partner=True))
+    db.session.commit()
+    alone = create_note(world.clinician, world.couple.id, NoteInput(
+        session_date=TODAY - timedelta(days=15), duration_minutes=50, attendees="A",
+        sections={"working": "Seen alone."}, cited_exception_ids=[], scale_today={},
+    ))
+    services.sign_note(world.clinician, alone.id)
+    note = services.sign_note(world.clinician, write_note(world).id)
+
+    record = note_print(note, services.verification(note), services.frozen(note), exported_by="x")
+    joint = note_print(note, services.verification(note), services.frozen(note), exported_by="x",
+                       joint=True)
+
+    assert ">S2<" in str(record.chart_svg)
+    assert ">S1<" in str(joint.chart_svg) and ">S2<" not in str(joint.chart_svg)
