@@ -270,11 +270,13 @@ def _review(last, open_, done) -> str:
     lines = []
     agreed = own_steps((last.sections or {}).get("next_steps")) if last is not None else ""
     if agreed:
-        lines.append(_("Agreed last time:") + " " + agreed)
+        lines.append(_("Agreed last time: %(steps)s", steps=agreed))
+    # Whole sentences, so each language punctuates its own; each still starts with its label
+    # (own_steps recognises the editor's lines by it).
     if done:
-        lines.append(_("Exercises completed:") + " " + "; ".join(a.label for a in done) + ".")
+        lines.append(_("Exercises completed: %(list)s.", list=_("; ").join(a.label for a in done)))
     if open_:
-        lines.append(_("Exercises still open:") + " " + "; ".join(a.label for a in open_) + ".")
+        lines.append(_("Exercises still open: %(list)s.", list=_("; ").join(a.label for a in open_)))
     return "\n".join(lines)
 
 

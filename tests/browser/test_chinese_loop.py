@@ -2,6 +2,7 @@
 the workspace in Chinese, finds it in her inbox and on the couple's page."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from clinic.extensions import db
 
 pytestmark = pytest.mark.browser
 
+MOMENT = "晚饭后我们一起散步，一句争吵都没有。"
 ANSWERS = {
     "醒来时，最先让你察觉到有些不一样的小迹象是什么？": "我下楼的时候，水壶已经烧上了。",
     "你在做什么不一样的事？": "看手机之前，我先跟他说早安。",
@@ -53,6 +55,10 @@ def test_a_partner_answers_in_chinese_and_the_chinese_clinician_reads_it(
 
     page.get_by_role("link", name=re.compile("奇迹问句")).click()
     expect(page.get_by_role("heading", level=1, name="奇迹问句")).to_be_visible()
+    first_label, first_answer = next(iter(ANSWERS.items()))
+    page.get_by_label(first_label).fill(first_answer)
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_role("status").filter(has_text="草稿已保存")).to_be_visible()
     for label, answer in ANSWERS.items():
         page.get_by_label(label).fill(answer)
     check_page(page, "zh-portal-exercise")
@@ -60,14 +66,37 @@ def test_a_partner_answers_in_chinese_and_the_chinese_clinician_reads_it(
     expect(page.get_by_role("status").filter(has_text="已发送")).to_be_visible()
     check_page(page, "zh-portal-sent")
 
+    # A moment that went differently, then a place on the scale, then her own progress.
+    page.get_by_role("link", name="首页").click()
+    page.get_by_role("link", name="记下一个不一样的时刻").click()
+    page.get_by_label("是什么时候？").fill((date.today() - timedelta(days=1)).isoformat())
+    page.get_by_label("当时的情境有什么不一样？").fill(MOMENT)
+    expect(page.get_by_label("只有我的咨询师")).to_be_checked()
+    check_page(page, "zh-portal-add-exception")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="已加入你的例外记录。")).to_be_visible()
+    page.get_by_role("link", name="在量尺上给自己评分").click()
+    page.get_by_label("6", exact=True).check()
+    page.get_by_label("如果你往上移动一格，你最先会注意到什么不同？").fill("我们会在工作日一起做饭。")
+    check_page(page, "zh-portal-add-scale")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="你的量尺评分已保存。")).to_be_visible()
+    page.get_by_role("navigation", name="你的个人空间").get_by_role("link", name="我的进展").click()
+    expect(page.get_by_text(MOMENT)).to_be_visible()
+    expect(page.locator(".entry").filter(has_text="6 / 10")).to_be_visible()
+    check_page(page, "zh-portal-progress")
+
     # Mei Lin, at her desk: the workspace is Chinese too.
     clinic = desktop_context().new_page()
     sign_in(clinic, zhao_zhou["email"])
     assert clinic.locator("html").get_attribute("lang") == "zh-Hans"
     clinic.get_by_role("navigation", name="主导航").get_by_role("link", name=re.compile("收件箱")).click()
     expect(clinic.get_by_role("heading", level=1)).to_be_visible()
-    row = clinic.get_by_role("row").filter(has_text="Zhou Ting")
-    expect(row).to_contain_text("奇迹问句")
+    rows = clinic.get_by_role("row").filter(has_text="Zhou Ting")
+    expect(rows).to_have_count(3)  # the exercise, the moment and the place on the scale
+    expect(rows.filter(has_text="例外记录")).to_have_count(1)
+    expect(rows.filter(has_text="量尺评分")).to_have_count(1)
+    row = rows.filter(has_text="奇迹问句")
     expect(row).to_contain_text("Zhao & Zhou")
     check_page(clinic, "zh-inbox")
 
@@ -87,3 +116,24 @@ def test_a_partner_answers_in_chinese_and_the_chinese_clinician_reads_it(
     visible = clinic.locator("main").inner_text()
     for english in ("Exercises", "Exception log", "Session notes", "Portal links", "Submitted"):
         assert english not in visible, english
+
+    # She writes the session note in Chinese, checks its wording live, and signs it.
+    clinic.get_by_role("link", name="新建会谈记录").click()
+    expect(clinic.get_by_role("heading", level=1, name="新建会谈记录")).to_be_visible()
+    expect(clinic.get_by_text(MOMENT)).to_be_visible()  # her moment, offered for citing
+    clinic.get_by_label("问题的名字").fill("沉默")
+    effects = clinic.get_by_label("外化的问题及其影响")
+    effects.fill("她很焦虑。")
+    expect(clinic.locator(".language-head").first).to_have_text(
+        "用语检查：1 条建议。仅供参考，不会妨碍保存。"
+    )
+    expect(clinic.locator(".language-try").first).to_contain_text("可以试试：")
+    effects.fill("搬家以后，「沉默」常常在晚饭时出现。")
+    clinic.get_by_label("独特结果与例外").fill("周六一起做饭的时候，「沉默」没有出现。")
+    check_page(clinic, "zh-note-editor")
+    clinic.get_by_role("button", name="保存草稿").click()
+    expect(clinic.get_by_role("status").filter(has_text="草稿已保存。")).to_be_visible()
+    clinic.get_by_role("button", name="签署并锁定").click()
+    expect(clinic.get_by_role("heading", level=2, name="签署")).to_be_visible()
+    expect(clinic.get_by_text("已验证：保存的会谈记录与签署时生成的哈希值一致。")).to_be_visible()
+    check_page(clinic, "zh-note-signed")
