@@ -10,6 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from clinic.audit.models import AuditEvent
 from clinic.errors import DomainError
+from clinic.exercises.services import AssignmentRequest, assign_exercises
 from clinic.extensions import db
 from clinic.safety import checkins, services
 from clinic.safety.models import DangerSignal, SafetyCheckin
@@ -117,6 +118,8 @@ def test_the_practice_writes_its_own_questions_and_contacts(family, portal_clien
     a = portal_client(family.a)
     assert "0800 123 456" in text(a.get("/portal/"))  # the footer of every portal page
     assert "National helpline" in text(a.get(f"/portal/checkin/{checkin.id}"))
+    [plan] = assign_exercises(family.clinician, family.couple.id, [AssignmentRequest("prevention-plan", "A")])
+    assert text(a.get(f"/portal/exercises/{plan.id}")).count("Harbour Lane after-hours") == 2  # plan, footer
     bad = owner.post("/safety/settings/checkin", data={"questions": "maybe | only English", "contacts": ""})
     assert bad.status_code == 422 and "Line 1" in text(bad)
     with pytest.raises(NotFound):
