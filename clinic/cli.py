@@ -15,6 +15,7 @@ from .auth.models import ROLE_WORDS
 from .auth.services import NewUser, create_user, find_by_email
 from .errors import DomainError
 from .i18n import operator_language
+from .notes import sealing
 from .notes.services import export_note
 from .pdf import pdf_support_problems
 from .practice.services import create_practice, get_practice
@@ -38,6 +39,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(check_pdf_command)
     app.cli.add_command(export_note_command)
+    app.cli.add_command(seal_notes_command)
+    app.cli.add_command(verify_notes_command)
     app.cli.add_command(supervision_report_command)
 
 
@@ -192,3 +195,32 @@ def _private_file(path: str, *, binary: bool):
     if binary:
         return os.fdopen(fd, "wb")
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+@click.command("seal-notes")
+@in_operator_language
+def seal_notes_command() -> None:
+    """Seal (HMAC, NOTE_SEAL_KEYS) every signed note that has no keyed seal yet (after upgrading)."""
+    sealed, refused = sealing.seal_existing_notes()
+    click.echo(_("Sealed %(num)s signed notes.", num=format_number(len(sealed))))
+    for note_id in refused:
+        click.echo(_("Note %(id)d no longer matches its SHA-256 and was not sealed.", id=note_id), err=True)
+    if refused:
+        raise SystemExit(1)
+
+
+@click.command("verify-notes")
+@click.option("--practice-id", type=int, help="Only this practice's notes.")
+@in_operator_language
+def verify_notes_command(practice_id: int | None) -> None:
+    """Check every signed note against its hashes and keyed seal; exit 1 if any fails."""
+    results = sealing.verify_notes(practice_id)
+    failed = [note_id for note_id, check in results if not check.ok]
+    unsealed = [note_id for note_id, check in results if check.ok and not check.sealed]
+    for note_id in failed:
+        click.echo(_("Note %(id)d: NOT VERIFIED (changed, or an addendum removed).", id=note_id), err=True)
+    click.echo(_("%(ok)s of %(all)s signed notes verified; %(unsealed)s without a keyed seal yet.",
+                 ok=format_number(len(results) - len(failed)), all=format_number(len(results)),
+                 unsealed=format_number(len(unsealed))))
+    if failed:
+        raise SystemExit(1)

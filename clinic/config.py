@@ -107,6 +107,11 @@ class Defaults:
     MAIL_FROM = None  # e.g. "clinic@example.org"; the practice's name is shown as the sender
     MAIL_DIRECTORY = None
     MAIL_SEAL_KEY = None  # a Fernet key; None derives one from SECRET_KEY
+    # Keys of the signed notes' seal (HMAC-SHA-256), never stored in the database: key id ->
+    # secret (32+ characters). New seals use NOTE_SEAL_KEY_ID; older ids stay to verify old notes.
+    # None derives a single key ("derived") from SECRET_KEY.
+    NOTE_SEAL_KEYS = None
+    NOTE_SEAL_KEY_ID = None
     MAIL_MAX_ATTEMPTS = 8
     MAIL_RETRY_SECONDS = 60  # first retry after this; doubling up to MAIL_RETRY_MAX_SECONDS
     MAIL_RETRY_MAX_SECONDS = 6 * 60 * 60

@@ -45,6 +45,12 @@ class SessionNote(db.Model):
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The keyed seal (clinic/notes/keys.py): HMAC of content_hash under the key `seal_key_id`,
+    # and of the addenda's count and newest hash (rewritten with each addendum). None for drafts
+    # and for notes signed before keyed seals until `flask seal-notes` seals them.
+    seal_key_id: Mapped[str | None] = mapped_column(sa.String(40))
+    seal: Mapped[str | None] = mapped_column(sa.String(64))
+    addenda_seal: Mapped[str | None] = mapped_column(sa.String(64))
 
     couple = relationship("Couple")
     clinician = relationship("User", foreign_keys=[clinician_id])

@@ -60,6 +60,9 @@ class NotePrint:
     content_hash: str
     verified: bool
     addenda: list[PrintAddendum]
+    sealed: bool
+    seal_ok: bool
+    seal_key: str
     exported_by: str
     exported_at: str
     practice_address: str = ""
@@ -159,6 +162,9 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         signed_at=utc_stamp(note.signed_at),
         content_hash=note.content_hash,
         verified=verification.note_ok,
+        sealed=verification.sealed,
+        seal_ok=verification.seal_ok and verification.addenda_sealed_ok,
+        seal_key=verification.key_id or "",
         addenda=[
             PrintAddendum(
                 author=a.author.name, signed_at=utc_stamp(a.signed_at), text=a.text,

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from ..errors import DomainError
 from ..extensions import db
 from ..records.models import ExceptionEntry
-from . import signing
+from . import keys, signing
 from .models import Addendum, SessionNote
 
 # Columns a signed note must never change (the signature columns are written once, by sign_note).
@@ -45,16 +45,24 @@ def as_mapping(note: SessionNote) -> dict:
 @dataclass(frozen=True)
 class Verification:
     signed: bool
-    note_ok: bool
-    addenda_ok: dict[int, bool]
+    note_ok: bool  # the stored content still gives the SHA-256 stored at signing
+    addenda_ok: dict[int, bool]  # each addendum's hash, chained to the one before
+    sealed: bool = False  # the note carries a keyed seal (notes signed before it may not)
+    seal_ok: bool = False  # the seal matches the content as stored now, under its key
+    addenda_sealed_ok: bool = False  # the number of addenda and the newest one are as sealed
+    key_id: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.signed and self.note_ok and all(self.addenda_ok.values())
+        hashes = self.signed and self.note_ok and all(self.addenda_ok.values())
+        return hashes and (not self.sealed or (self.seal_ok and self.addenda_sealed_ok))
 
 
 def verification(note: SessionNote) -> Verification:
-    """Recompute the hashes from what is stored now (not from objects held in memory)."""
+    """Recompute the hashes and the keyed seal from what is stored now (not from objects held in
+    memory). The seal is checked against the hash recomputed from the content, so an edit whose
+    SHA-256 was recomputed as well still fails; the addenda seal against the addenda found, so a
+    removed one fails."""
     table = SessionNote.__table__
     row = db.session.execute(sa.select(table).where(table.c.id == note.id)).mappings().one()
     if row["status"] != "signed":
@@ -74,8 +82,24 @@ def verification(note: SessionNote) -> Verification:
             author_id=a["author_id"], text=a["text"], signed_at=a["signed_at"],
         )
         previous = a["content_hash"]
-    return Verification(signed=True, note_ok=expected == row["content_hash"], addenda_ok=addenda)
+    key_id = row["seal_key_id"]
+    return Verification(
+        signed=True, note_ok=expected == row["content_hash"], addenda_ok=addenda,
+        sealed=row["seal"] is not None, key_id=key_id,
+        seal_ok=keys.matches(row["seal"], key_id, lambda k: keys.note_seal(k, expected)),
+        addenda_sealed_ok=keys.matches(
+            row["addenda_seal"], key_id,
+            lambda k: keys.addenda_seal(k, row["content_hash"], len(addenda), previous),
+        ),
+    )
 
+
+def seal_values(key_id: str, content_hash: str, count: int, last_hash: str | None) -> dict:
+    """The seal columns for a note with this hash and these addenda."""
+    return {
+        "seal_key_id": key_id, "seal": keys.note_seal(key_id, content_hash),
+        "addenda_seal": keys.addenda_seal(key_id, content_hash, count, last_hash),
+    }
 
 
 @event.listens_for(SessionNote, "before_update")

@@ -28,8 +28,8 @@ from ..pdf import render_pdf
 from ..records.services import records_by_ids
 from ..safety import services as safety
 from ..timeutil import as_utc, utcnow
+from . import keys, seal, signing, snapshot
 from . import prefill as gathering
-from . import seal, signing, snapshot
 from .inputs import NoteInput, clean
 from .models import Addendum, SessionNote
 from .prefill import ExceptionQuote, Prefill, gather, partner_names, quote
@@ -244,7 +244,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
             SessionNote.updated_at == note.updated_at,
         )
         .values(status="signed", signed_by_id=user.id, signed_at=signed_at, content_hash=digest,
-                snapshot=kept)
+                snapshot=kept, **seal.seal_values(keys.current_id(), digest, 0, None))
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -293,6 +293,14 @@ def add_addendum(user, note_id: int, text: str) -> Addendum:
     )
     db.session.add(addendum)
     db.session.flush()
+    if note.seal is not None:  # a note signed before keyed seals waits for `flask seal-notes`
+        # The note's addenda seal now covers one more addendum, with this one as the newest.
+        count = db.session.scalar(sa.select(sa.func.count(Addendum.id)).where(Addendum.note_id == note.id))
+        db.session.execute(
+            sa.update(SessionNote).where(SessionNote.id == note.id)
+            .values(**seal.seal_values(note.seal_key_id, note.content_hash, count, addendum.content_hash))
+            .execution_options(synchronize_session=False)
+        )
     record(
         "note.addendum", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"addendum_id": addendum.id},
