@@ -51,6 +51,7 @@ class Lexicon:
     zh_window: int
     zh_gap: str
     zh_not_negations: tuple[str, ...] = ()
+    zh_passive: tuple[str, ...] = ()
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
@@ -90,6 +91,7 @@ def load() -> Lexicon:
         zh_rules=_rules(zh, english=False), zh_negations=frozenset(zh["negations"]),
         zh_window=int(zh["negation_window"]), zh_gap=str(zh["gap"]),
         zh_not_negations=tuple(zh.get("not_negations", [])),
+        zh_passive=tuple(zh.get("passive", [])),
     )
 
 
@@ -165,6 +167,9 @@ def _scan_zh(sentence: str, lexicon: Lexicon) -> list[Hit]:
         for (word,) in rule.phrases:
             spans += [(m.start(), m.end()) for m in re.finditer(re.escape(word), sentence)]
         for (verb,) in rule.verbs:
+            # The passive names the writer before the verb ("我被他打了"): no object after it.
+            for marker in lexicon.zh_passive:
+                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(marker + verb), sentence)]
             for m in re.finditer(re.escape(verb), sentence):
                 end = m.end()
                 while end < len(sentence) and sentence[end] in lexicon.zh_gap:

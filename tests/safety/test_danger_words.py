@@ -33,12 +33,14 @@ def measure(name: str, lang: str) -> tuple[float, float]:
     return sum(positives) / len(positives), sum(negatives) / len(negatives)
 
 
-# (set, language): the least recall and the most false alarms accepted. The third set was written
-# after the lexicon and run once, unchanged: its figures are the honest ones (see its header).
+# (set, language): the least recall and the most false alarms accepted. Only the last set was
+# written after the lexicon as it ships and never used to change it: its figures are the honest
+# ones (each file's header says how it was used).
 FLOORS = {
     ("danger_labelled.tsv", "en"): (0.95, 0.05), ("danger_labelled.tsv", "zh"): (0.95, 0.05),
     ("danger_heldout.tsv", "en"): (0.9, 0.1), ("danger_heldout.tsv", "zh"): (0.9, 0.1),
-    ("danger_heldout2.tsv", "en"): (0.4, 0.15), ("danger_heldout2.tsv", "zh"): (0.35, 0.1),
+    ("danger_heldout2.tsv", "en"): (0.85, 0.15), ("danger_heldout2.tsv", "zh"): (0.95, 0.05),
+    ("danger_heldout3.tsv", "en"): (0.4, 0.1), ("danger_heldout3.tsv", "zh"): (0.7, 0.1),
 }
 
 
