@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
@@ -23,6 +24,7 @@ from ..auth.models import User
 from ..auth.services import NewUser, add_user, find_by_email, replace_password
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import supported
 from ..jobs import wake
 from ..mail.services import queue_message
 from ..practice.services import get_member, get_practice
@@ -66,24 +68,29 @@ def _issue(user: User, purpose: TokenPurpose, *, actor: User | None) -> str:
 
 
 def _mail(user: User, purpose: TokenPurpose, link: str, practice_name: str) -> None:
-    if purpose is TokenPurpose.INVITATION:
-        subject = _("You are invited to %(practice)s on Clinic", practice=practice_name)
-        body = _(
-            "Hello %(name)s,\n\n%(practice)s has added you to its team on Clinic. Choose your "
-            "password here (the link works once, for 72 hours):\n\n{{link}}\n\nIf you did not "
-            "expect this, you can ignore this message.\n", name=user.name, practice=practice_name,
-        )
-    else:
-        subject = _("Choose a new password for Clinic")
-        body = _(
-            "Hello %(name)s,\n\nSomebody asked to reset the password of your account at "
-            "%(practice)s. If it was you, choose a new password here (the link works once, for "
-            "one hour):\n\n{{link}}\n\nIf it was not you, ignore this message: your password "
-            "stays as it is.\n", name=user.name, practice=practice_name,
-        )
+    """Queue the link's mail, written in the recipient's language (whoever or whatever asked:
+    the owner's request, or the worker for a reset)."""
+    language = supported(user.locale)
+    with force_locale(language):
+        if purpose is TokenPurpose.INVITATION:
+            subject = _("You are invited to %(practice)s on Clinic", practice=practice_name)
+            body = _(
+                "Hello %(name)s,\n\n%(practice)s has added you to its team on Clinic. Choose your "
+                "password here (the link works once, for 72 hours):\n\n{{link}}\n\nIf you did not "
+                "expect this, you can ignore this message.\n", name=user.name, practice=practice_name,
+            )
+        else:
+            subject = _("Choose a new password for Clinic")
+            body = _(
+                "Hello %(name)s,\n\nSomebody asked to reset the password of your account at "
+                "%(practice)s. If it was you, choose a new password here (the link works once, for "
+                "one hour):\n\n{{link}}\n\nIf it was not you, ignore this message: your password "
+                "stays as it is.\n", name=user.name, practice=practice_name,
+            )
     queue_message(
         practice_id=user.practice_id, kind=f"account_{purpose.value}", to_address=user.email,
         to_name=user.name, subject=subject, body=body, user_id=user.id, sealed={"link": link},
+        locale=language,
     )
 
 

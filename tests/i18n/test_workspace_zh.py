@@ -300,3 +300,26 @@ def test_a_missing_field_is_refused_in_wtforms_chinese(mei, zhao_zhou, signed_in
     refused = signed_in(mei).post(f"/couples/{zhao_zhou.couple.id}/edit", data={"case_label": ""})
 
     assert "该字段是必填字段。" in visible(refused)
+
+
+def test_account_mail_is_written_in_the_recipients_language(mei, zhao_zhou, make_user, delivered):
+    from clinic.accounts import services as accounts
+
+    # Mei reads Chinese: her reset link (made by the worker, which has no language) is Chinese.
+    accounts.request_password_reset(mei.email)
+    [reset] = delivered(1)
+    # An English owner of a practice whose language is Chinese invites a new member: the
+    # invitation is in the member's language (the practice's), not the owner's.
+    zhao_zhou.practice.locale = "zh_Hans"
+    owner = make_user(zhao_zhou.practice, role="owner", name="Ann Owner")
+    owner.locale = "en"
+    db.session.commit()
+    accounts.invite_member(owner, accounts.Invitation(email="new@example.org", name="Lin Xiao",
+                                                      role="clinician"))
+    invitation = delivered(2)[1]
+
+    assert reset["Subject"] == "为 Clinic 设置新密码"
+    assert "Mei Lin" in reset.get_content() and "Hello" not in reset.get_content()
+    assert "Harbour Lane Couples Practice" in invitation["Subject"]
+    assert re.search(r"[\u4e00-\u9fff]", invitation["Subject"])
+    assert "Hello" not in invitation.get_content()
