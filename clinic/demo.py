@@ -214,11 +214,14 @@ def _write_notes(couple: Couple, clinician: User, start) -> None:
         if label != couple.case_label:
             continue
         session_day = _at(start, day).date()
+        written = _at(start, day, 18)
+        # Only what the clinician could have read when writing: logged before the note was.
         cited = list(
             db.session.scalars(
                 sa.select(ExceptionEntry.id).where(
                     ExceptionEntry.couple_id == couple.id, ExceptionEntry.occurred_on <= session_day,
                     ExceptionEntry.occurred_on > session_day - timedelta(days=14),
+                    ExceptionEntry.created_at <= written,
                 )
             )
         )
@@ -227,11 +230,10 @@ def _write_notes(couple: Couple, clinician: User, start) -> None:
             notes.NoteInput(session_date=session_day, duration_minutes=50, attendees="both",
                             sections=sections, cited_exception_ids=cited, scale_today=scale),
         )
-        written = _at(start, day, 18)
         db.session.execute(
             sa.update(SessionNote).where(SessionNote.id == note.id)
             .values(created_at=written, updated_at=written)
         )
         db.session.commit()
-        if signed:
-            notes.sign_note(clinician, note.id)
+        if signed:  # on the session's day, so its snapshot (chart, quotes) is as of that day
+            notes.sign_note(clinician, note.id, at=written + timedelta(minutes=40))

@@ -213,8 +213,11 @@ def draft_version(note: SessionNote) -> str:
     return signing.draft_fingerprint(seal.as_mapping(note), entries)
 
 
-def sign_note(user, note_id: int, *, seen_version: str | None = None) -> SessionNote:
+def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -> SessionNote:
     """Sign and lock a draft: signer, time (UTC) and a SHA-256 of the canonical content.
+
+    `at` is for the demo alone, whose story is told in the past (a note signed on its session's
+    day); the web and the CLI always sign now.
 
     `seen_version` (from draft_version) is the draft the signer read; if the draft changed since,
     nothing is signed. The UPDATE is conditional on the row still being that unsigned draft, so
@@ -231,7 +234,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None) -> Session
     if not any((text or "").strip() for text in (note.sections or {}).values()):
         raise DomainError(_("Write at least one section before signing."))
     # Kept to the microsecond: it is the moment that divides this note's record from the next's.
-    signed_at = utcnow()
+    signed_at = as_utc(at) if at is not None else utcnow()
     # What the page and the PDF will show from now on, frozen and signed with the note.
     kept = snapshot.build(note, entries, as_of=signed_at)
     content = {**content, "snapshot": kept}
