@@ -51,12 +51,15 @@ def test_each_catalog_passes_babels_checks(language):
 
 def test_every_marked_string_has_its_chinese():
     catalog = _catalog("zh_Hans")
-    missing, empty = [], []
+    missing, empty, fuzzy = [], [], []
     for msgid, context in sorted(_marked_strings(), key=lambda pair: (pair[0], pair[1] or "")):
         message = catalog.get(msgid, context=context)
         if message is None:
             missing.append(msgid)
         elif not (all(message.string) if isinstance(message.string, tuple) else message.string):
             empty.append(msgid)
+        elif message.fuzzy:
+            fuzzy.append(msgid)
     assert missing == [], "run `make messages` and translate these"
     assert empty == [], "these have no Chinese yet"
+    assert fuzzy == [], "these are marked fuzzy: check the Chinese and remove the flag"
