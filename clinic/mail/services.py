@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.exceptions import NotFound
 
 from .. import jobs
-from ..audit.services import record
+from ..audit.services import record_access
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import MessageKind, MessageStatus, OutboundMessage
@@ -186,9 +186,8 @@ def practice_failures(viewer, *, page: int, per_page: int):
                OutboundMessage.status == MessageStatus.FAILED)
         .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
     )
-    # Audit (and commit) first: a commit after loading would expire every row on the page.
-    record("mail.view_failures", user=viewer, detail={"page": page})
-    db.session.commit()
+    # Audited at once, on its own (record_access): nothing loaded is expired by a commit.
+    record_access("mail.view_failures", user=viewer, detail={"page": page})
     query = query.options(joinedload(OutboundMessage.couple))
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return pagination, [

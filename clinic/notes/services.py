@@ -343,7 +343,8 @@ def note_pdf(user, note_id: int, *, channel: str = "web", joint: bool = False) -
     with force_locale(author_language):
         data = note_print(note, verification(note), frozen(note), exported_by=user.name, joint=joint,
                           hold=hold)
-    record(
+    # Exported on a GET: audited on its own (see audit.services.record_access).
+    record_access(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
         detail={"channel": channel, "format": "pdf", "release": "joint" if joint else "record"},
     )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record_access
 from ..auth.models import User
 from ..couples.models import Couple, CoupleChange, Partner
 from ..errors import DomainError
@@ -176,7 +176,9 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
     )
     if with_rows:
         report.couples = list(couple_rows(user.practice_id, request, clinician_ids))
-    record(
+    # A report is read on a GET: audited on its own (a deferred read that then writes would
+    # fail once anyone else wrote meanwhile; see audit.services.record_access).
+    record_access(
         "report.generate", user=user,
         detail={
             "format": fmt, "identified": request.identified, "clinician": request.clinician_id,

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from ..audit.services import record
+from ..audit.services import record, record_access
 from ..couples.models import Partner
 from ..couples.services import get_couple
 from ..errors import DomainError
@@ -252,7 +252,6 @@ def view_checkin(user, couple_id: int, checkin_id: int) -> CheckinRead:
     names = {p.id: p.display_name for p in couple.partners}
     read = CheckinRead(checkin.id, couple.id, names.get(checkin.partner_id, ""), checkin.submitted_at,
                        checkin.locale, [(q, checkin.answers.get(q["key"])) for q in checkin.questions])
-    record("safety.checkin_view", user=user, object_type="safety_checkin", object_id=checkin.id,
-           couple_id=couple.id)
-    db.session.commit()
+    record_access("safety.checkin_view", user=user, object_type="safety_checkin",
+                  object_id=checkin.id, couple_id=couple.id)
     return read
