@@ -201,7 +201,7 @@ def test_others_can_write_while_a_csv_downloads(world, signed_in, monkeypatch):
 
 # --- a supervisor never reaches client material ---------------------------------------------------
 
-CHART_BLUEPRINTS = ("couples.", "exercises.", "records.", "notes.", "portal.", "audit.")
+CHART_BLUEPRINTS = ("couples.", "exercises.", "records.", "notes.", "portal.", "audit.", "safety.")
 OPEN_PORTAL = {"portal.open", "portal.continue_", "portal.ended"}
 TEAM = {"practice.team", "practice.create", "practice.edit"}
 
@@ -217,10 +217,13 @@ def _chart_rules(app):
 
 def test_a_supervisor_reaches_no_chart_note_or_submission(app, world, signed_in):
     from clinic.records.services import tag_entry
+    from clinic.safety.checkins import offer_checkin
 
     entry = world.entries[1]
     tag = tag_entry(world.ruth, world.couples["X1"].id, entry.id, "activity", "Tango in the hallway")
+    checkin = offer_checkin(world.ruth, world.couples["X1"].id, world.partner("X1", "A").id)
     params = {
+        "checkin_id": checkin.id,
         "couple_id": world.couples["X1"].id,
         "partner_id": world.partner("X1", "A").id,
         "assignment_id": world.assignments["A1"].id,
@@ -228,6 +231,7 @@ def test_a_supervisor_reaches_no_chart_note_or_submission(app, world, signed_in)
         "note_id": world.notes[0].id,
         "entry_id": entry.id,
         "record_id": entry.id,
+        "item_id": entry.id,
         "tag_id": tag.id,
         "user_id": world.ruth.id,
         "kind": "exception",
