@@ -60,7 +60,8 @@ COUPLES = (
         # They use the portal (and get their mail) in Chinese; the practice stays English.
         PartnerInput("Zhao Lei", "Lei", "he/him", "lei@clients.example", locale="zh_Hans"),
         PartnerInput("Zhou Ting", "Ting", "she/her", "ting@clients.example", locale="zh_Hans"),
-        "sam.okafor", 4, 24,
+        # Six weeks in (the case study's "six weeks later"), at a couple's own pace.
+        "sam.okafor", 5, 45,
     ),
     DemoCouple(
         "Liu & Sun",
