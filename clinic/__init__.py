@@ -7,7 +7,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, i18n, jobs, logs, security, templating
+from . import cli, errors, i18n, inputs, jobs, logs, security, templating
 from .accounts import services as accounts
 from .accounts.views import bp as accounts_bp
 from .audit.views import bp as audit_bp
@@ -56,6 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # The input boundary (clinic/inputs.py): control characters out of every query string and
+    # form, route ids bounded; set before any route is added.
+    app.request_class = inputs.Request
+    app.url_map.converters["int"] = inputs.BoundedIntConverter
     load_config(app, config)
     register_extensions(app)
     register_blueprints(app)
@@ -100,6 +104,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         uri = f"sqlite:///{Path(app.instance_path) / 'clinic.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(uri)
+    # A failed statement's bound values (what someone typed, a name searched for) never reach
+    # an error message, hence never a log (logs.HideDatabaseValues keeps the database's out).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True,
+    }
 
 
 def worker_count(app: Flask) -> int:

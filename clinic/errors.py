@@ -3,12 +3,14 @@
 import math
 import time
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import limiter
+from .extensions import db, limiter, login_manager
 from .resend import render_resend
 
 
@@ -56,10 +58,28 @@ def _too_many(_error):
     return response
 
 
+def _server_error(_error):
+    """The error page after whatever failed, rendered in a fresh transaction.
+
+    A failed statement leaves PostgreSQL's transaction aborted (it refuses every statement until
+    a rollback), and the page itself needs the signed-in user: roll back, then reload the user
+    before rendering. Without a database at all the page is shown as to a visitor.
+    """
+    try:
+        db.session.rollback()
+        if current_user.is_authenticated:
+            db.session.refresh(current_user._get_current_object())
+    except SQLAlchemyError:
+        db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+    return render_error(500)
+
+
 def register(app: Flask) -> None:
     for code in _MESSAGES:
         app.register_error_handler(code, lambda error, code=code: render_error(code))
     app.register_error_handler(429, _too_many)
+    app.register_error_handler(500, _server_error)
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):

@@ -45,6 +45,18 @@ MESSAGES = {
         ),
         409,
     ),
+    "entry-saved": (
+        _l("This entry was already saved"),
+        _l(
+            "This page was sent before, and the entry it made is saved as it was then. What you "
+            "wrote now is different and is below: press “Send again” to save it as a new entry."
+        ),
+        _l(
+            "This page was sent before, and the entry it made is saved as it was then. What you "
+            "wrote now is different and is below: copy it and add it as a new entry."
+        ),
+        409,
+    ),
 }
 
 
@@ -61,12 +73,15 @@ def _same_origin() -> bool:
     return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
 
 
-def render_resend(reason: str, *, template: str = "resend.html"):
+def render_resend(reason: str, *, template: str = "resend.html", replace: dict | None = None):
+    """The page for a post that was not accepted: everything typed, and (for our own pages) a
+    button that sends it again, with `replace`'s values instead of those posted."""
     title, with_button, without_button, status = MESSAGES[reason]
     can_resend = bool(with_button) and _same_origin()
+    replace = replace or {}
     # Passwords are never sent back to the browser, not even in a hidden field.
     fields = [
-        (name, value)
+        (name, replace.get(name, value))
         for name, values in request.form.lists()
         for value in values
         if name != "csrf_token" and "password" not in name.lower()

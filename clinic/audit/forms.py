@@ -1,12 +1,13 @@
 """Filters for the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from ..formkit import ClinicForm
 
-class AuditFilterForm(FlaskForm):
+
+class AuditFilterForm(ClinicForm):
     class Meta:
         csrf = False
 

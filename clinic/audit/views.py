@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from .. import web
 from ..formkit import options
+from ..inputs import bounded_int
 from ..practice.services import team
 from .forms import AuditFilterForm
 from .services import AuditFilter, list_events
@@ -25,7 +26,7 @@ def index():
             user_id=form.user_id.data or None, couple_id=form.couple_id.data,
             since=form.since.data, until=form.until.data,
         )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     events = list_events(
         user, filters, page=page, per_page=current_app.config["AUDIT_PAGE_SIZE"]
     )

@@ -1,20 +1,19 @@
 """Sign-in, second-factor and account forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ClinicForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(ClinicForm):
     current_password = PasswordField(
         _l("Current password"), validators=[InputRequired(), Length(max=1024)]
     )
@@ -24,7 +23,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(ClinicForm):
     """A code from the authenticator app, or a recovery code (told apart by their shape)."""
 
     code = StringField(
@@ -34,14 +33,14 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(ClinicForm):
     code = StringField(
         _l("Code from the app"), validators=[InputRequired(), Length(max=12)],
         description=_l("After adding the key, type the 6-digit code the app shows."),
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(ClinicForm):
     locale = SelectField(
         _l("Language"), choices=options(LANGUAGES.items()),
         description=_l("The pages you see and the mail you get are in this language."),

@@ -1,7 +1,6 @@
 """Forms for couples: the couple with its two partners, stage moves, status changes, search."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..catalogue_texts import stage_choices
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
 from .models import STATUS_LABELS
 
@@ -47,7 +46,7 @@ class PartnerForm(Form):
     )
 
 
-class CoupleForm(FlaskForm):
+class CoupleForm(ClinicForm):
     case_label = StringField(
         _l("Case label"), validators=[InputRequired(), Length(max=120)],
         description=_l("How the couple appears on your caseload, e.g. “Chen & Wang”."),
@@ -64,15 +63,15 @@ class CoupleEditForm(CoupleForm):
     current_stage = None
 
 
-class StageForm(FlaskForm):
+class StageForm(ClinicForm):
     stage = SelectField(_l("Move to stage"), coerce=int, choices=_stage_options)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(ClinicForm):
     status = SelectField(_l("Status"), choices=options(STATUS_CHOICES))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(ClinicForm):
     class Meta:
         csrf = False
 
@@ -83,7 +82,7 @@ class SearchForm(FlaskForm):
     )
 
 
-class LinkForm(FlaskForm):
+class LinkForm(ClinicForm):
     valid_days = IntegerField(
         _l("Works for (days)"), validators=[Optional(), NumberRange(0, 365)], default=90,
         description=_l("0 means until you revoke or replace it."),
@@ -91,7 +90,7 @@ class LinkForm(FlaskForm):
     send_email = BooleanField(_l("Also email it"), default=False)
 
 
-class EmailLinkForm(FlaskForm):
+class EmailLinkForm(ClinicForm):
     """"Email it": the link just shown comes back, since only its hash is on file."""
 
     token = HiddenField(validators=[InputRequired(), Length(max=100)])

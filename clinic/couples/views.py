@@ -10,6 +10,7 @@ from ..caseload.services import attention as needs_attention
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
+from ..inputs import bounded_int
 from ..mail import services as mail
 from ..mail.models import MessageKind
 from ..notes import services as notes
@@ -43,7 +44,7 @@ def index():
         filters = CaseloadFilter(
             q=form.q.data or "", stage=form.stage.data, status=form.status.data or None
         )
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     couples = services.list_caseload(
         web.user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )

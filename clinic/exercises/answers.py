@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
+from ..formkit import CONTROL_MESSAGE
+from ..inputs import has_control, without_control
 from .catalogue import SCALE_MAX, SCALE_MIN, Exercise, Field
 
 PREFIX = "a-"
@@ -39,7 +41,7 @@ def error_key(field_key: str, index: int, sub_key: str) -> str:
 def _clean(raw: Any) -> str:
     if raw is None:
         return ""
-    text = str(raw).replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = without_control(str(raw)).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
 
 
@@ -208,6 +210,7 @@ def parse_answers(
     """
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    refused = _refused_names(form)
     for field in exercise.fields:
         if field.kind in ("list", "ranked"):
             value, problem = _parse_items(field, form, final=final)
@@ -216,6 +219,22 @@ def parse_answers(
         else:
             value, problem = _parse_simple(field, form.get(input_name(field.key)), final=final)
         answers[field.key] = value
+        name = input_name(field.key)
+        if any(n == name or n.startswith(f"{name}-") for n in refused):
+            problem = str(CONTROL_MESSAGE)  # what else was typed is kept, the characters taken out
         if problem:
             errors[field.key] = problem
     return answers, errors
+
+
+def _refused_names(form: FormLike) -> set[str]:
+    """The inputs that carried control characters: those the request boundary already took out
+    (inputs.CheckedMultiDict.refused), and any still in a mapping handed in directly."""
+    names = set(getattr(form, "refused", ()))
+    keys = getattr(form, "keys", None)
+    if callable(keys):
+        names.update(
+            str(key) for key in keys()
+            if any(has_control(str(value)) for value in form.getlist(key))
+        )
+    return names

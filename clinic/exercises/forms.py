@@ -1,7 +1,6 @@
 """Forms for assigning exercises and answering submissions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 
 TARGET_LABELS = {
     "each": _l("Each partner, on their own"),
@@ -36,7 +35,7 @@ class AssignRow(Form):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ClinicForm):
     rows = FieldList(FormField(AssignRow))
     # Shown only while the couple has a safety flag (and the practice's policy asks for it).
     confirm_joint = BooleanField(
@@ -44,12 +43,12 @@ class AssignForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(ClinicForm):
     reply = TextAreaField(
         _l("Reply"), validators=[InputRequired(), Length(max=2000)],
         description=_l("The partner sees this under their submission."),
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(ClinicForm):
     """Just the CSRF token for the “mark reviewed” button."""

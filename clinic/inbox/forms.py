@@ -1,7 +1,7 @@
 """Inbox forms: the mark-read buttons (CSRF only)."""
 
-from flask_wtf import FlaskForm
+from ..formkit import ClinicForm
 
 
-class MarkForm(FlaskForm):
+class MarkForm(ClinicForm):
     """A button that changes read state: nothing but its CSRF token."""

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import ngettext
 
 from .. import web
+from ..inputs import bounded_int
 from . import services
 from .forms import MarkForm
 
@@ -13,7 +14,7 @@ bp.before_request(web.clinicians_only)
 
 @bp.route("/")
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     items = services.inbox(web.user(), page=page, per_page=current_app.config["CASELOAD_PAGE_SIZE"])
     return render_template("inbox/index.html", items=items, form=MarkForm())
 
@@ -22,7 +23,7 @@ def index():
 def read(kind: str, item_id: int):
     if MarkForm().validate_on_submit():
         services.mark_read(web.user(), kind, item_id)
-    return redirect(url_for("inbox.index", page=request.args.get("page", type=int)))
+    return redirect(url_for("inbox.index", page=request.args.get("page", type=bounded_int)))
 
 
 @bp.route("/read-all", methods=["POST"])

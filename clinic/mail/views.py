@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from .. import web
+from ..inputs import bounded_int
 from ..practice import services as practice
 from . import services
 from .forms import ReplyToForm
@@ -20,7 +21,7 @@ def index():
         practice.set_reply_to(web.user(), form.reply_to.data)
         flash(_("Saved."), "success")
         return redirect(url_for("mail.index"))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     pagination, failures = services.practice_failures(
         web.user(), page=page, per_page=current_app.config["AUDIT_PAGE_SIZE"]
     )

@@ -2,7 +2,6 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,11 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from .sections import SECTIONS
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ClinicForm):
     session_date = DateField(
         _l("Session date"), validators=[InputRequired(_l("Give the day of the session."))]
     )
@@ -61,11 +60,11 @@ for _section in SECTIONS:
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(ClinicForm):
     version = HiddenField()
 
 
-class AddendumForm(FlaskForm):
+class AddendumForm(ClinicForm):
     text = TextAreaField(
         _l("Addendum"), validators=[InputRequired(_l("Write the addendum first.")), Length(max=20_000)],
         description=_l("A correction or later thought. It is signed with your name and the time as "

@@ -1,11 +1,10 @@
 """Portal forms. Exercise answers are read by the catalogue's parser, not by WTForms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.validators import AnyOf, Length, Optional
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
 
 SHARE_CHOICES = options(
@@ -16,11 +15,11 @@ SHARE_CHOICES = options(
 )
 
 
-class ContinueForm(FlaskForm):
+class ContinueForm(ClinicForm):
     token = HiddenField()
 
 
-class PrivacyForm(FlaskForm):
+class PrivacyForm(ClinicForm):
     """The privacy choice and the idempotency key that ride along with every portal entry."""
 
     sharing = RadioField(_l("Who can read this?"), choices=SHARE_CHOICES, default="private")
@@ -32,11 +31,11 @@ class PrivacyForm(FlaskForm):
         return self.sharing.data == "shared"
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(ClinicForm):
     """Only the CSRF token: for buttons that change one thing."""
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(ClinicForm):
     """The language control on every portal page: the button pressed names the language;
     `next` is the page it was pressed on (a path inside the portal, checked by the view)."""
 
@@ -44,7 +43,7 @@ class LanguageForm(FlaskForm):
     next = HiddenField(validators=[Optional(), Length(max=300)])
 
 
-class PauseForm(FlaskForm):
+class PauseForm(ClinicForm):
     """A partner pauses (1) or resumes (0) reminder mail."""
 
     paused = HiddenField(validators=[AnyOf(("0", "1"))])

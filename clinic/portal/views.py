@@ -23,6 +23,7 @@ from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
 from ..extensions import limiter
 from ..i18n import SESSION_KEY
+from ..inputs import bounded_int
 from ..notes.services import session_days
 from ..records import progress as records_progress
 from ..records import services as records
@@ -43,9 +44,9 @@ OPEN_ENDPOINTS = {
 }
 
 
-def resend_page(reason: str):
+def resend_page(reason: str, replace: dict | None = None):
     """Show someone whose post could not be accepted everything they typed, ready to resend."""
-    return render_resend(reason, template="portal/resend.html")
+    return render_resend(reason, template="portal/resend.html", replace=replace)
 
 
 def neutral_url() -> str:
@@ -246,7 +247,7 @@ def submission(submission_id: int):
 @bp.route("/add/<any(exception, scale):kind>", methods=["GET", "POST"])
 def add_record(kind: str):
     partner = _partner()
-    assignment_id = request.args.get("assignment", type=int)
+    assignment_id = request.args.get("assignment", type=bounded_int)
     if assignment_id is not None:
         assignment = exercises.get_partner_assignment(partner, assignment_id)
         if exercises.exercise_for(assignment).record != kind:
@@ -262,11 +263,16 @@ def add_record(kind: str):
                 errors=errors, privacy=privacy, assignment_id=assignment_id,
                 tag_values=request.form, **_tag_context(),
             ), 422
-        records.add_from_portal(
-            partner, kind, answers, shared=privacy.shared, assignment_id=assignment_id,
-            idempotency_key=privacy.idempotency_key.data or None,
-            tags=records.tags_from_form(request.form),
-        )
+        try:
+            records.add_from_portal(
+                partner, kind, answers, shared=privacy.shared, assignment_id=assignment_id,
+                idempotency_key=privacy.idempotency_key.data or None,
+                tags=records.tags_from_form(request.form),
+            )
+        except records.KeyAlreadyUsed:
+            # Sent again after an edit: the first entry stands; this text becomes a new one only
+            # if the partner says so (a fresh key).
+            return resend_page("entry-saved", {"idempotency_key": secrets.token_urlsafe(16)})
         flash(
             _("Added to your exception log.") if kind == "exception"
             else _("Your place on the scale is saved."),
@@ -295,7 +301,7 @@ def entries():
             title=_("My place on the scale over time"),
         ),
         exceptions=records.visible_to_partner(
-            partner, "exception", page=max(request.args.get("page", 1, type=int), 1),
+            partner, "exception", page=max(request.args.get("page", 1, type=bounded_int), 1),
             per_page=current_app.config["TIMELINE_PAGE_SIZE"],
         ),
         placements=records.visible_to_partner(

@@ -1,7 +1,6 @@
 """Forms for managing the practice's team and its settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,11 +14,11 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..auth.models import ROLE_LABELS
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
 
 
-class MemberForm(FlaskForm):
+class MemberForm(ClinicForm):
     role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
     credentials = StringField(
         _l("Credentials"), validators=[Optional(), Length(max=120)],
@@ -32,11 +31,11 @@ class MemberForm(FlaskForm):
     )
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(ClinicForm):
     """Only the CSRF token: for buttons that change one thing."""
 
 
-class InviteForm(FlaskForm):
+class InviteForm(ClinicForm):
     name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(
@@ -54,7 +53,7 @@ WEEKDAYS = [
 ]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(ClinicForm):
     locale = SelectField(
         _l("Practice language"), choices=options(LANGUAGES.items()),
         description=_l("New partners and new team members start in this language. Each person "

@@ -2,15 +2,14 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from .models import TAG_CATEGORIES
 
 
-class SessionRecordForm(FlaskForm):
+class SessionRecordForm(ClinicForm):
     partner_id = SelectField(_l("Whose is it?"), coerce=int, validate_choice=False)
     shared = BooleanField(
         _l("Their partner may see it in the portal"),
@@ -24,7 +23,7 @@ class SessionRecordForm(FlaskForm):
         )
 
 
-class TimelineForm(FlaskForm):
+class TimelineForm(ClinicForm):
     class Meta:
         csrf = False
 
@@ -38,6 +37,6 @@ class TimelineForm(FlaskForm):
         )
 
 
-class TagForm(FlaskForm):
+class TagForm(ClinicForm):
     category = SelectField(_l("Kind of condition"), choices=options(TAG_CATEGORIES.items()))
     value = StringField(_l("Condition"), validators=[InputRequired(), Length(max=60)])

@@ -20,14 +20,16 @@ class _RecordMixin:
     # Shared with the other partner by the writer's choice; otherwise clinician-only.
     shared_with_partner: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    # Set by the portal form: a retried post with the same key is stored once.
-    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Set by the portal form: a retried post with the same key is stored once. Unique per partner
+    # (the table's constraint), so nobody else's key can collide with this partner's.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class ExceptionEntry(_RecordMixin, db.Model):
     __tablename__ = "exception_entry"
     __table_args__ = (
         sa.CheckConstraint("source in ('portal', 'session')", name="source"),
+        sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_exception_entry_partner_key"),
         sa.Index("ix_exception_entry_partner_day", "partner_id", "occurred_on"),
         sa.Index("ix_exception_entry_couple_day", "couple_id", "occurred_on"),
         # The inbox's question: what came in for these couples since the clinician last looked?
@@ -54,6 +56,7 @@ class ScalePlacement(_RecordMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("source in ('portal', 'session')", name="source"),
         sa.CheckConstraint("value between 1 and 10", name="value"),
+        sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_scale_placement_partner_key"),
         sa.Index("ix_scale_placement_partner_day", "partner_id", "placed_on"),
         sa.Index("ix_scale_placement_couple_day", "couple_id", "placed_on"),
         sa.Index("ix_scale_placement_couple_created", "couple_id", "created_at"),

@@ -59,6 +59,38 @@ def _build(kind: str, answers: dict):
     )
 
 
+# What a partner wrote in each kind of record: a retry with the same key must say the same.
+CONTENT = {
+    "exception": ("occurred_on", "context", "behaviour", "thoughts", "feelings", "meaning"),
+    "scale": ("placed_on", "value", "movement", "keeps_from_lower", "one_higher"),
+}
+
+
+class KeyAlreadyUsed(DomainError):
+    """A post carried the key of an entry this partner already saved, with other text: the
+    earlier entry stands unchanged, and the new text was not stored."""
+
+    def __init__(self, existing):
+        super().__init__(_("This entry was already saved, with what you wrote the first time."))
+        self.existing = existing
+
+
+def _by_key(model, partner: Partner, idempotency_key: str | None):
+    if not idempotency_key:
+        return None
+    return db.session.scalar(
+        sa.select(model).where(model.idempotency_key == idempotency_key, model.partner_id == partner.id)
+    )
+
+
+def _retried(kind: str, existing, row, shared: bool):
+    """The entry a retried post stored, when the retry says the same; KeyAlreadyUsed if not."""
+    same = all(getattr(existing, name) == getattr(row, name) for name in CONTENT[kind])
+    if not same or existing.shared_with_partner != bool(shared):
+        raise KeyAlreadyUsed(existing)
+    return existing
+
+
 def add_from_portal(
     partner: Partner, kind: str, answers: dict, *, shared: bool,
     assignment_id: int | None = None, idempotency_key: str | None = None,
@@ -66,18 +98,14 @@ def add_from_portal(
 ):
     """A partner adds an exception entry or a scale placement (validated answers).
 
-    A retried post carrying the same idempotency key returns the row stored the first time.
+    A retried post carrying the same idempotency key (unique per partner) returns the row stored
+    the first time; one whose text differs raises KeyAlreadyUsed (nothing is changed).
     """
     model = KINDS[kind]
-    if idempotency_key:
-        existing = db.session.scalar(
-            sa.select(model).where(
-                model.idempotency_key == idempotency_key, model.partner_id == partner.id
-            )
-        )
-        if existing is not None:
-            return existing
     row = _build(kind, answers)
+    existing = _by_key(model, partner, idempotency_key)
+    if existing is not None:
+        return _retried(kind, existing, row, shared)
     row.couple_id = partner.couple_id
     row.partner_id = partner.id
     row.source = "portal"
@@ -89,19 +117,13 @@ def add_from_portal(
     try:
         db.session.flush()
     except IntegrityError:
-        # The same key arrived twice at once: the other request stored it. Only ever hand back
-        # this partner's own row; a key that is somebody else's is an error, not their entry.
+        # The same key arrived twice at once: the other request stored it (the constraint is
+        # per partner, so it can only be this partner's own row).
         db.session.rollback()
-        existing = None
-        if idempotency_key:
-            existing = db.session.scalar(
-                sa.select(model).where(
-                    model.idempotency_key == idempotency_key, model.partner_id == partner.id
-                )
-            )
+        existing = _by_key(model, partner, idempotency_key)
         if existing is None:
             raise
-        return existing
+        return _retried(kind, existing, _build(kind, answers), shared)
     if assignment_id is not None:
         note_record_added(partner, assignment_id, kind, row.id)
     if kind == "exception":

@@ -8,6 +8,7 @@ from ..catalogue_texts import reader_locale
 from ..couples.services import get_couple
 from ..errors import DomainError
 from ..exercises.answers import parse_answers
+from ..inputs import bounded_int
 from . import services
 from .forms import SessionRecordForm, TagForm, TimelineForm
 from .models import TAG_CATEGORIES
@@ -26,7 +27,7 @@ def create(couple_id: int, kind: str):
     form.set_partners(couple)
     answers, errors = {}, {}
     if request.method == "GET":
-        form.partner_id.data = request.args.get("partner", type=int)
+        form.partner_id.data = request.args.get("partner", type=bounded_int)
     else:
         answers, errors = parse_answers(exercise, request.form, final=True)
         if form.validate_on_submit() and not errors:
@@ -54,7 +55,7 @@ def timeline(couple_id: int):
         filters = TimelineFilter(
             partner_id=form.partner_id.data or None, since=form.since.data, until=form.until.data
         )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     couple, entries = services.timeline(
         user, couple_id, filters, page=page, per_page=current_app.config["TIMELINE_PAGE_SIZE"]
     )

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired, Optional
 
+from ..formkit import ClinicForm
 from ..timeutil import utcnow
 
 
@@ -18,7 +18,7 @@ def _today():
     return utcnow().date()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(ClinicForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
@@ -31,6 +31,6 @@ class ReportForm(FlaskForm):
     )
 
 
-class SupervisionForm(FlaskForm):
+class SupervisionForm(ClinicForm):
     supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
     clinician_id = SelectField(_l("Reads the reports of"), coerce=int, validate_choice=False)

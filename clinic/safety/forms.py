@@ -1,15 +1,14 @@
 """Forms for the safety flag, releasing a held share, and the practice's safety settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from ..formkit import options
+from ..formkit import ClinicForm, options
 from .models import REASON_MAX
 
 
-class FlagForm(FlaskForm):
+class FlagForm(ClinicForm):
     partner = SelectField(_l("Concerning"), choices=[], default="")
     reason = TextAreaField(
         _l("Why"), validators=[InputRequired(), Length(max=REASON_MAX)],
@@ -18,13 +17,13 @@ class FlagForm(FlaskForm):
     )
 
 
-class ClearFlagForm(FlaskForm):
+class ClearFlagForm(ClinicForm):
     clear_reason = TextAreaField(
         _l("Why it can be cleared"), validators=[InputRequired(), Length(max=REASON_MAX)],
     )
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(ClinicForm):
     """Just the CSRF token for a “let it through” button."""
 
 
@@ -35,14 +34,14 @@ POLICY_LABELS = {
 }
 
 
-class SafetySettingsForm(FlaskForm):
+class SafetySettingsForm(ClinicForm):
     policy = RadioField(_l("While a couple has a safety flag"), choices=options(POLICY_LABELS.items()),
                         default="confirm")
     offer_at_first_visit = BooleanField(_l("Offer the private safety check-in to each partner on "
                                            "their first visit to their space"))
 
 
-class CheckinSettingsForm(FlaskForm):
+class CheckinSettingsForm(ClinicForm):
     questions = TextAreaField(
         _l("The check-in's questions"), validators=[Length(max=12000)],
         description=_l("One question a line: yesno or text, the question in English, the question in "

@@ -87,14 +87,23 @@ def test_the_same_idempotency_key_stores_one_row(w):
 def test_another_partners_idempotency_key_never_hands_back_their_row(w):
     mine = services.add_from_portal(w.a, "exception", MOMENT, shared=False, idempotency_key="same")
 
-    with pytest.raises(IntegrityError):
-        services.add_from_portal(w.b, "exception", {**MOMENT, "context": "B's words"}, shared=False,
-                                 idempotency_key="same")
+    theirs = services.add_from_portal(
+        w.b, "exception", {**MOMENT, "context": "B's words"}, shared=False, idempotency_key="same"
+    )
 
-    db.session.rollback()
     assert [(e.id, e.partner_id, e.context) for e in rows(ExceptionEntry)] == [
-        (mine.id, w.a.id, "We cooked together")
+        (mine.id, w.a.id, "We cooked together"), (theirs.id, w.b.id, "B's words"),
     ]
+
+
+def test_the_same_key_with_other_text_changes_nothing_and_says_so(w):
+    services.add_from_portal(w.a, "exception", MOMENT, shared=False, idempotency_key="k1")
+
+    with pytest.raises(services.KeyAlreadyUsed):
+        services.add_from_portal(w.a, "exception", {**MOMENT, "context": "Edited"}, shared=False,
+                                 idempotency_key="k1")
+
+    assert [e.context for e in rows(ExceptionEntry)] == ["We cooked together"]
 
 
 def test_an_entry_for_an_exception_log_assignment_marks_it_sent_and_new_again(w, assign):
