@@ -3,6 +3,7 @@
 import functools
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -10,10 +11,11 @@ from flask_babel import force_locale, format_number, ngettext
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from . import demo
+from . import backup, demo
 from .auth.models import ROLE_WORDS
 from .auth.services import NewUser, create_user, find_by_email
 from .errors import DomainError
+from .extensions import db
 from .i18n import operator_language
 from .notes import sealing
 from .notes.services import export_note
@@ -42,6 +44,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seal_notes_command)
     app.cli.add_command(verify_notes_command)
     app.cli.add_command(supervision_report_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(check_db_command)
 
 
 @click.command("create-practice")
@@ -224,3 +229,38 @@ def verify_notes_command(practice_id: int | None) -> None:
                  unsealed=format_number(len(unsealed))))
     if failed:
         raise SystemExit(1)
+
+
+def _report(run) -> None:
+    """Run a backup step and say what it did, or fail with its reason."""
+    try:
+        outcome = run()
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    for line in outcome.lines:
+        click.echo(line)
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(out: Path) -> None:
+    """Back up the database to OUT (0600; encrypted when BACKUP_KEY is set)."""
+    config = current_app.config
+    _report(lambda: backup.backup(config["SQLALCHEMY_DATABASE_URI"], out, key=config["BACKUP_KEY"]))
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(source: Path) -> None:
+    """Replace the database by the backup in SOURCE (stop the app and the worker first)."""
+    config = current_app.config
+    # The app's own pool must not count as "in use": this command's process holds no connection.
+    db.engine.dispose()
+    _report(lambda: backup.restore(config["SQLALCHEMY_DATABASE_URI"], source, key=config["BACKUP_KEY"]))
+
+
+@click.command("check-db")
+def check_db_command() -> None:
+    """Run the database's integrity check."""
+    db.engine.dispose()
+    _report(lambda: backup.check(current_app.config["SQLALCHEMY_DATABASE_URI"]))

@@ -14,6 +14,8 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # None: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # A Fernet key: `flask backup` encrypts with it and `flask restore` decrypts (None: plain).
+    BACKUP_KEY = None
     # FULL: every commit reaches the disk. Only the test suite, whose databases are thrown
     # away, turns it OFF; a test asserts FULL is what ships.
     SQLITE_SYNCHRONOUS = "FULL"

@@ -1,6 +1,7 @@
 """Per-connection database settings: SQLite pragmas, and which transactions take the write lock."""
 
 import contextlib
+import os
 import sqlite3
 from contextvars import ContextVar
 
@@ -59,6 +60,17 @@ def configure_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = "F
     synchronous = synchronous.upper()
     if synchronous not in SYNCHRONOUS_LEVELS:
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_LEVELS)}")
+
+    path = engine.url.database
+    if path and path != ":memory:" and not path.startswith("file:"):
+
+        @event.listens_for(engine, "do_connect")
+        def _private_file(*_args) -> None:
+            # Client records: the file (and the -wal and -shm SQLite makes with the same mode)
+            # readable and writable by this account only, not 0644 as the umask would have it.
+            if not os.path.exists(path):
+                with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:

@@ -1,0 +1,199 @@
+"""`flask backup`, `flask restore` and `flask check-db`: private files, a restore that refuses what
+would corrupt, and a crash between backup and restore that loses nothing acknowledged before it."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from clinic import backup
+from clinic.extensions import db
+
+PG = os.environ.get("TEST_DATABASE_URL")
+sqlite_only = pytest.mark.skipif(bool(PG), reason="the SQLite file's own backup and restore")
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def database(test_database, tmp_path) -> Path:
+    """A migrated SQLite database of the test's own (the suite's template, copied)."""
+    if test_database.template is None:
+        pytest.skip("needs the suite's SQLite template")
+    path = tmp_path / "clinic.sqlite3"
+    with sqlite3.connect(test_database.template) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = WAL")
+    src.close()
+    dst.close()
+    return path
+
+
+def _write(path: Path, name: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO practice (name, created_at) VALUES (?, CURRENT_TIMESTAMP)", (name,))
+    conn.close()
+
+
+def _names(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    names = [row[0] for row in conn.execute("SELECT name FROM practice ORDER BY id")]
+    conn.close()
+    return names
+
+
+@sqlite_only
+def test_a_new_sqlite_database_file_is_private(app, tmp_path):
+    from clinic import create_app
+
+    path = tmp_path / "fresh.sqlite3"
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with fresh.app_context():
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+            conn.commit()
+        db.engine.dispose()
+
+    assert _mode(path) == 0o600
+
+
+def test_backup_writes_a_private_checked_copy_and_restore_brings_it_back(database, tmp_path):
+    url = f"sqlite:///{database}"
+    _write(database, "Before the backup")
+    out = tmp_path / "backup.sqlite3"
+
+    done = backup.backup(url, out)
+    _write(database, "After the backup")
+    restored = backup.restore(url, out)
+
+    assert _mode(out) == 0o600
+    assert "integrity check: ok" in " ".join(done.lines)
+    assert _names(database) == ["Before the backup"]
+    assert _mode(database) == 0o600
+    assert any("Moved clinic.sqlite3 aside" in line for line in restored.lines)
+    assert backup.integrity(database) == "ok"
+
+
+def test_restore_refuses_a_damaged_file_and_changes_nothing(database, tmp_path):
+    url = f"sqlite:///{database}"
+    _write(database, "Kept")
+    damaged = tmp_path / "damaged.sqlite3"
+    backup.backup(url, damaged)
+    data = bytearray(damaged.read_bytes())
+    for page in range(1, len(data) // 4096):  # scribble over every page after the first
+        data[page * 4096 + 100: page * 4096 + 400] = os.urandom(300)
+    damaged.write_bytes(bytes(data))
+
+    with pytest.raises(backup.BackupError, match="integrity"):
+        backup.restore(url, damaged)
+
+    assert _names(database) == ["Kept"]
+
+
+def test_restore_refuses_while_the_database_is_open(database, tmp_path):
+    url = f"sqlite:///{database}"
+    out = tmp_path / "backup.sqlite3"
+    backup.backup(url, out)
+    serving = sqlite3.connect(database)
+    serving.execute("SELECT count(*) FROM practice").fetchall()
+    try:
+        with pytest.raises(backup.BackupError, match="in use"):
+            backup.restore(url, out)
+    finally:
+        serving.close()
+
+
+def test_an_encrypted_backup_needs_its_key(database, tmp_path):
+    url = f"sqlite:///{database}"
+    key = Fernet.generate_key().decode()
+    out = tmp_path / "backup.enc"
+    _write(database, "Sealed")
+
+    backup.backup(url, out, key=key)
+
+    assert not out.read_bytes().startswith(b"SQLite format 3")
+    with pytest.raises(backup.BackupError, match="cannot be decrypted"):
+        backup.restore(url, out, key=Fernet.generate_key().decode())
+    backup.restore(url, out, key=key)
+    assert _names(database) == ["Sealed"]
+
+
+WRITER = textwrap.dedent("""
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    n = 0
+    while True:
+        n += 1
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO practice (name, created_at) VALUES (?, CURRENT_TIMESTAMP)",
+                     (f"write {n}",))
+        conn.execute("COMMIT")
+        print(n, flush=True)
+""")
+
+
+def test_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(database, tmp_path):
+    url = f"sqlite:///{database}"
+    writer = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", WRITER, str(database)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
+        out = tmp_path / "backup.sqlite3"
+        backup.backup(url, out)  # while the writer goes on
+        more = [int(writer.stdout.readline()) for _ in range(40)]
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+    assert more[-1] > acknowledged[-1]
+    assert Path(f"{database}-wal").exists()  # the killed writer's WAL, which must not be replayed
+
+    done = backup.restore(url, out)
+
+    assert backup.integrity(database) == "ok"
+    names = set(_names(database))
+    assert {f"write {n}" for n in acknowledged} <= names
+    assert any("Restored" in line for line in done.lines)
+    assert not Path(f"{database}-wal").exists()  # nothing of the old file's log left to replay
+
+
+def test_the_commands_say_what_they_did(runner, app, tmp_path):
+    out = tmp_path / "backup.file"
+    if PG and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+
+    made = runner.invoke(args=["backup", str(out)])
+    checked = runner.invoke(args=["check-db"])
+
+    assert made.exit_code == 0, made.output
+    assert "Backed up" in made.output and "0600" in made.output
+    assert _mode(out) == 0o600
+    assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL only")
+def test_a_postgresql_restore_is_refused_while_others_are_connected(runner, app, tmp_path):
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    out = tmp_path / "backup.dump"
+    assert runner.invoke(args=["backup", str(out)]).exit_code == 0
+    listing = subprocess.run(["pg_restore", "--list", str(out)], capture_output=True, text=True)  # noqa: S603,S607
+    assert "audit_event" in listing.stdout
+
+    refused = runner.invoke(args=["restore", str(out)])  # the suite holds its own connection
+
+    assert refused.exit_code != 0 and "other session" in refused.output
