@@ -184,7 +184,7 @@ def _index():
 
 
 def register_errors(app: Flask) -> None:
-    errors.register(app)
+    errors.register(app, post_without_session=staff_session.post_without_session)
 
 
 def register_jobs(app: Flask) -> None:

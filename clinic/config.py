@@ -26,6 +26,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = None  # None: secure unless DEVELOPMENT or TESTING
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     IDLE_TIMEOUT_SECONDS = 30 * 60
+    # A clinician's post that arrived after their session ended waits this long for them to
+    # sign in again (clinic/auth/kept.py).
+    KEPT_POST_HOURS = 24
     ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 
     # The CSRF token lives as long as the signed-in session (which is bounded above), so that

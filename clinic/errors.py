@@ -75,7 +75,9 @@ def _server_error(_error):
     return render_error(500)
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, *, post_without_session=None) -> None:
+    """The error pages. `post_without_session` answers a staff post whose CSRF token failed
+    because the session behind it has ended (auth.session keeps what was typed)."""
     for code in _MESSAGES:
         app.register_error_handler(code, lambda error, code=code: render_error(code))
     app.register_error_handler(429, _too_many)
@@ -84,7 +86,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
         if request.method == "POST" and request.form:
-            template = "portal/resend.html" if request.blueprint == "portal" else "resend.html"
+            staff = request.blueprint != "portal"
+            signing_in = request.blueprint in ("auth", "accounts")
+            if (staff and not signing_in and not current_user.is_authenticated
+                    and post_without_session is not None):
+                return post_without_session()
+            template = "resend.html" if staff else "portal/resend.html"
             return render_resend("csrf", template=template)
         return render_error(
             400,

@@ -45,6 +45,24 @@ MESSAGES = {
         ),
         409,
     ),
+    "signed-out": (
+        _l("Your text is safe — please sign in again"),
+        "",
+        _l(
+            "You are signed out (in another tab, or after a while without activity). Everything "
+            "you wrote is below: copy it, sign in, and paste it in again."
+        ),
+        401,
+    ),
+    "kept": (
+        _l("What you were sending when you were signed out"),
+        _l(
+            "You were signed out before this could be saved. Everything you wrote is below; press "
+            "“Send again” to save it now."
+        ),
+        "",
+        200,
+    ),
     "entry-saved": (
         _l("This entry was already saved"),
         _l(
@@ -94,3 +112,13 @@ def render_resend(reason: str, *, template: str = "resend.html", replace: dict |
         ),
         status,
     )
+
+
+def render_kept(fields: list[tuple[str, str]], action: str):
+    """A kept post (auth/kept.py) shown after signing in again, with its "Send again" button."""
+    title, message, _without, status = MESSAGES["kept"]
+    visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
+    return render_template(
+        "resend.html", title=str(title), message=str(message), fields=fields, visible=visible,
+        action=action, can_resend=True,
+    ), status

@@ -6,6 +6,8 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from .auth import session as staff_session
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -28,8 +30,13 @@ def _enforce_session_timeouts():
     if now - seen > idle or now - started > absolute:
         # Said in their language while they are still known, before they are signed out.
         message = _("You were signed out to protect client records. Please sign in again.")
+        user = current_user._get_current_object()
+        if request.method == "POST" and request.form and staff_session.keep_post(user):
+            message = _("You were signed out to protect client records. What you were sending "
+                        "is kept: sign in and you can send it again.")
         logout_user()
         session.clear()
+        staff_session.ended(user.id)
         flash(message, "info")
         return redirect(url_for("auth.login"))
     session["seen_at"] = now

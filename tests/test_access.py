@@ -43,6 +43,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.login", "POST"):          (200, 302, 302, 302, 302, 302, 302),
     ("auth.logout", "POST"):         (302, 302, 302, 302, 302, 302, 302),
     ("auth.password", "GET"):        (302, 200, 200, 200, 200, 200, 200),
+    # What one sent after one's session ended (nothing kept here: on to the start page).
+    ("auth.kept_post", "GET"):       (302, 302, 302, 302, 302, 302, 302),
     ("auth.password", "POST"):       (302, 200, 200, 200, 200, 200, 200),
     # One's own language (an empty form changes nothing and goes back to the account page).
     ("auth.language", "POST"):       (302, 302, 302, 302, 302, 302, 302),

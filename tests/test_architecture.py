@@ -32,7 +32,7 @@ MAY_COMMIT = {"services.py", "cli.py", "demo.py"}
 SERVICE_MODULES = {
     "clinic.mail.delivery", "clinic.reports.report", "clinic.reports.supervision",
     "clinic.auth.challenge", "clinic.auth.twofactor", "clinic.safety.signals", "clinic.safety.checkins",
-    "clinic.notes.sealing",
+    "clinic.notes.sealing", "clinic.auth.kept",
 }
 LEAVES = {"clinic.exercises.catalogue": "clinic.exercises.catalogue", "clinic.pdf": "clinic.pdf",
           "clinic.svg": "clinic.svg"}

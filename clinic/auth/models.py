@@ -102,3 +102,17 @@ class SignInChallenge(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
 
     user = relationship("User")
+
+
+class KeptPost(db.Model):
+    """What a clinician sent after their session had ended (idle timeout, signed out in another
+    tab): kept for them until they sign in again and see it, so nothing they typed is lost."""
+
+    __tablename__ = "kept_post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(500))
+    # The posted fields as a JSON list of [name, value] (passwords and CSRF tokens left out).
+    fields: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from .. import web
 from ..errors import DomainError
 from ..extensions import limiter
-from . import challenge, services, throttle, twofactor
+from ..resend import render_kept
+from . import challenge, kept, services, throttle, twofactor
 from . import session as staff_session
 from .forms import CodeForm, EnrolForm, LanguageForm, LoginForm, PasswordForm
 
@@ -121,12 +122,26 @@ def code():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    user_id = None
     if current_user.is_authenticated:
+        user_id = web.user().id
         services.end_sessions(web.user(), reason="sign-out")
         logout_user()
     session.clear()
+    if user_id is not None:
+        staff_session.ended(user_id)  # a post still on its way from another tab is kept for them
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/kept")
+@login_required
+def kept_post():
+    """What this person sent after their session had ended, to send again in one press."""
+    post = kept.take(web.user())
+    if post is None:
+        return redirect(url_for("index"))
+    return render_kept(post["fields"], post["path"])
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -6,7 +6,9 @@ Outcomes:
   404          refused as if nothing were there;
   login        anonymous or portal-only browser sent to sign in (302 to /auth/login);
   ended        a GET without a portal session (302 to /portal/ended);
-  expired      a POST without a portal session (401: the text is kept to send again).
+  expired      a POST without a portal session (401: the text is kept to send again);
+  copy         a clinician form posted with text by a browser signed in to no account (401: the
+               text is shown to copy; nothing is kept for anyone); without text, login.
 Every refused request must leave the records exactly as they were, and no response to anybody
 but partner A, the couple's clinician and the owner may carry partner A's private words.
 """
@@ -68,7 +70,7 @@ def clinical(ok: str, *, any_clinician: bool = False):
 
     def expect(role, method):
         if role == "anonymous" or role in PARTNERS:
-            return "login"
+            return "login" if method == "GET" else "copy"
         if role in ("clinician", "owner"):
             return ok
         if any_clinician and role in ("colleague", "foreign_clinician"):
@@ -243,6 +245,8 @@ def test_access(world, browser_for, route, role):
     endpoint, method = route
     url, data, expect = MATRIX[route]
     outcome = expect(role, method)
+    if outcome == "copy" and not data:
+        outcome = "login"  # nothing typed: the sign-in page
     browser = browser_for(role)
     url = url.format(**world.ids)
     if data is not None:
@@ -260,7 +264,7 @@ def test_access(world, browser_for, route, role):
         assert status == 302 and location.startswith("/auth/login"), (endpoint, role, status)
     elif outcome == "ended":
         assert status == 302 and location == "/portal/ended", (endpoint, role, status, location)
-    elif outcome == "expired":
+    elif outcome in ("expired", "copy"):
         assert status == 401, (endpoint, role, status)
     else:  # pragma: no cover
         raise AssertionError(outcome)
