@@ -21,6 +21,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.engine import make_url
 
 
@@ -96,10 +98,10 @@ def _fernet(key: str | None) -> Fernet | None:
     try:
         return Fernet(key.encode() if isinstance(key, str) else key)
     except ValueError as error:
-        raise BackupError(
+        raise BackupError(_(
             "BACKUP_KEY is not a Fernet key (make one with `python -c \"from cryptography.fernet "
             "import Fernet; print(Fernet.generate_key().decode())\"`)."
-        ) from error
+        )) from error
 
 
 def _seal(path: Path, fernet: Fernet | None) -> None:
@@ -114,8 +116,8 @@ def _opened(source: Path, fernet: Fernet | None, scratch: Path) -> Path:
     try:
         plain = fernet.decrypt(source.read_bytes())
     except InvalidToken as error:
-        raise BackupError(f"{source} cannot be decrypted with BACKUP_KEY (another key, or not an "
-                          "encrypted backup).") from error
+        raise BackupError(_("%(source)s cannot be decrypted with BACKUP_KEY (another key, or not "
+                            "an encrypted backup).", source=source)) from error
     private_file(scratch)
     scratch.write_bytes(plain)
     return scratch
@@ -129,7 +131,7 @@ def backup(url: str, target: Path, *, key: str | None = None) -> Outcome:
     private_file(target)
     if database is None:
         _pg_dump(url, target)
-        outcome.say(f"Backed up the PostgreSQL database with pg_dump to {target}.")
+        outcome.say(_("Backed up the PostgreSQL database with pg_dump to %(target)s.", target=target))
     else:
         with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
             source.backup(copy)
@@ -137,20 +139,22 @@ def backup(url: str, target: Path, *, key: str | None = None) -> Outcome:
         copy.close()
         checked = integrity(target)
         if checked != "ok":
-            raise BackupError(f"The backup in {target} failed its integrity check: {checked}")
-        outcome.say(f"Backed up {database} to {target} ({target.stat().st_size:,} bytes); "
-                    "integrity check: ok.")
+            raise BackupError(_("The backup in %(target)s failed its integrity check: %(problem)s",
+                                target=target, problem=checked))
+        size = format(target.stat().st_size, ",")
+        outcome.say(_("Backed up %(database)s to %(target)s (%(size)s bytes); integrity check: ok.",
+                      database=database, target=target, size=size))
     _seal(target, fernet)
     if fernet is not None:
-        outcome.say("The backup is encrypted with BACKUP_KEY: keep that key apart from it.")
-    outcome.say("The file is readable by this account only (0600).")
+        outcome.say(_("The backup is encrypted with BACKUP_KEY: keep that key apart from it."))
+    outcome.say(_("The file is readable by this account only (0600)."))
     return outcome
 
 
 def restore(url: str, source: Path, *, key: str | None = None) -> Outcome:
     """Replace the database at `url` by the backup in `source`, refusing while it is in use."""
     if not source.is_file():
-        raise BackupError(f"No backup at {source}.")
+        raise BackupError(_("No backup at %(source)s.", source=source))
     fernet = _fernet(key)
     outcome = Outcome()
     with tempfile.TemporaryDirectory() as folder:
@@ -158,7 +162,8 @@ def restore(url: str, source: Path, *, key: str | None = None) -> Outcome:
         database = sqlite_path(url)
         if database is None:
             _pg_restore(url, plain)
-            outcome.say(f"Restored the PostgreSQL database from {source} with pg_restore.")
+            outcome.say(_("Restored the PostgreSQL database from %(source)s with pg_restore.",
+                          source=source))
             return outcome
         _restore_sqlite(database, plain, outcome)
     return outcome
@@ -167,13 +172,13 @@ def restore(url: str, source: Path, *, key: str | None = None) -> Outcome:
 def _restore_sqlite(database: Path, backup_file: Path, outcome: Outcome) -> None:
     checked = integrity(backup_file)
     if checked != "ok":
-        raise BackupError(f"Refused: the backup fails its integrity check ({checked}). "
-                          "Nothing was changed.")
+        raise BackupError(_("Refused: the backup fails its integrity check (%(problem)s). Nothing "
+                            "was changed.", problem=checked))
     if "alembic_version" not in _tables(backup_file):
-        raise BackupError("Refused: the file is an SQLite database but not a backup of this app.")
+        raise BackupError(_("Refused: the file is an SQLite database but not a backup of this app."))
     if database.exists() and _in_use(database):
-        raise BackupError("Refused: the database is in use. Stop the app and the worker, then "
-                          "run the restore again. Nothing was changed.")
+        raise BackupError(_("Refused: the database is in use. Stop the app and the worker, then "
+                            "run the restore again. Nothing was changed."))
     stamp = time.strftime("%Y%m%dT%H%M%S")
     for suffix in ("", "-wal", "-shm"):
         current = Path(f"{database}{suffix}")
@@ -181,7 +186,7 @@ def _restore_sqlite(database: Path, backup_file: Path, outcome: Outcome) -> None
             kept = Path(f"{database}.before-restore-{stamp}{suffix}")
             current.rename(kept)
             os.chmod(kept, 0o600)
-            outcome.say(f"Moved {current.name} aside to {kept.name}.")
+            outcome.say(_("Moved %(current)s aside to %(kept)s.", current=current.name, kept=kept.name))
     private_file(database)
     with sqlite3.connect(backup_file) as src, sqlite3.connect(database) as dst:
         src.backup(dst)
@@ -190,9 +195,10 @@ def _restore_sqlite(database: Path, backup_file: Path, outcome: Outcome) -> None
     dst.close()
     checked = integrity(database)
     if checked != "ok":
-        raise BackupError(f"The restored database fails its integrity check ({checked}); the "
-                          f"previous one is kept beside it (.before-restore-{stamp}).")
-    outcome.say(f"Restored {database} from the backup; integrity check: ok.")
+        raise BackupError(_("The restored database fails its integrity check (%(problem)s); the "
+                            "previous one is kept beside it (%(kept)s).", problem=checked,
+                            kept=".before-restore-" + stamp))
+    outcome.say(_("Restored %(database)s from the backup; integrity check: ok.", database=database))
 
 
 def check(url: str) -> Outcome:
@@ -202,8 +208,9 @@ def check(url: str) -> Outcome:
     if database is not None:
         checked = integrity(database)
         if checked != "ok":
-            raise BackupError(f"{database} fails its integrity check: {checked}")
-        outcome.say(f"{database}: integrity check ok.")
+            raise BackupError(_("%(database)s fails its integrity check: %(problem)s",
+                                database=database, problem=checked))
+        outcome.say(_("%(database)s: integrity check ok.", database=database))
         return outcome
     engine = sa.create_engine(url)
     try:
@@ -212,11 +219,11 @@ def check(url: str) -> Outcome:
     finally:
         engine.dispose()
     if shutil.which("pg_amcheck") is None:
-        outcome.say("PostgreSQL answers. For a full check of its indexes install pg_amcheck "
-                    "(postgresql-client) and run this again.")
+        outcome.say(_("PostgreSQL answers. For a full check of its indexes install pg_amcheck "
+                      "(postgresql-client) and run this again."))
         return outcome
     _run(["pg_amcheck", "--heapallindexed", "--database"], url, "pg_amcheck")
-    outcome.say("PostgreSQL: pg_amcheck found no corruption.")
+    outcome.say(_("PostgreSQL: pg_amcheck found no corruption."))
     return outcome
 
 
@@ -224,7 +231,8 @@ def _run(command: list[str], url: str, tool: str, *after: str) -> None:
     """Run a PostgreSQL client tool on the database at `url`; its password travels in the
     environment (PGPASSWORD), never on a command line others can read in `ps`."""
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{tool} is not installed (Debian: apt-get install postgresql-client).")
+        raise BackupError(_("%(tool)s is not installed (Debian: apt-get install postgresql-client).",
+                            tool=tool))
     parsed = make_url(url)
     dsn = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
     env = {**os.environ}
@@ -234,7 +242,7 @@ def _run(command: list[str], url: str, tool: str, *after: str) -> None:
         [*command, dsn, *after], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
-        raise BackupError(f"{tool} failed: {done.stderr.strip()[-500:]}")
+        raise BackupError(_("%(tool)s failed: %(error)s", tool=tool, error=done.stderr.strip()[-500:]))
 
 
 def _pg_dump(url: str, target: Path) -> None:
@@ -252,7 +260,11 @@ def _pg_restore(url: str, source: Path) -> None:
     finally:
         engine.dispose()
     if others:
-        raise BackupError(f"Refused: {others} other session(s) are connected to the database. "
-                          "Stop the app and the worker, then run the restore again.")
+        raise BackupError(ngettext(
+            "Refused: %(num)d other session is connected to the database. Stop the app and the "
+            "worker, then run the restore again.",
+            "Refused: %(num)d other sessions are connected to the database. Stop the app and the "
+            "worker, then run the restore again.", others,
+        ))
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
           "--exit-on-error", "--dbname"], url, "pg_restore", str(source))

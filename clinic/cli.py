@@ -243,6 +243,7 @@ def _report(run) -> None:
 
 @click.command("backup")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@in_operator_language
 def backup_command(out: Path) -> None:
     """Back up the database to OUT (0600; encrypted when BACKUP_KEY is set)."""
     config = current_app.config
@@ -251,6 +252,7 @@ def backup_command(out: Path) -> None:
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@in_operator_language
 def restore_command(source: Path) -> None:
     """Replace the database by the backup in SOURCE (stop the app and the worker first)."""
     config = current_app.config
@@ -260,6 +262,7 @@ def restore_command(source: Path) -> None:
 
 
 @click.command("check-db")
+@in_operator_language
 def check_db_command() -> None:
     """Run the database's integrity check."""
     db.engine.dispose()
