@@ -108,6 +108,12 @@ ASSIGNMENTS = [
         "A": (11, False, {"ways": ["专心工作", "傍晚去跑步", "给我哥打电话"]}),
         "B": (12, False, {"ways": ["写日记", "和朋友聊天", "泡个长长的热水澡", "走路去公园"]}),
     }),
+    # Together, as in the case study: reading their history for times the Silence thawed.
+    ("Zhao & Zhou", "pattern-recognition", "joint", 15, 6, "一起翻看你们的例外记录，不用急着谈问题。", {
+        "A": (20, False, {"conditions": "冷战通常在我们当中有一个人做了一个小小的善意举动之后开始缓和。",
+                          "shared_activity": "一起吃早饭的时候。",
+                          "clue": "每天有意做一个小小的善意举动：一个关心的眼神、一杯茶、一条简单的消息。"}),
+    }),
     ("Zhao & Zhou", "micro-experiment", "each", 22, 7, "每天一个小小的善意举动。", {}),
     ("Liu & Sun", "scale-placement", "A", 8, 7, "Where are you today, not where you 'should' be.", {}),
     ("Liu & Sun", "action-menu", "each", 29, 6, "", {

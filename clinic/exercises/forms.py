@@ -22,6 +22,12 @@ TARGET_LABELS = {
     "B": _l("Partner B only"),
     "joint": _l("Both, together"),
 }
+# Who an exercise may go to, by its catalogue mode.
+TARGETS_BY_MODE = {
+    "individual": ("each", "A", "B"),
+    "joint": ("joint",),
+    "either": ("each", "A", "B", "joint"),
+}
 
 
 class AssignRow(Form):

@@ -59,7 +59,7 @@ def assign_exercises(
             raise DomainError(_("This exercise is not in the catalogue."), field=req.exercise_key) from None
         if req.target not in TARGETS:
             raise DomainError(_("Choose who does it."), field=req.exercise_key)
-        if exercise.is_joint != (req.target == "joint"):
+        if exercise.mode != "either" and exercise.is_joint != (req.target == "joint"):
             message = (
                 _("The couple does this one together: choose “Both, together”.")
                 if exercise.is_joint

@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..records.services import records_by_ids
 from ..safety import services as safety
 from . import services
-from .forms import TARGET_LABELS, AssignForm, ReplyForm, ReviewForm
+from .forms import TARGET_LABELS, TARGETS_BY_MODE, AssignForm, ReplyForm, ReviewForm
 from .services import AssignmentRequest
 
 bp = Blueprint("exercises", __name__, url_prefix="/exercises")
@@ -22,6 +22,14 @@ def _rows_for(couple) -> list[dict]:
         {"key": e.key, "target": "joint" if e.is_joint else "each"}
         for e in catalogue_texts.suggested_first(couple.current_stage)
     ]
+
+
+def _offer_fitting_targets(form: AssignForm) -> None:
+    """Each row's "Who" lists only what its exercise allows (together only where it makes sense)."""
+    modes = {e.key: e.mode for e in catalogue_texts.all_exercises()}
+    for row in form.rows:
+        allowed = TARGETS_BY_MODE.get(modes.get(row.form.key.data), TARGETS_BY_MODE["either"])
+        row.form.target.choices = [(t, TARGET_LABELS[t]) for t in allowed]
 
 
 @bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])
@@ -52,6 +60,8 @@ def assign(couple_id: int):
             flash(ngettext("%(num)d assignment added.", "%(num)d assignments added.", len(created)),
                   "success")
             return redirect(url_for("couples.detail", couple_id=couple.id, _anchor="assignments"))
+    # After validation, so a target the exercise does not allow is explained by the service.
+    _offer_fitting_targets(form)
     exercises_by_key = {e.key: e for e in catalogue_texts.all_exercises()}
     return render_template(
         "exercises/assign.html", couple=couple, form=form, exercises=exercises_by_key,

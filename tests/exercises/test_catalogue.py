@@ -57,11 +57,11 @@ def test_three_exercises_per_stage_as_in_the_product_table():
         catalogue.for_stage(0)
 
 
-def test_only_listening_practice_is_done_together():
+def test_only_listening_practice_is_done_only_together():
     joint = [ex.key for ex in catalogue.all_exercises() if ex.mode == "joint"]
     assert joint == ["listening-practice"]
     assert catalogue.get("listening-practice").is_joint
-    assert {ex.mode for ex in catalogue.all_exercises()} == {"individual", "joint"}
+    assert {ex.mode for ex in catalogue.all_exercises()} == {"individual", "joint", "either"}
 
 
 def test_exception_log_is_a_running_record_with_its_six_fields():

@@ -10,7 +10,8 @@ from typing import Any
 KINDS = ("short_text", "long_text", "list", "ranked", "scale", "date", "repeated")
 SIMPLE_KINDS = ("short_text", "long_text", "scale", "date")
 COUNTED_KINDS = ("list", "ranked", "repeated")
-MODES = ("individual", "joint")
+# individual: each partner on their own; joint: only together; either: the clinician chooses.
+MODES = ("individual", "joint", "either")
 RECORDS = (None, "exception", "scale")
 # Languages a data file may carry a text in; English is required and is the fallback.
 LOCALES = ("en", "zh_Hans")
@@ -107,7 +108,13 @@ class Exercise:
 
     @property
     def is_joint(self) -> bool:
+        """Done only together."""
         return self.mode == "joint"
+
+    @property
+    def can_be_joint(self) -> bool:
+        """May be assigned to both partners together."""
+        return self.mode in ("joint", "either")
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -200,6 +207,8 @@ def exercise_problems(where: str, ex: Exercise) -> list[str]:
             problems.append(f"{where}: {ex.record} record lacks fields {sorted(missing)}")
         if any(f.kind not in SIMPLE_KINDS for f in ex.fields):
             problems.append(f"{where}: a running record may only use simple field kinds")
+        if ex.mode != "individual":
+            problems.append(f"{where}: a running record is each partner's own, never joint")
     return problems
 
 
