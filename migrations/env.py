@@ -41,9 +41,30 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's own procedure for rebuilding a table (what batch mode does): foreign keys
+            # off for the copy-drop-rename, since dropping a referenced table would otherwise
+            # delete or refuse every referencing row; checked before the commit, and back on after.
+            # The pragma only takes effect outside a transaction, hence the raw connection.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left foreign keys broken: {broken[:5]}")
+            if connection.in_transaction():  # the check above began one: end it here
+                connection.commit()
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                # Inside a transaction the pragma is silently ignored, and this connection goes
+                # back to the pool: the app's next request would run without foreign keys.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():
