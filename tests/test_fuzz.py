@@ -90,7 +90,9 @@ def _path(rule, ids: dict, draw) -> str:
         if options:
             values[name] = draw(st.sampled_from(sorted(options)))
         elif "Int" in type(converter).__name__:
-            values[name] = draw(st.sampled_from([ids.get(name, 1), ids.get(name, 1), 2**31 - 1, 0]))
+            values[name] = draw(st.sampled_from(
+                [ids.get(name, 1), ids.get(name, 1), 2**31 - 1, 2**31, 0, 99999999999999999999]
+            ))
         else:
             values[name] = draw(NASTY.filter(lambda v: "/" not in v and v))
     path = rule.rule
