@@ -33,7 +33,7 @@ def _latest(column, model, *conditions, offset: int = 0):
     order = model.placed_on if model is ScalePlacement else column
     return (
         sa.select(column).where(*conditions).order_by(order.desc(), model.id.desc())
-        .limit(1).offset(offset).scalar_subquery()
+        .limit(1).offset(offset).correlate_except(model).scalar_subquery()
     )
 
 
@@ -63,9 +63,12 @@ def attention(user) -> list[Attention]:
     """
     config = current_app.config
     couples = caseload_query(user).where(Couple.status == "active").with_only_columns(Couple.id)
+    # Correlated to the outer query's partner, also where it sits inside a placement subquery
+    # (left to itself it would take a partner table of its own: the latest session of all).
     last_session = (
         sa.select(sa.func.max(SessionNote.session_date))
-        .where(SessionNote.couple_id == Partner.couple_id).scalar_subquery()
+        .where(SessionNote.couple_id == Partner.couple_id).correlate_except(SessionNote)
+        .scalar_subquery()
     )
     # When the latest note was last written (signed, or saved as a draft): a placement later on
     # its session day is news, measured against what the note saw (records.rules.note_cutoff).
@@ -73,7 +76,7 @@ def attention(user) -> list[Attention]:
         sa.select(sa.func.coalesce(SessionNote.signed_at, SessionNote.updated_at))
         .where(SessionNote.couple_id == Partner.couple_id)
         .order_by(SessionNote.session_date.desc(), SessionNote.id.desc())
-        .limit(1).scalar_subquery()
+        .limit(1).correlate_except(SessionNote).scalar_subquery()
     )
     own = ScalePlacement.partner_id == Partner.id
     rows = db.session.execute(

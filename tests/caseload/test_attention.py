@@ -70,6 +70,19 @@ def test_attention_lists_a_fall_since_the_session_and_a_silent_couple(app, casel
     }
 
 
+def test_each_couple_is_measured_from_its_own_last_session(app, caseload, make_couple, place,
+                                                          mark_session):
+    """A later session of another couple changes nothing: Chen Jing fell since her own."""
+    clinician, *_ = caseload
+    later = make_couple(clinician, label="Seen later")
+    place(later.partners[0], D3, 5)
+    mark_session(later, D3 + timedelta(days=7))
+
+    assert _reasons(clinician)["Fell since session"] == [
+        "Chen Jing's scale fell 2 points since the last session"
+    ]
+
+
 @pytest.mark.parametrize("status", ["paused", "closed"])
 def test_paused_and_closed_couples_are_never_listed(app, caseload, status):
     clinician, fell, silent, _fine = caseload
