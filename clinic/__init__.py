@@ -178,7 +178,7 @@ def register_blueprints(app: Flask) -> None:
 def _index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if current_user.role == "supervisor":
+    if current_user.is_supervisor:
         return redirect(url_for("reports.index"))
     return redirect(url_for("couples.index"))
 

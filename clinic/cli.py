@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from . import backup, demo
 from .auth.models import ROLE_WORDS
 from .auth.services import NewUser, create_user, find_by_email
+from .domain import Role
 from .errors import DomainError
 from .extensions import db
 from .i18n import operator_language
@@ -65,7 +66,7 @@ def create_practice_command(name: str) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option(
-    "--role", type=click.Choice(["owner", "clinician", "supervisor"]), default="clinician"
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.CLINICIAN.value
 )
 @click.password_option("--password", help="Prompted for (never echoed) when left out.")
 @in_operator_language
@@ -157,7 +158,7 @@ def supervision_report_command(since, until, clinician_email, fmt, out, identifi
 def _report_viewer(as_email: str | None, practice_id: int | None):
     if as_email:
         viewer = find_by_email(as_email)
-        if viewer is None or viewer.role not in ("owner", "supervisor"):
+        if viewer is None or not viewer.reads_reports:
             raise click.ClickException(_("%(email)s is not an owner or supervisor.", email=as_email))
         return viewer
     viewer = default_reader(practice_id)

@@ -12,6 +12,7 @@ from .auth.passwords import hash_password
 from .auth.services import NewUser, create_user
 from .couples.models import Couple, CoupleChange
 from .couples.services import CoupleInput, PartnerInput, create_couple
+from .domain import Attendees, ChangeKind, Role
 from .exercises import services as exercises
 from .extensions import db
 from .notes import services as notes
@@ -29,10 +30,10 @@ DOMAIN = "harbourlane.example"
 
 # (role, email local part, name)
 TEAM = (
-    ("owner", "mei.lin", "Dr. Mei Lin"),
-    ("clinician", "sam.okafor", "Sam Okafor"),
-    ("clinician", "ana.ruiz", "Ana Ruiz"),
-    ("supervisor", "helen.brooks", "Dr. Helen Brooks"),
+    (Role.OWNER, "mei.lin", "Dr. Mei Lin"),
+    (Role.CLINICIAN, "sam.okafor", "Sam Okafor"),
+    (Role.CLINICIAN, "ana.ruiz", "Ana Ruiz"),
+    (Role.SUPERVISOR, "helen.brooks", "Dr. Helen Brooks"),
 )
 
 
@@ -141,7 +142,7 @@ def _seed_couple(practice: Practice, users: dict[str, User], spec: DemoCouple) -
     for stage in range(2, spec.stage + 1):
         db.session.add(
             CoupleChange(
-                couple_id=couple.id, kind="stage", from_value=str(stage - 1), to_value=str(stage),
+                couple_id=couple.id, kind=ChangeKind.STAGE, from_value=str(stage - 1), to_value=str(stage),
                 changed_by_id=clinician.id, changed_at=start + timedelta(days=7 * (stage - 1)),
             )
         )
@@ -228,7 +229,7 @@ def _write_notes(couple: Couple, clinician: User, start) -> None:
         )
         note = notes.create_note(
             clinician, couple.id,
-            notes.NoteInput(session_date=session_day, duration_minutes=50, attendees="both",
+            notes.NoteInput(session_date=session_day, duration_minutes=50, attendees=Attendees.BOTH,
                             sections=sections, cited_exception_ids=cited, scale_today=scale),
         )
         db.session.execute(

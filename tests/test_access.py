@@ -228,7 +228,7 @@ def world(make_practice, make_user) -> World:
 def _link_tokens(users: dict) -> dict:
     """A pending invitation (of a new member of P) and a reset link of C2, by their pages."""
     from clinic.accounts import services as accounts
-    from clinic.accounts.models import TokenPurpose
+    from clinic.domain import TokenPurpose
 
     invitee = accounts.invite_member(
         users["owner"], accounts.Invitation("invitee.pq@example.org", "Invitee Pq", "clinician")

@@ -6,6 +6,7 @@ database created next to the test database.
 
 import importlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from clinic import create_app
+from clinic.columns import enum_text
 from clinic.database import normalise_url
+from clinic.domain import Role
 from clinic.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +118,96 @@ def test_the_append_only_triggers_come_with_the_migration(empty_app):
 
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT action FROM audit_event")).scalars().all() == ["x"]
+
+
+def _literals(sql: str) -> tuple[frozenset, frozenset]:
+    """The quoted words and the bare numbers a CHECK mentions, however the database spells it."""
+    words = frozenset(re.findall(r"'([^']*)'", sql))
+    numbers = frozenset(re.findall(r"(?<![\w'])(\d+)(?![\w'])", re.sub(r"'[^']*'", "", sql)))
+    return words, numbers
+
+
+def _declared_checks() -> dict[tuple[str, str], tuple[frozenset, frozenset]]:
+    preparer = db.engine.dialect.identifier_preparer
+    found = {}
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint):
+                sql = str(constraint.sqltext.compile(dialect=db.engine.dialect,
+                                                     compile_kwargs={"literal_binds": True}))
+                found[table.name, preparer.format_constraint(constraint)] = _literals(sql)
+    return found
+
+
+def _stored_checks() -> dict[tuple[str, str], tuple[frozenset, frozenset]]:
+    inspector = sa.inspect(db.engine)
+    return {
+        (table, check["name"]): _literals(check["sqltext"])
+        for table in _tables()
+        for check in inspector.get_check_constraints(table)
+    }
+
+
+def test_the_check_constraints_are_the_ones_the_models_declare(empty_app):
+    """Autogenerate compares no CHECKs: an enumeration that gains a member without a migration
+    would go unseen but for this."""
+    upgrade(directory=MIGRATIONS)
+
+    declared = _declared_checks()
+    assert declared[("user", "ck_user_role")] == (frozenset(Role), frozenset())
+    assert declared[("couple", "ck_couple_stage")] == (frozenset(), {"1", "6"})
+    assert _stored_checks() == declared
+
+
+def test_the_comparison_sees_a_member_missing_from_the_database(empty_app):
+    upgrade(directory=MIGRATIONS)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TABLE extra_words (word VARCHAR(10), CONSTRAINT ck_extra_words_word"
+            " CHECK (word IN ('owner', 'clinician')))"
+        ))
+    extra = sa.Table("extra_words", db.metadata, sa.Column("word", enum_text(Role, name="word", length=10)))
+    try:
+        stored, declared = _stored_checks(), _declared_checks()
+        key = ("extra_words", "ck_extra_words_word")
+        assert stored[key] != declared[key]
+    finally:
+        db.metadata.remove(extra)
+
+
+def test_rewriting_the_checks_keeps_every_row(empty_app):
+    """0020 rebuilds referenced tables on SQLite: rows, ids and the references to them stay."""
+    upgrade(directory=MIGRATIONS, revision="0019")
+    statements = [
+        "INSERT INTO practice (id, name, created_at) VALUES (7, 'P', CURRENT_TIMESTAMP)",
+        "INSERT INTO \"user\" (id, practice_id, email, name, password_hash, role, active,"
+        " session_version, created_at) VALUES (5, 7, 'a@example.org', 'A', 'x', 'owner', true, 1,"
+        " CURRENT_TIMESTAMP)",
+        "INSERT INTO couple (id, practice_id, primary_clinician_id, case_label, status, current_stage,"
+        " pseudonym, created_at, last_activity_at) VALUES (9, 7, 5, 'C', 'paused', 4, 'C-1',"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO partner (id, couple_id, position, name) VALUES (11, 9, 'B', 'Wang Hao')",
+        "INSERT INTO session_note (id, couple_id, clinician_id, session_date, duration_minutes,"
+        " attendees, sections, cited_exception_ids, scale_today, status, created_at, updated_at)"
+        " VALUES (3, 9, 5, '2026-01-02', 50, 'A', '{}', '[]', '{}', 'draft', CURRENT_TIMESTAMP,"
+        " CURRENT_TIMESTAMP)",
+    ]
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+
+    upgrade(directory=MIGRATIONS, revision="0020")
+
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text('SELECT id, practice_id, role FROM "user"')).all() == [(5, 7, "owner")]
+        couples = conn.execute(sa.text("SELECT id, status, current_stage FROM couple")).all()
+        assert couples == [(9, "paused", 4)]
+        assert conn.execute(sa.text("SELECT id, couple_id, position FROM partner")).all() == [(11, 9, "B")]
+        assert conn.execute(sa.text("SELECT id, attendees FROM session_note")).all() == [(3, "A")]
+        if db.engine.dialect.name == "sqlite":
+            assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE couple SET status = 'archived'"))
+    downgrade(directory=MIGRATIONS, revision="0019")
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id, status FROM couple")).all() == [(9, "paused")]

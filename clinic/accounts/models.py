@@ -3,20 +3,14 @@ the SHA-256 of a token is stored. ResetRequest: somebody asked for a reset link,
 handled by the worker."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import TokenPurpose
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
-
-
-class TokenPurpose(StrEnum):
-    """What a mailed account link does."""
-
-    INVITATION = "invitation"  # set a first password; valid 72 hours
-    RESET = "reset"  # choose a new password; valid one hour
 
 
 class AccountToken(db.Model):
@@ -27,10 +21,7 @@ class AccountToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(
-        sa.Enum(
-            TokenPurpose, native_enum=False, create_constraint=True, length=12, name="purpose",
-            values_callable=lambda purposes: [p.value for p in purposes],
-        )
+        enum_text(TokenPurpose, name="purpose", length=12)
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import NewUser, add_user, find_by_email, replace_password
+from ..domain import TokenPurpose
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import supported
@@ -29,7 +30,7 @@ from ..jobs import wake
 from ..mail.services import queue_message
 from ..practice.services import get_member, get_practice
 from ..timeutil import utcnow
-from .models import AccountToken, ResetRequest, TokenPurpose
+from .models import AccountToken, ResetRequest
 
 PATHS = {TokenPurpose.INVITATION: "/accounts/invitation/", TokenPurpose.RESET: "/accounts/reset/"}
 

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 
 from .. import web
 from ..auth.session import continue_sign_in
+from ..domain import TokenPurpose
 from ..errors import DomainError
 from ..extensions import limiter
 from . import services
 from .forms import NewPasswordForm, ResetRequestForm
-from .models import TokenPurpose
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

@@ -107,7 +107,7 @@ def list_events(viewer, filters: AuditFilter, *, page: int, per_page: int):
 
     Reading the log is itself recorded.
     """
-    if viewer.role != "owner":
+    if not viewer.is_owner:
         raise NotFound()
     query = sa.select(AuditEvent).where(AuditEvent.practice_id == viewer.practice_id)
     if filters.user_id:

@@ -9,20 +9,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import CASELOAD_ROLES, REPORT_ROLES, Role
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = ("owner", "clinician", "supervisor")
 # How each role reads on a page, in the reader's language.
-ROLE_LABELS = {"owner": _l("Owner"), "clinician": _l("Clinician"), "supervisor": _l("Supervisor")}
+ROLE_LABELS = {
+    Role.OWNER: _l("Owner"), Role.CLINICIAN: _l("Clinician"), Role.SUPERVISOR: _l("Supervisor"),
+}
 # The same, inside a sentence ("Created owner …").
-ROLE_WORDS = {"owner": _l("owner"), "clinician": _l("clinician"), "supervisor": _l("supervisor")}
+ROLE_WORDS = {
+    Role.OWNER: _l("owner"), Role.CLINICIAN: _l("clinician"), Role.SUPERVISOR: _l("supervisor"),
+}
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
-    __table_args__ = (sa.CheckConstraint("role in ('owner', 'clinician', 'supervisor')", name="role"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -31,7 +34,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Set when somebody else chose the password (the CLI): the person replaces it first thing.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    role: Mapped[str] = mapped_column(sa.String(20))
+    role: Mapped[Role] = mapped_column(enum_text(Role, name="role", length=20))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out, disabling and password change: every cookie issued before is refused.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -58,11 +61,20 @@ class User(UserMixin, db.Model):
 
     @property
     def is_owner(self) -> bool:
-        return self.role == "owner"
+        return self.role == Role.OWNER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
 
     @property
     def sees_charts(self) -> bool:
-        return self.role in ("owner", "clinician")
+        """Keeps a caseload (owner or clinician), so reads charts and notes."""
+        return self.role in CASELOAD_ROLES
+
+    @property
+    def reads_reports(self) -> bool:
+        return self.role in REPORT_ROLES
 
     @property
     def has_two_factor(self) -> bool:

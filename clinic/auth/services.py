@@ -7,11 +7,12 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit.services import record
+from ..domain import Role
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES, N_
 from ..timeutil import utcnow
-from .models import ROLES, SignInChallenge, User
+from .models import SignInChallenge, User
 from .passwords import hash_password, password_problem, verify_password
 
 GENERIC_LOGIN_ERROR = N_("That email and password do not match an active account.")
@@ -94,7 +95,7 @@ def add_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> U
     Raises DomainError on field `email`, `role` or `password`.
     """
     email = data.email.strip().lower()
-    if data.role not in ROLES:
+    if data.role not in Role._value2member_map_:
         raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
     if data.password is not None:
         _check_password(data.password)

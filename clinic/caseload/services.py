@@ -9,6 +9,7 @@ from flask_babel import ngettext
 
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
+from ..domain import CoupleStatus, Source, SubmissionState
 from ..exercises.models import Submission
 from ..extensions import db
 from ..notes.models import SessionNote
@@ -42,11 +43,11 @@ def _last_portal_activity(couple_id):
     three seeks on the (couple, time) indexes, newest first, instead of a maximum over every row."""
     times = [
         _latest(Submission.submitted_at, Submission, Submission.couple_id == couple_id,
-                Submission.state == "submitted", Submission.submitted_at.is_not(None)),
+                Submission.state == SubmissionState.SUBMITTED, Submission.submitted_at.is_not(None)),
         _latest(ExceptionEntry.created_at, ExceptionEntry, ExceptionEntry.couple_id == couple_id,
-                ExceptionEntry.source == "portal"),
+                ExceptionEntry.source == Source.PORTAL),
         _latest(ScalePlacement.created_at, ScalePlacement, ScalePlacement.couple_id == couple_id,
-                ScalePlacement.source == "portal"),
+                ScalePlacement.source == Source.PORTAL),
     ]
     return times
 
@@ -62,7 +63,7 @@ def attention(user) -> list[Attention]:
     Nothing reads a couple's whole history.
     """
     config = current_app.config
-    couples = caseload_query(user).where(Couple.status == "active").with_only_columns(Couple.id)
+    couples = caseload_query(user).where(Couple.status == CoupleStatus.ACTIVE).with_only_columns(Couple.id)
     # Correlated to the outer query's partner, also where it sits inside a placement subquery
     # (left to itself it would take a partner table of its own: the latest session of all).
     last_session = (

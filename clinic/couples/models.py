@@ -7,25 +7,28 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import between, enum_text
+from ..domain import ChangeKind, CoupleStatus, Position, Stage
 from ..extensions import db
 from ..timeutil import utcnow
 
-STATUSES = ("active", "paused", "closed")
 # How each status reads on a page, in the reader's language.
 STATUS_LABELS = {
-    "active": lazy_pgettext("couple", "Active"), "paused": lazy_pgettext("couple", "Paused"),
-    "closed": lazy_pgettext("couple", "Closed"),
+    CoupleStatus.ACTIVE: lazy_pgettext("couple", "Active"),
+    CoupleStatus.PAUSED: lazy_pgettext("couple", "Paused"),
+    CoupleStatus.CLOSED: lazy_pgettext("couple", "Closed"),
 }
 # The same, inside a sentence ("The couple is now paused.").
-STATUS_WORDS = {"active": _l("active"), "paused": _l("paused"), "closed": _l("closed")}
-STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)
+STATUS_WORDS = {
+    CoupleStatus.ACTIVE: _l("active"), CoupleStatus.PAUSED: _l("paused"),
+    CoupleStatus.CLOSED: _l("closed"),
+}
 
 
 class Couple(db.Model):
     __tablename__ = "couple"
     __table_args__ = (
-        sa.CheckConstraint("status in ('active', 'paused', 'closed')", name="status"),
-        sa.CheckConstraint("current_stage between 1 and 6", name="stage"),
+        between("current_stage", Stage, name="stage"),
         sa.UniqueConstraint("practice_id", "pseudonym", name="uq_couple_practice_pseudonym"),
         sa.Index("ix_couple_practice_activity", "practice_id", "last_activity_at"),
     )
@@ -34,8 +37,10 @@ class Couple(db.Model):
     practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id"))
     primary_clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     case_label: Mapped[str] = mapped_column(sa.String(120))
-    status: Mapped[str] = mapped_column(sa.String(10), default="active")
-    current_stage: Mapped[int] = mapped_column(default=1)
+    status: Mapped[CoupleStatus] = mapped_column(
+        enum_text(CoupleStatus, name="status", length=10), default=CoupleStatus.ACTIVE
+    )
+    current_stage: Mapped[int] = mapped_column(default=Stage.PARTNERSHIP)
     # Stable, meaningless name used in de-identified reports.
     pseudonym: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -57,12 +62,11 @@ class Partner(db.Model):
     __tablename__ = "partner"
     __table_args__ = (
         sa.UniqueConstraint("couple_id", "position", name="uq_partner_couple_position"),
-        sa.CheckConstraint("position in ('A', 'B')", name="position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
-    position: Mapped[str] = mapped_column(sa.String(1))
+    position: Mapped[Position] = mapped_column(enum_text(Position, name="position", length=1))
     name: Mapped[str] = mapped_column(sa.String(120))
     preferred_name: Mapped[str | None] = mapped_column(sa.String(80))
     pronouns: Mapped[str | None] = mapped_column(sa.String(40))
@@ -86,13 +90,12 @@ class Partner(db.Model):
 class CoupleChange(db.Model):
     __tablename__ = "couple_change"
     __table_args__ = (
-        sa.CheckConstraint("kind in ('created', 'stage', 'status')", name="kind"),
         sa.Index("ix_couple_change_couple_at", "couple_id", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
-    kind: Mapped[str] = mapped_column(sa.String(10))
+    kind: Mapped[ChangeKind] = mapped_column(enum_text(ChangeKind, name="kind", length=10))
     from_value: Mapped[str | None] = mapped_column(sa.String(20))
     to_value: Mapped[str] = mapped_column(sa.String(20))
     changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))

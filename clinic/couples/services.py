@@ -9,11 +9,12 @@ from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
 from ..auth.models import User
+from ..domain import CASELOAD_ROLES, ChangeKind, CoupleStatus, Role, Stage
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..timeutil import utcnow
-from .models import STAGE_NUMBERS, STATUS_WORDS, STATUSES, Couple, CoupleChange, Partner
+from .models import STATUS_WORDS, Couple, CoupleChange, Partner
 
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -41,7 +42,7 @@ def caseload_query(user: User) -> sa.Select:
     if not user.sees_charts:
         raise NotFound()
     query = sa.select(Couple).where(Couple.practice_id == user.practice_id)
-    if user.role == "clinician":
+    if user.role == Role.CLINICIAN:
         query = query.where(Couple.primary_clinician_id == user.id)
     return query
 
@@ -112,14 +113,14 @@ def clinician_choices(user: User) -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.practice_id == user.practice_id, User.active.is_(True))
-            .where(User.role.in_(("owner", "clinician")))
+            .where(User.role.in_(CASELOAD_ROLES))
             .order_by(User.name)
         )
     )
 
 
 def _resolve_clinician(user: User, requested_id: int | None) -> int:
-    if user.role != "owner" or requested_id is None:
+    if not user.is_owner or requested_id is None:
         return user.id
     if requested_id not in {c.id for c in clinician_choices(user)}:
         raise DomainError(_("Choose a clinician of this practice."), field="primary_clinician_id")
@@ -137,7 +138,7 @@ def _new_pseudonym(practice_id: int) -> str:
 
 
 def _check_stage(stage: int) -> None:
-    if stage not in STAGE_NUMBERS:
+    if stage not in Stage._value2member_map_:
         raise DomainError(_("Choose a stage from 1 to 6."), field="current_stage")
 
 
@@ -165,7 +166,7 @@ def create_couple(user: User, data: CoupleInput) -> Couple:
         practice_id=user.practice_id,
         primary_clinician_id=_resolve_clinician(user, data.primary_clinician_id),
         case_label=data.case_label.strip(),
-        status="active",
+        status=CoupleStatus.ACTIVE,
         current_stage=data.current_stage,
         pseudonym=_new_pseudonym(user.practice_id),
         created_at=now,
@@ -179,7 +180,7 @@ def create_couple(user: User, data: CoupleInput) -> Couple:
     db.session.flush()
     db.session.add(
         CoupleChange(
-            couple_id=couple.id, kind="created", to_value=str(data.current_stage),
+            couple_id=couple.id, kind=ChangeKind.CREATED, to_value=str(data.current_stage),
             changed_by_id=user.id, changed_at=now,
         )
     )
@@ -192,7 +193,7 @@ def update_couple(user: User, couple_id: int, data: CoupleInput) -> Couple:
     """Edit the label, the partners' details and (owners only) the primary clinician."""
     couple = get_couple(user, couple_id)
     couple.case_label = data.case_label.strip()
-    if user.role == "owner" and data.primary_clinician_id:
+    if user.is_owner and data.primary_clinician_id:
         couple.primary_clinician_id = _resolve_clinician(user, data.primary_clinician_id)
     partners = {p.position: p for p in couple.partners}
     _apply_partner(partners["A"], data.partner_a)
@@ -203,7 +204,7 @@ def update_couple(user: User, couple_id: int, data: CoupleInput) -> Couple:
     return couple
 
 
-def _change(user: User, couple: Couple, kind: str, old: str, new: str) -> None:
+def _change(user: User, couple: Couple, kind: ChangeKind, old: str, new: str) -> None:
     now = utcnow()
     db.session.add(
         CoupleChange(
@@ -224,11 +225,11 @@ def move_stage(user: User, couple_id: int, stage: int) -> Couple:
     Raises DomainError(field="stage") for a stage outside 1-6 or the current one.
     """
     couple = get_couple(user, couple_id)
-    if stage not in STAGE_NUMBERS:
+    if stage not in Stage._value2member_map_:
         raise DomainError(_("Choose a stage from 1 to 6."), field="stage")
     if stage == couple.current_stage:
         raise DomainError(_("The couple is already in this stage."), field="stage")
-    _change(user, couple, "stage", str(couple.current_stage), str(stage))
+    _change(user, couple, ChangeKind.STAGE, str(couple.current_stage), str(stage))
     couple.current_stage = stage
     db.session.commit()
     return couple
@@ -237,13 +238,13 @@ def move_stage(user: User, couple_id: int, stage: int) -> Couple:
 def change_status(user: User, couple_id: int, status: str) -> Couple:
     """Pause, close or reactivate a couple. Raises DomainError(field="status")."""
     couple = get_couple(user, couple_id)
-    if status not in STATUSES:
+    if status not in CoupleStatus._value2member_map_:
         raise DomainError(_("Choose active, paused or closed."), field="status")
     if status == couple.status:
         raise DomainError(
             _("The couple is already %(status)s.", status=STATUS_WORDS[status]), field="status"
         )
-    _change(user, couple, "status", couple.status, status)
+    _change(user, couple, ChangeKind.STATUS, couple.status, status)
     couple.status = status
     db.session.commit()
     return couple
@@ -252,5 +253,6 @@ def change_status(user: User, couple_id: int, status: str) -> Couple:
 def stage_history(couple: Couple) -> list[CoupleChange]:
     """Stage entries oldest first (creation counts as entering the first stage)."""
     return sorted(
-        (c for c in couple.changes if c.kind in ("created", "stage")), key=lambda c: c.changed_at
+        (c for c in couple.changes if c.kind in (ChangeKind.CREATED, ChangeKind.STAGE)),
+        key=lambda c: c.changed_at,
     )

@@ -7,12 +7,12 @@ from markupsafe import Markup
 
 from .. import web
 from ..caseload.services import attention as needs_attention
+from ..domain import MessageKind
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..formkit import options
 from ..inputs import bounded_int
 from ..mail import services as mail
-from ..mail.models import MessageKind
 from ..notes import services as notes
 from ..portal import services as portal
 from ..records import progress as records_progress

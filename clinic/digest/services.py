@@ -15,10 +15,9 @@ from flask_babel import force_locale, ngettext
 
 from ..audit.services import record
 from ..auth.models import User
+from ..domain import CASELOAD_ROLES, InboxKind, MessageKind
 from ..extensions import db
-from ..inbox.models import ItemKind
 from ..inbox.services import new_counts_by_couple
-from ..mail.models import MessageKind
 from ..mail.services import queue_message
 from ..practice.hours import hours_of
 from ..practice.models import Practice
@@ -52,7 +51,7 @@ def compose(user, counts: list[tuple[str, Counter]], locale: str) -> tuple[str, 
     """(subject, body) of a digest: per couple, the case label and how many new items of each
     kind. Never anything a partner wrote."""
     total = sum(sum(c.values()) for _label, c in counts)
-    lines = [(label, [(kind, c[kind]) for kind in ItemKind if c[kind]]) for label, c in counts]
+    lines = [(label, [(kind, c[kind]) for kind in InboxKind if c[kind]]) for label, c in counts]
     with force_locale(locale):
         subject = ngettext("%(num)d new item in your inbox", "%(num)d new items in your inbox", total)
         body = render_template(
@@ -67,7 +66,7 @@ def _subscribers() -> list[tuple[DigestSubscription, User, Practice]]:
         sa.select(DigestSubscription, User, Practice)
         .join(User, User.id == DigestSubscription.user_id)
         .join(Practice, Practice.id == User.practice_id)
-        .where(User.active.is_(True), User.role.in_(("owner", "clinician")))
+        .where(User.active.is_(True), User.role.in_(CASELOAD_ROLES))
         .order_by(User.id)
     ).all()
 

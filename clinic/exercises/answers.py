@@ -9,9 +9,10 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
+from ..domain import SCALE_MAX, SCALE_MIN
 from ..formkit import CONTROL_MESSAGE
 from ..inputs import has_control, without_control
-from .catalogue import SCALE_MAX, SCALE_MIN, Exercise, Field
+from .catalogue import Exercise, Field
 
 PREFIX = "a-"
 MAX_GROUPS = 50  # never read more repeated groups than this from a form, whatever is posted

@@ -6,24 +6,22 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import AssignmentStatus, SubmissionState
 from ..extensions import db
 from ..timeutil import utcnow
 
-ASSIGNMENT_STATUSES = ("assigned", "started", "submitted", "reviewed", "withdrawn")
 # How each status reads on a page, in the reader's language.
 ASSIGNMENT_STATUS_LABELS = {
-    "assigned": _l("Assigned"), "started": _l("Started"), "submitted": _l("Submitted"),
-    "reviewed": _l("Reviewed"), "withdrawn": _l("Withdrawn"),
+    AssignmentStatus.ASSIGNED: _l("Assigned"), AssignmentStatus.STARTED: _l("Started"),
+    AssignmentStatus.SUBMITTED: _l("Submitted"), AssignmentStatus.REVIEWED: _l("Reviewed"),
+    AssignmentStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
 
 class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status in ('assigned', 'started', 'submitted', 'reviewed', 'withdrawn')",
-            name="status",
-        ),
         # Either one partner's, or the couple's jointly: never both, never neither.
         sa.CheckConstraint(
             "(joint AND partner_id IS NULL) OR (NOT joint AND partner_id IS NOT NULL)",
@@ -40,7 +38,9 @@ class Assignment(db.Model):
     exercise_version: Mapped[int]
     due_on: Mapped[date | None]
     note: Mapped[str | None] = mapped_column(sa.String(500))
-    status: Mapped[str] = mapped_column(sa.String(10), default="assigned")
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_text(AssignmentStatus, name="status", length=10), default=AssignmentStatus.ASSIGNED
+    )
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -54,7 +54,6 @@ class Assignment(db.Model):
 class Submission(db.Model):
     __tablename__ = "submission"
     __table_args__ = (
-        sa.CheckConstraint("state in ('draft', 'submitted')", name="state"),
         sa.Index("ix_submission_couple_submitted", "couple_id", "submitted_at"),
     )
 
@@ -68,7 +67,9 @@ class Submission(db.Model):
     # The prompts exactly as the partner saw them, so later catalogue edits never garble this.
     prompts: Mapped[dict] = mapped_column(sa.JSON)
     answers: Mapped[dict] = mapped_column(sa.JSON)
-    state: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    state: Mapped[SubmissionState] = mapped_column(
+        enum_text(SubmissionState, name="state", length=10), default=SubmissionState.DRAFT
+    )
     # The partner's choice: False keeps it between them and the clinician.
     shared_with_partner: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

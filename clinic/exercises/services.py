@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record, record_access
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query, get_couple
+from ..domain import AssignmentStatus, SubmissionState
 from ..errors import DomainError
 from ..extensions import db
 from ..safety import services as safety
@@ -20,7 +21,6 @@ from . import catalogue
 from .models import Assignment, Submission
 
 TARGETS = ("A", "B", "each", "joint")
-OPEN_STATUSES = ("assigned", "started")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def assign_exercises(
                 exercise_version=exercise.version,
                 due_on=req.due_on,
                 note=(req.note or "").strip() or None,
-                status="assigned",
+                status=AssignmentStatus.ASSIGNED,
                 created_by_id=user.id,
                 created_at=now,
                 updated_at=now,
@@ -114,9 +114,9 @@ def get_assignment(user, assignment_id: int) -> Assignment:
 def withdraw_assignment(user, assignment_id: int) -> Assignment:
     """Take back an assignment nobody has started. Raises DomainError once work has begun."""
     assignment = get_assignment(user, assignment_id)
-    if assignment.status != "assigned":
+    if assignment.status != AssignmentStatus.ASSIGNED:
         raise DomainError(_("This exercise has been started, so it can no longer be withdrawn."))
-    assignment.status = "withdrawn"
+    assignment.status = AssignmentStatus.WITHDRAWN
     assignment.updated_at = utcnow()
     record(
         "assignment.withdraw", user=user, object_type="assignment", object_id=assignment.id,
@@ -128,7 +128,7 @@ def withdraw_assignment(user, assignment_id: int) -> Assignment:
 
 def couple_assignments(couple: Couple) -> list[Assignment]:
     """A couple's assignments (withdrawn ones last), for a page that already checked access."""
-    order = sa.case((Assignment.status == "withdrawn", 1), else_=0)
+    order = sa.case((Assignment.status == AssignmentStatus.WITHDRAWN, 1), else_=0)
     return list(
         db.session.scalars(
             sa.select(Assignment)
@@ -149,7 +149,7 @@ def get_submission(user, submission_id: int, *, for_page: bool = False) -> Submi
     """A submission of a couple in the user's caseload; drafts stay private to the partner.
     `for_page` also loads the partner, couple, assignment and reviewer its page shows."""
     query = _submission_query(user).where(
-        Submission.id == submission_id, Submission.state == "submitted"
+        Submission.id == submission_id, Submission.state == SubmissionState.SUBMITTED
     )
     if for_page:
         query = query.options(
@@ -177,7 +177,7 @@ def mark_reviewed(user, submission_id: int) -> Submission:
     now = utcnow()
     submission.reviewed_at = now
     submission.reviewed_by_id = user.id
-    submission.assignment.status = "reviewed"
+    submission.assignment.status = AssignmentStatus.REVIEWED
     submission.assignment.updated_at = now
     record(
         "submission.review", user=user, object_type="submission", object_id=submission.id,
@@ -209,7 +209,7 @@ def _partner_assignment_query(partner: Partner) -> sa.Select:
     """Assignments a partner may open: their own and the couple's joint ones, never withdrawn."""
     return sa.select(Assignment).where(
         Assignment.couple_id == partner.couple_id,
-        Assignment.status != "withdrawn",
+        Assignment.status != AssignmentStatus.WITHDRAWN,
         sa.or_(Assignment.partner_id == partner.id, Assignment.joint.is_(True)),
     )
 
@@ -276,7 +276,7 @@ def save_answers(
     assignment, submission = _lock_partner_assignment(partner, assignment_id)
     exercise = exercise_for(assignment, partner.locale)
     now = utcnow()
-    if submission is not None and submission.state == "submitted":
+    if submission is not None and submission.state == SubmissionState.SUBMITTED:
         raise DomainError(_("This exercise was already sent to your therapist."))
     if submission is None:
         submission = Submission(
@@ -294,12 +294,12 @@ def save_answers(
     submission.updated_at = now
     submission.shared_with_partner = bool(shared) and not assignment.joint
     if submit:
-        submission.state = "submitted"
+        submission.state = SubmissionState.SUBMITTED
         submission.submitted_at = now
-        assignment.status = "submitted"
+        assignment.status = AssignmentStatus.SUBMITTED
     else:
-        submission.state = "draft"
-        assignment.status = "started"
+        submission.state = SubmissionState.DRAFT
+        assignment.status = AssignmentStatus.STARTED
     assignment.updated_at = now
     assignment.couple.last_activity_at = now
     db.session.flush()
@@ -334,12 +334,12 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
     submission.prompts = exercise.snapshot()  # as the latest entry's author read them
     submission.partner_id = partner.id
     submission.answers = {"record_ids": [*submission.answers.get("record_ids", []), record_id]}
-    submission.state = "submitted"
+    submission.state = SubmissionState.SUBMITTED
     submission.submitted_at = now
     submission.updated_at = now
     # A new entry after a review is new work for the clinician.
     submission.reviewed_at = None
-    assignment.status = "submitted"
+    assignment.status = AssignmentStatus.SUBMITTED
     assignment.updated_at = now
 
 
@@ -356,8 +356,8 @@ def shared_by_other(partner: Partner) -> list[Submission]:
             .join(Assignment, Submission.assignment_id == Assignment.id)
             .where(
                 Submission.couple_id == partner.couple_id,
-                Submission.state == "submitted",
-                Assignment.status != "withdrawn",
+                Submission.state == SubmissionState.SUBMITTED,
+                Assignment.status != AssignmentStatus.WITHDRAWN,
                 sa.or_(sa.and_(Submission.partner_id != partner.id, shared), Assignment.joint.is_(True)),
             )
             .options(selectinload(Submission.assignment))
@@ -373,9 +373,9 @@ def shared_submissions(couple_id: int) -> list[Submission]:
         db.session.scalars(
             sa.select(Submission)
             .join(Assignment, Submission.assignment_id == Assignment.id)
-            .where(Submission.couple_id == couple_id, Submission.state == "submitted",
+            .where(Submission.couple_id == couple_id, Submission.state == SubmissionState.SUBMITTED,
                    Submission.shared_with_partner.is_(True), Assignment.joint.is_(False),
-                   Assignment.status != "withdrawn")
+                   Assignment.status != AssignmentStatus.WITHDRAWN)
             .options(selectinload(Submission.partner))
             .order_by(Submission.submitted_at.desc())
         )
@@ -397,7 +397,8 @@ def get_partner_submission(partner: Partner, submission_id: int) -> tuple[Submis
     """
     own = next(
         (a.submission for a in partner_assignments(partner)
-         if a.submission and a.submission.id == submission_id and a.submission.state == "submitted"
+         if a.submission and a.submission.id == submission_id
+         and a.submission.state == SubmissionState.SUBMITTED
          and (a.joint or a.submission.partner_id == partner.id)),
         None,
     )

@@ -1,33 +1,22 @@
 """Per-clinician read state of the portal items listed in the inbox."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..columns import enum_text
+from ..domain import InboxKind
 from ..extensions import db
 from ..timeutil import utcnow
-
-
-class ItemKind(enum.StrEnum):
-    """What can come in from the portal."""
-
-    SUBMISSION = "submission"
-    EXCEPTION = "exception"
-    SCALE = "scale"
 
 
 class InboxRead(db.Model):
     """A clinician has read this item as it stood at `read_at` (later changes make it new again)."""
 
     __tablename__ = "inbox_read"
-    __table_args__ = (
-        sa.CheckConstraint("kind in ('submission', 'exception', 'scale')", name="kind"),
-    )
-
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    kind: Mapped[InboxKind] = mapped_column(enum_text(InboxKind, name="kind", length=12), primary_key=True)
     item_id: Mapped[int] = mapped_column(primary_key=True)
     read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -22,16 +22,17 @@ from .. import catalogue_texts
 from ..audit.services import record, record_access
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
+from ..domain import InboxKind, Source, SubmissionState
 from ..exercises.models import Assignment, Submission
 from ..extensions import db
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..records.services import EXERCISE_FOR
 from ..timeutil import as_utc, utcnow
-from .models import InboxCursor, InboxRead, ItemKind
+from .models import InboxCursor, InboxRead
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the cursor of someone who never marked anything read
 
-def _kind(kind: ItemKind):
+def _kind(kind: InboxKind):
     return sa.literal_column(f"'{kind.value}'", sa.String).label("kind")
 
 
@@ -45,11 +46,11 @@ def _items(user, since: datetime | None = None) -> sa.Subquery:
     (only those that came in after `since`, when given)."""
     caseload = caseload_query(user).with_only_columns(Couple.id)
     submissions = sa.select(
-        _kind(ItemKind.SUBMISSION), Submission.id.label("item_id"), Submission.couple_id,
+        _kind(InboxKind.SUBMISSION), Submission.id.label("item_id"), Submission.couple_id,
         Submission.partner_id, Submission.submitted_at.label("at"),
     ).where(
         Submission.couple_id.in_(caseload),
-        Submission.state == "submitted",
+        Submission.state == SubmissionState.SUBMITTED,
         Submission.exercise_key.not_in(EXERCISE_FOR.values()),
         *([Submission.submitted_at > since] if since is not None else []),
     )
@@ -57,10 +58,10 @@ def _items(user, since: datetime | None = None) -> sa.Subquery:
         sa.select(
             _kind(kind), model.id, model.couple_id, model.partner_id, model.created_at,
         ).where(
-            model.couple_id.in_(caseload), model.source == "portal",
+            model.couple_id.in_(caseload), model.source == Source.PORTAL,
             *([model.created_at > since] if since is not None else []),
         )
-        for kind, model in ((ItemKind.EXCEPTION, ExceptionEntry), (ItemKind.SCALE, ScalePlacement))
+        for kind, model in ((InboxKind.EXCEPTION, ExceptionEntry), (InboxKind.SCALE, ScalePlacement))
     ]
     return sa.union_all(submissions, *records).subquery("items")
 
@@ -150,7 +151,7 @@ def _title(key: str, version: int, as_sent: str) -> str:
 
 
 def _submission_titles(rows) -> dict[int, tuple[str, bool]]:
-    ids = [r.item_id for r in rows if r.kind == ItemKind.SUBMISSION]
+    ids = [r.item_id for r in rows if r.kind == InboxKind.SUBMISSION]
     if not ids:
         return {}
     found = db.session.execute(
@@ -197,8 +198,8 @@ def inbox(user, *, page: int, per_page: int) -> Page:
             Item(
                 kind=row.kind, id=row.item_id, couple_id=row.couple_id,
                 case_label=people[row.partner_id][1], partner_name=people[row.partner_id][0],
-                title=titles.get(row.item_id, ("", False))[0] if row.kind == ItemKind.SUBMISSION else "",
-                joint=row.kind == ItemKind.SUBMISSION and titles.get(row.item_id, ("", False))[1],
+                title=titles.get(row.item_id, ("", False))[0] if row.kind == InboxKind.SUBMISSION else "",
+                joint=row.kind == InboxKind.SUBMISSION and titles.get(row.item_id, ("", False))[1],
                 at=as_utc(row.at), unread=bool(row.unread),
             )
             for row in rows
@@ -208,7 +209,7 @@ def inbox(user, *, page: int, per_page: int) -> Page:
 
 
 def _in_inbox(user, kind: str, item_id: int) -> bool:
-    if kind not in ItemKind._value2member_map_:
+    if kind not in InboxKind._value2member_map_:
         return False
     items = _items(user)
     found = db.session.scalar(
@@ -293,5 +294,5 @@ def new_counts_by_couple(user) -> list[tuple[str, Counter]]:
     )
     per_couple: dict[int, tuple[str, Counter]] = {}
     for couple_id, label, kind, count in rows:
-        per_couple.setdefault(couple_id, (label, Counter()))[1][ItemKind(kind)] += count
+        per_couple.setdefault(couple_id, (label, Counter()))[1][InboxKind(kind)] += count
     return sorted(per_couple.values(), key=lambda pair: pair[0].casefold())

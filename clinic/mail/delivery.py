@@ -38,11 +38,12 @@ from flask import current_app
 
 from ..audit.services import record
 from ..database import reading
+from ..domain import MessageStatus
 from ..extensions import db
 from ..practice.models import Practice
 from ..timeutil import utcnow
 from .compose import build_email
-from .models import MessageStatus, OutboundMessage
+from .models import OutboundMessage
 from .transport import DeliveryError, FileTransport, SmtpTransport, parse_mail_url
 
 log = logging.getLogger(__name__)

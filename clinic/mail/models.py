@@ -1,32 +1,14 @@
 """OutboundMessage: one row of the outbox, written in the same transaction as what caused it."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import MessageStatus
 from ..extensions import db
 from ..timeutil import utcnow
-
-
-class MessageStatus(StrEnum):
-    """Where a message is: waiting (or waiting to retry), taken by a worker, done, or given up."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"  # withdrawn before sending (e.g. its portal link was replaced)
-
-
-class MessageKind(StrEnum):
-    """What a message is for. The column is free text so a feature can add a kind of its own;
-    these are the kinds the pages have a name for."""
-
-    PORTAL_LINK = "portal_link"
-    REMINDER = "reminder"
-    DIGEST = "digest"
 
 
 class OutboundMessage(db.Model):
@@ -54,11 +36,7 @@ class OutboundMessage(db.Model):
     # message is sent, failed or cancelled.
     sealed: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[MessageStatus] = mapped_column(
-        sa.Enum(
-            MessageStatus, native_enum=False, create_constraint=True, length=10,
-            name="status", values_callable=lambda statuses: [s.value for s in statuses],
-        ),
-        default=MessageStatus.QUEUED,
+        enum_text(MessageStatus, name="status", length=10), default=MessageStatus.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -13,9 +13,10 @@ from werkzeug.exceptions import NotFound
 
 from .. import jobs
 from ..audit.services import record_access
+from ..domain import MessageKind, MessageStatus
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import MessageKind, MessageStatus, OutboundMessage
+from .models import OutboundMessage
 from .sealing import seal
 
 # Set on the session by queue_message; the commit that writes the message wakes the worker.

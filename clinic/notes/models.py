@@ -5,6 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import Attendees, NoteStatus
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -12,12 +14,11 @@ from ..timeutil import utcnow
 class SessionNote(db.Model):
     __tablename__ = "session_note"
     __table_args__ = (
-        sa.CheckConstraint("status in ('draft', 'signed')", name="status"),
-        sa.CheckConstraint("attendees in ('both', 'A', 'B')", name="attendees"),
         # A signed note carries its signer, time and hash; a draft carries none of them.
         sa.CheckConstraint(
-            "(status = 'draft' AND signed_at IS NULL AND signed_by_id IS NULL AND content_hash IS NULL)"
-            " OR (status = 'signed' AND signed_at IS NOT NULL AND signed_by_id IS NOT NULL"
+            f"(status = '{NoteStatus.DRAFT}' AND signed_at IS NULL AND signed_by_id IS NULL"
+            " AND content_hash IS NULL)"
+            f" OR (status = '{NoteStatus.SIGNED}' AND signed_at IS NOT NULL AND signed_by_id IS NOT NULL"
             " AND content_hash IS NOT NULL)",
             name="signature",
         ),
@@ -30,7 +31,9 @@ class SessionNote(db.Model):
     clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     session_date: Mapped[date]
     duration_minutes: Mapped[int] = mapped_column(default=50)
-    attendees: Mapped[str] = mapped_column(sa.String(4), default="both")
+    attendees: Mapped[Attendees] = mapped_column(
+        enum_text(Attendees, name="attendees", length=4), default=Attendees.BOTH
+    )
     # Section key -> text, in the collaborative structure (see clinic/notes/sections.py).
     sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # Exception-log entries cited as unique outcomes, and scale positions noted today.
@@ -39,7 +42,9 @@ class SessionNote(db.Model):
     # What the signed note's page and PDF show (clinic/notes/snapshot.py), frozen when signed and
     # covered by its hash; None for drafts and for notes signed before snapshots existed.
     snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
-    status: Mapped[str] = mapped_column(sa.String(6), default="draft")
+    status: Mapped[NoteStatus] = mapped_column(
+        enum_text(NoteStatus, name="status", length=6), default=NoteStatus.DRAFT
+    )
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))

@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import catalogue_texts
-from ..exercises.services import OPEN_STATUSES, couple_assignments
+from ..domain import DONE_ASSIGNMENT, OPEN_ASSIGNMENT, Source
+from ..exercises.services import couple_assignments
 from ..extensions import db
 from ..i18n import current_language, pattern
 from ..practice.hours import zone
@@ -23,8 +24,6 @@ from ..records import rules
 from ..records.services import couple_records
 from ..timeutil import as_utc
 from .models import SessionNote
-
-DONE_STATUSES = ("submitted", "reviewed")
 
 # A partner's scale now against the last note or their first placement: (since, -1/0/1).
 _MOVED = {
@@ -51,7 +50,7 @@ class ExceptionQuote:
     thoughts: str | None = None
     feelings: str | None = None
     meaning: str | None = None
-    source: str = "portal"
+    source: str = Source.PORTAL
     # Shared with the other partner by its writer; otherwise private to the writer.
     shared: bool = False
     other_name: str = ""  # the partner it is private from, named on the mark
@@ -123,7 +122,7 @@ class AssignmentLine:
     @property
     def label(self) -> str:
         who = _("both, together") if self.who is None else self.who
-        if self.due_on and self.status in OPEN_STATUSES:
+        if self.due_on and self.status in OPEN_ASSIGNMENT:
             due = format_date(self.due_on, pattern("day_month", current_language()))
             return _("%(title)s (%(who)s, due %(date)s)", title=self.title, who=who, date=due)
         return _("%(title)s (%(who)s)", title=self.title, who=who)
@@ -240,9 +239,9 @@ def _assignment_lines(couple, last: SessionNote | None):
             id=a.id, title=catalogue_texts.exercise(a.exercise_key, a.exercise_version).title, who=who,
             status=a.status, due_on=a.due_on,
         )
-        if a.status in OPEN_STATUSES:
+        if a.status in OPEN_ASSIGNMENT:
             open_.append(line)
-        elif a.status in DONE_STATUSES:
+        elif a.status in DONE_ASSIGNMENT:
             finished = a.submission.submitted_at if a.submission and a.submission.submitted_at else None
             if moment is None or as_utc(finished or a.updated_at) > moment:
                 done.append(line)

@@ -9,6 +9,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..domain import Attendees
 from ..i18n import current_language, pattern
 from ..records.progress import chart_of
 from ..timeutil import as_utc, utcnow
@@ -151,7 +152,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         quotes=quotes,
         joint=joint,
         withheld=withheld,
-        individual=note.attendees != "both",
+        individual=note.attendees != Attendees.BOTH,
         withheld_scale=withheld_scale,
         scale=[
             PrintScale(name, position, scale_today.get(position)) for position, name in names.items()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import event
 
+from ..domain import NoteStatus
 from ..errors import DomainError
 from ..extensions import db
 from ..records.models import ExceptionEntry
@@ -65,7 +66,7 @@ def verification(note: SessionNote) -> Verification:
     removed one fails."""
     table = SessionNote.__table__
     row = db.session.execute(sa.select(table).where(table.c.id == note.id)).mappings().one()
-    if row["status"] != "signed":
+    if row["status"] != NoteStatus.SIGNED:
         return Verification(signed=False, note_ok=False, addenda_ok={})
     expected = signing.note_hash(
         row, entry_rows(row["couple_id"], row["cited_exception_ids"]),
@@ -108,5 +109,6 @@ def _refuse_signed_change(_mapper, _connection, target: SessionNote) -> None:
     state = sa.inspect(target)
     status = state.attrs.status.history
     was = (status.deleted or status.unchanged or (None,))[0]
-    if was == "signed" and any(state.attrs[name].history.has_changes() for name in ("status", *CONTENT)):
+    changed = any(state.attrs[name].history.has_changes() for name in ("status", *CONTENT))
+    if was == NoteStatus.SIGNED and changed:
         raise DomainError(_("This note is signed and can no longer change. Add an addendum instead."))

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ..audit.services import record
 from ..couples.models import Couple
+from ..domain import NoteStatus
 from ..extensions import db
 from . import keys, seal
 from .models import Addendum, SessionNote
@@ -24,7 +25,7 @@ def seal_existing_notes() -> tuple[list[int], list[int]]:
     key_id = keys.current_id()
     practices = dict(db.session.execute(sa.select(Couple.id, Couple.practice_id)).all())
     for note in db.session.scalars(
-        sa.select(SessionNote).where(SessionNote.status == "signed", SessionNote.seal.is_(None))
+        sa.select(SessionNote).where(SessionNote.status == NoteStatus.SIGNED, SessionNote.seal.is_(None))
         .order_by(SessionNote.id)
     ).all():
         check = verification(note)
@@ -49,7 +50,7 @@ def seal_existing_notes() -> tuple[list[int], list[int]]:
 
 def verify_notes(practice_id: int | None = None) -> list[tuple[int, Verification]]:
     """Every signed note (of one practice, or all) with what its check found, by note id."""
-    query = sa.select(SessionNote).where(SessionNote.status == "signed").order_by(SessionNote.id)
+    query = sa.select(SessionNote).where(SessionNote.status == NoteStatus.SIGNED).order_by(SessionNote.id)
     if practice_id is not None:
         query = query.join(Couple, Couple.id == SessionNote.couple_id).where(
             Couple.practice_id == practice_id

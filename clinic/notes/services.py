@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record, record_access
 from ..couples.models import Couple
 from ..couples.services import caseload_query, get_couple
+from ..domain import Attendees, NoteStatus
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import supported
@@ -132,7 +133,7 @@ def cited_entries(note: SessionNote) -> list[ExceptionQuote]:
 def frozen(note: SessionNote) -> dict | None:
     """What a signed note shows: its snapshot, or for a note signed before snapshots existed,
     the same facts drawn as of its session and signing time. None for a draft."""
-    if note.status != "signed":
+    if note.status != NoteStatus.SIGNED:
         return None
     if note.snapshot is not None:
         return note.snapshot
@@ -157,7 +158,7 @@ def create_note(user, couple_id: int, data: NoteInput) -> SessionNote:
     values = clean(couple, data)
     now = utcnow()
     note = SessionNote(
-        couple_id=couple.id, clinician_id=user.id, status="draft", created_at=now, updated_at=now,
+        couple_id=couple.id, clinician_id=user.id, status=NoteStatus.DRAFT, created_at=now, updated_at=now,
         **values,
     )
     db.session.add(note)
@@ -185,14 +186,14 @@ def update_note(user, note_id: int, data: NoteInput) -> SessionNote:
     """Change a draft. A signed note is refused with DomainError, even if it was signed a moment
     ago by someone else (the UPDATE only touches a row that is still a draft)."""
     note = get_note(user, note_id)
-    if note.status != "draft":
+    if note.status != NoteStatus.DRAFT:
         raise DomainError(_locked_message(note))
     values = clean(note.couple, data)
     # Strictly later than the stored stamp: signing compares it to detect a changed draft.
     now = max(utcnow(), as_utc(note.updated_at) + timedelta(microseconds=1))
     result = db.session.execute(
         sa.update(SessionNote)
-        .where(SessionNote.id == note.id, SessionNote.status == "draft")
+        .where(SessionNote.id == note.id, SessionNote.status == NoteStatus.DRAFT)
         .values(**values, updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -225,7 +226,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -
     already signed, changed meanwhile, or empty.
     """
     note = get_note(user, note_id)
-    if note.status != "draft":
+    if note.status != NoteStatus.DRAFT:
         raise DomainError(_locked_message(note))
     entries = seal.entry_rows(note.couple_id, note.cited_exception_ids)
     content = seal.as_mapping(note)
@@ -243,17 +244,17 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -
         sa.update(SessionNote)
         .where(
             SessionNote.id == note.id,
-            SessionNote.status == "draft",
+            SessionNote.status == NoteStatus.DRAFT,
             SessionNote.updated_at == note.updated_at,
         )
-        .values(status="signed", signed_by_id=user.id, signed_at=signed_at, content_hash=digest,
+        .values(status=NoteStatus.SIGNED, signed_by_id=user.id, signed_at=signed_at, content_hash=digest,
                 snapshot=kept, **seal.seal_values(keys.current_id(), digest, 0, None))
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.rollback()
         current = db.session.get(SessionNote, note_id, populate_existing=True)
-        if current.status == "signed":
+        if current.status == NoteStatus.SIGNED:
             raise DomainError(
                 _("This note was signed by %(name)s on %(when)s, just before you: it was not signed "
                   "twice. Read the signed note, and add an addendum if something needs adding.",
@@ -270,7 +271,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -
 def add_addendum(user, note_id: int, text: str) -> Addendum:
     """Add a signed (hashed) addendum to a signed note. Raises DomainError(field="text")."""
     note = get_note(user, note_id)
-    if note.status != "signed":
+    if note.status != NoteStatus.SIGNED:
         raise DomainError(_("This note is still a draft: edit it instead."), field="text")
     text = unicodedata.normalize("NFC", str(text or "")).replace("\r\n", "\n").strip()
     if not text:
@@ -332,9 +333,9 @@ def note_pdf(user, note_id: int, *, channel: str = "web", joint: bool = False) -
     never released jointly (DomainError).
     """
     note = get_note(user, note_id, fresh=True)
-    if note.status != "signed":
+    if note.status != NoteStatus.SIGNED:
         raise DomainError(_("Only a signed note can be exported. Sign the draft first."))
-    if joint and note.attendees != "both":
+    if joint and note.attendees != Attendees.BOTH:
         raise DomainError(_("This note records an individual session: it is kept out of anything "
                             "released to the couple jointly."))
     # Under a safety flag, what one partner shared reaches the other only once let through.
@@ -362,6 +363,6 @@ def export_note(user, note_id: int) -> bytes:
     if not user.active:
         raise NotFound()
     note = get_note(user, note_id)
-    if user.role != "owner" and note.clinician_id != user.id:
+    if not user.is_owner and note.clinician_id != user.id:
         raise DomainError(_("Only the practice owner or the note's clinician may export it."))
     return note_pdf(user, note_id, channel="cli")

@@ -5,6 +5,7 @@ from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from .. import web
+from ..domain import Attendees, NoteStatus
 from ..errors import DomainError
 from ..i18n import current_language
 from ..safety import services as safety
@@ -86,7 +87,7 @@ def new(couple_id: int):
     form.set_partners(context.partners)
     if request.method == "GET":
         form.process(
-            session_date=utcnow().date(), duration_minutes=50, attendees="both",
+            session_date=utcnow().date(), duration_minutes=50, attendees=Attendees.BOTH,
             keep=context.cited_exception_ids,
             scale_A=context.scale_today.get("A"), scale_B=context.scale_today.get("B"),
             **context.sections,
@@ -116,7 +117,7 @@ def _without_errors(form: NoteForm) -> NoteForm:
 def detail(note_id: int):
     note = services.view_note(web.user(), note_id)
     findings = {}
-    if note.status == "draft":
+    if note.status == NoteStatus.DRAFT:
         findings = {
             s.key: segments(note.sections.get(s.key) or "")
             for s in SECTIONS if not s.short and (note.sections.get(s.key) or "").strip()
@@ -125,15 +126,15 @@ def detail(note_id: int):
         "notes/detail.html", note=note, couple=note.couple, sections=SECTIONS,
         quotes=services.shown_quotes(note), check=services.verification(note),
         findings=findings, flag_count=_flag_count(findings),
-        sign_form=SignForm(version=services.draft_version(note)) if note.status == "draft" else None,
-        addendum_form=AddendumForm() if note.status == "signed" else None,
+        sign_form=SignForm(version=services.draft_version(note)) if note.status == NoteStatus.DRAFT else None,
+        addendum_form=AddendumForm() if note.status == NoteStatus.SIGNED else None,
     )
 
 
 @bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
 def edit(note_id: int):
     note = services.get_note(web.user(), note_id)
-    if note.status != "draft" and request.method == "GET":
+    if note.status != NoteStatus.DRAFT and request.method == "GET":
         flash(_("This note is signed and can no longer change. Add an addendum instead."), "info")
         return redirect(url_for("notes.detail", note_id=note.id, _anchor="addenda"))
     context = services.prefill_for_note(note)
@@ -158,7 +159,7 @@ def edit(note_id: int):
         else:
             flash(_saved_message(form, _("Draft saved.")), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
-    status = 409 if note.status != "draft" else 422
+    status = 409 if note.status != NoteStatus.DRAFT else 422
     return _editor("notes/edit.html", form, context, status=status, checked=True, note=note)
 
 

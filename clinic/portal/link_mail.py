@@ -11,7 +11,8 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from ..couples.models import Partner
-from ..mail.models import MessageKind, OutboundMessage
+from ..domain import MessageKind
+from ..mail.models import OutboundMessage
 from ..mail.services import queue_message
 
 PLACEHOLDER = "{{portal_link}}"

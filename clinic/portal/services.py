@@ -15,10 +15,10 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record, record_access
 from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
+from ..domain import MessageKind
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..mail.models import MessageKind
 from ..mail.services import cancel_queued
 from ..timeutil import utcnow
 from .link_mail import queue_link_mail

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import catalogue_texts
+from ..domain import DONE_ASSIGNMENT, OPEN_ASSIGNMENT, SubmissionState
 from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
@@ -154,8 +155,8 @@ def home():
     # Audited first: its commit would expire what the page shows (templates never query).
     services.audit_view(partner, "home")
     assignments = exercises.partner_assignments(partner)
-    todo = [a for a in assignments if a.status in ("assigned", "started")]
-    done = [a for a in assignments if a.status in ("submitted", "reviewed")]
+    todo = [a for a in assignments if a.status in OPEN_ASSIGNMENT]
+    done = [a for a in assignments if a.status in DONE_ASSIGNMENT]
     return render_template(
         "portal/home.html", partner=partner, todo=todo, done=done,
         shared=exercises.shared_by_other(partner), checkin=checkins.waiting_for(partner),
@@ -197,7 +198,7 @@ def exercise(assignment_id: int):
     if exercise.record:
         return redirect(url_for("portal.add_record", kind=exercise.record, assignment=assignment.id))
     submission = assignment.submission
-    if submission is not None and submission.state == "submitted":
+    if submission is not None and submission.state == SubmissionState.SUBMITTED:
         if request.method == "POST":
             return resend_page("already-sent")  # keep what was typed; it can't change any more
         return redirect(url_for("portal.submission", submission_id=submission.id))

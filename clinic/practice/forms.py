@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..auth.models import ROLE_LABELS
+from ..domain import Role
 from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
 
@@ -41,7 +42,7 @@ class InviteForm(ClinicForm):
     role = SelectField(
         _l("Role"),
         choices=options(ROLE_LABELS.items()),
-        default="clinician",
+        default=Role.CLINICIAN.value,
         description=_l("Owners manage the team and read the audit log; supervisors see reports "
                        "only."),
     )

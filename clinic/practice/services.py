@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
-from ..auth.models import ROLES, User
+from ..auth.models import User
 from ..auth.twofactor import reset_two_factor
 from ..couples.models import Couple
+from ..domain import Role
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -149,7 +150,7 @@ def set_reply_to(owner: User, address: str | None) -> Practice:
 
 
 def _require_owner(user: User) -> None:
-    if user.role != "owner":
+    if not user.is_owner:
         raise NotFound()
 
 
@@ -177,7 +178,7 @@ def get_member(owner: User, user_id: int) -> User:
 def _active_owners(practice_id: int) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(User.id)).where(
-            User.practice_id == practice_id, User.role == "owner", User.active.is_(True)
+            User.practice_id == practice_id, User.role == Role.OWNER, User.active.is_(True)
         )
     )
 
@@ -200,9 +201,9 @@ def update_member(
         if credentials != member.credentials:
             record("user.credentials", user=owner, object_type="user", object_id=member.id)
             member.credentials = credentials
-    if role not in ROLES:
+    if role not in Role._value2member_map_:
         raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
-    losing_owner = member.role == "owner" and member.active and (role != "owner" or not active)
+    losing_owner = member.is_owner and member.active and (role != Role.OWNER or not active)
     if losing_owner and _active_owners(owner.practice_id) <= 1:
         raise DomainError(_("The practice needs at least one active owner."), field="role")
     if role != member.role:

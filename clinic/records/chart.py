@@ -12,10 +12,10 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from .. import svg
+from ..domain import SCALE_MAX, SCALE_MIN
 from ..i18n import current_language, pattern
 from ..svg import element, label, num, start
 
-SCALE_MIN, SCALE_MAX = 1, 10
 MAX_SERIES = 2
 MARKER_KINDS = ("session", "stage")
 

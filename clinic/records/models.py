@@ -6,17 +6,17 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import between, enum_text
+from ..domain import SCALE, Source, TagCategory
 from ..extensions import db
 from ..timeutil import utcnow
-
-SOURCES = ("portal", "session")
 
 
 class _RecordMixin:
     """Columns both records share: whose it is, where it came from, and who may see it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(10))
+    source: Mapped[Source] = mapped_column(enum_text(Source, name="source", length=10))
     # Shared with the other partner by the writer's choice; otherwise clinician-only.
     shared_with_partner: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -28,7 +28,6 @@ class _RecordMixin:
 class ExceptionEntry(_RecordMixin, db.Model):
     __tablename__ = "exception_entry"
     __table_args__ = (
-        sa.CheckConstraint("source in ('portal', 'session')", name="source"),
         sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_exception_entry_partner_key"),
         sa.Index("ix_exception_entry_partner_day", "partner_id", "occurred_on"),
         sa.Index("ix_exception_entry_couple_day", "couple_id", "occurred_on"),
@@ -54,8 +53,7 @@ class ExceptionEntry(_RecordMixin, db.Model):
 class ScalePlacement(_RecordMixin, db.Model):
     __tablename__ = "scale_placement"
     __table_args__ = (
-        sa.CheckConstraint("source in ('portal', 'session')", name="source"),
-        sa.CheckConstraint("value between 1 and 10", name="value"),
+        between("value", SCALE, name="value"),
         sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_scale_placement_partner_key"),
         sa.Index("ix_scale_placement_partner_day", "partner_id", "placed_on"),
         sa.Index("ix_scale_placement_couple_day", "couple_id", "placed_on"),
@@ -76,10 +74,10 @@ class ScalePlacement(_RecordMixin, db.Model):
 
 
 TAG_CATEGORIES = {
-    "activity": _l("Shared activity"),
-    "time": _l("Time of day"),
-    "place": _l("Place"),
-    "initiator": _l("Who started it"),
+    TagCategory.ACTIVITY: _l("Shared activity"),
+    TagCategory.TIME: _l("Time of day"),
+    TagCategory.PLACE: _l("Place"),
+    TagCategory.INITIATOR: _l("Who started it"),
 }
 
 
@@ -89,16 +87,15 @@ class ExceptionTag(db.Model):
     __tablename__ = "exception_tag"
     __table_args__ = (
         sa.UniqueConstraint("entry_id", "category", "value", name="uq_exception_tag_entry_value"),
-        sa.CheckConstraint(
-            "category in ('activity', 'time', 'place', 'initiator')", name="category"
-        ),
         sa.Index("ix_exception_tag_couple_category", "couple_id", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("exception_entry.id"), index=True)
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
-    category: Mapped[str] = mapped_column(sa.String(12))
+    category: Mapped[TagCategory] = mapped_column(
+        enum_text(TagCategory, name="category", length=12)
+    )
     value: Mapped[str] = mapped_column(sa.String(60))
     added_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     added_by_partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))

@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record, record_access
 from ..couples.models import Partner
 from ..couples.services import get_couple
+from ..domain import Source
 from ..errors import DomainError
 from ..exercises import catalogue
 from ..exercises.services import note_record_added, shared_submissions
@@ -108,7 +109,7 @@ def add_from_portal(
         return _retried(kind, existing, row, shared)
     row.couple_id = partner.couple_id
     row.partner_id = partner.id
-    row.source = "portal"
+    row.source = Source.PORTAL
     row.shared_with_partner = bool(shared)
     row.assignment_id = assignment_id
     row.idempotency_key = idempotency_key or None
@@ -149,7 +150,7 @@ def add_in_session(user, couple_id: int, partner_id: int, kind: str, answers: di
     row = _build(kind, answers)
     row.couple_id = couple.id
     row.partner_id = partner.id
-    row.source = "session"
+    row.source = Source.SESSION
     row.recorded_by_id = user.id
     row.shared_with_partner = bool(shared)
     row.created_at = utcnow()

@@ -22,9 +22,10 @@ from ..audit.services import record
 from ..auth.models import User
 from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
+from ..domain import OPEN_ASSIGNMENT, CoupleStatus, MessageKind
 from ..exercises.models import Assignment
 from ..extensions import db
-from ..mail.models import MessageKind, OutboundMessage
+from ..mail.models import OutboundMessage
 from ..mail.services import queue_message
 from ..portal.models import PortalLink
 from ..portal.services import link_url, return_token
@@ -32,9 +33,6 @@ from ..practice.hours import hours_of
 from ..practice.models import Practice
 from ..timeutil import as_utc, utcnow
 from .schedule import ReminderKind, Rules, reminder_for
-
-OPEN_STATUSES = ("assigned", "started")
-
 
 # --- the switches -------------------------------------------------------------------------------
 
@@ -125,9 +123,9 @@ def _due_in(practice: Practice, today: date, now: datetime) -> list[Due]:
         .join(User, User.id == Couple.primary_clinician_id)
         .where(
             Couple.practice_id == practice.id,
-            Couple.status == "active",
+            Couple.status == CoupleStatus.ACTIVE,
             Couple.reminders_off.is_(False),
-            Assignment.status.in_(OPEN_STATUSES),
+            Assignment.status.in_(OPEN_ASSIGNMENT),
             Assignment.due_on.between(rules.earliest_due(today), rules.latest_due(today)),
             Partner.email.is_not(None),
             Partner.email != "",

@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record_access
 from ..auth.models import User
 from ..couples.models import Couple, CoupleChange, Partner
+from ..domain import AssignmentStatus, CoupleStatus, NoteStatus, SubmissionState
 from ..errors import DomainError
 from ..exercises.models import Assignment, Submission
 from ..extensions import db
@@ -99,7 +100,7 @@ def scope(user: User, request: ReportRequest) -> tuple[list[int], str]:
         if not chosen:
             raise NotFound()
         return [chosen[0].id], chosen[0].name
-    if user.role == "supervisor":
+    if user.is_supervisor:
         return [c.id for c in allowed], N_("All my supervisees")
     return [c.id for c in allowed], N_("Whole practice")
 
@@ -120,7 +121,7 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
     """
     if request.until < request.since:
         raise DomainError(_("The end date is before the start date."), field="until")
-    if request.identified and user.role != "owner":
+    if request.identified and not user.is_owner:
         raise DomainError(_("Only the practice owner can include names."), field="identified")
     clinician_ids, scope_label = scope(user, request)
     start_at, end_at = _bounds(request.since, request.until)
@@ -135,7 +136,7 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
     by_stage = dict(
         db.session.execute(
             sa.select(Couple.current_stage, sa.func.count(Couple.id))
-            .where(in_scope, Couple.status == "active")
+            .where(in_scope, Couple.status == CoupleStatus.ACTIVE)
             .group_by(Couple.current_stage)
         ).all()
     )
@@ -147,7 +148,7 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
         until=request.until,
         identified=request.identified,
         generated_at=utcnow(),
-        caseload={s: caseload.get(s, 0) for s in ("active", "paused", "closed")},
+        caseload={s.value: caseload.get(s, 0) for s in CoupleStatus},
         by_stage={n: by_stage.get(n, 0) for n in range(1, 7)},
         days_per_stage=_days_per_stage(couple_ids, end_at),
         assignments=assignments,
@@ -162,13 +163,13 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
         ),
         notes_signed=db.session.scalar(
             sa.select(sa.func.count(SessionNote.id)).where(
-                SessionNote.couple_id.in_(couple_ids), SessionNote.status == "signed",
+                SessionNote.couple_id.in_(couple_ids), SessionNote.status == NoteStatus.SIGNED,
                 SessionNote.signed_at >= start_at, SessionNote.signed_at < end_at,
             )
         ),
         notes_unsigned_over_72h=db.session.scalar(
             sa.select(sa.func.count(SessionNote.id)).where(
-                SessionNote.couple_id.in_(couple_ids), SessionNote.status == "draft",
+                SessionNote.couple_id.in_(couple_ids), SessionNote.status == NoteStatus.DRAFT,
                 SessionNote.created_at < utcnow() - UNSIGNED_AFTER,
             )
         ),
@@ -191,12 +192,12 @@ def build_report(user: User, request: ReportRequest, *, fmt: str = "page", with_
 
 def _assignment_counts(couple_ids, start_at: datetime, end_at: datetime, until: date) -> dict[str, int]:
     given = sa.and_(
-        Assignment.couple_id.in_(couple_ids), Assignment.status != "withdrawn",
+        Assignment.couple_id.in_(couple_ids), Assignment.status != AssignmentStatus.WITHDRAWN,
         Assignment.created_at >= start_at, Assignment.created_at < end_at,
     )
     # Every figure as it stood when the period ended: a submission or review after the end does
     # not count, and an exercise past due then and not submitted by then was overdue.
-    submitted = sa.and_(Submission.state == "submitted", Submission.submitted_at < end_at)
+    submitted = sa.and_(Submission.state == SubmissionState.SUBMITTED, Submission.submitted_at < end_at)
     row = db.session.execute(
         sa.select(
             sa.func.count(Assignment.id),
@@ -248,10 +249,10 @@ def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
                 finish(at)
             stage, days = int(value), 0.0
             running = at if running is not None else None
-        elif value == "closed" and running is not None:
+        elif value == CoupleStatus.CLOSED and running is not None:
             days += (at - running).total_seconds() / 86400
             running = None
-        elif value != "closed" and running is None:
+        elif value != CoupleStatus.CLOSED and running is None:
             running = at
     if couple is not None:
         finish(end_at)

@@ -6,13 +6,14 @@ from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..auth.models import User
+from ..domain import CASELOAD_ROLES, Role
 from ..errors import DomainError
 from ..extensions import db
 from .models import Supervision
 
 
 def _owner(user: User) -> None:
-    if user.role != "owner":
+    if not user.is_owner:
         raise NotFound()
 
 
@@ -27,7 +28,7 @@ def supervisions(owner: User) -> list[Supervision]:
     )
 
 
-def _member(owner: User, user_id: int, roles: tuple[str, ...], field_name: str) -> User:
+def _member(owner: User, user_id: int, roles: tuple[Role, ...], field_name: str) -> User:
     member = db.session.scalar(
         sa.select(User).where(
             User.id == user_id, User.practice_id == owner.practice_id, User.role.in_(roles)
@@ -41,8 +42,8 @@ def _member(owner: User, user_id: int, roles: tuple[str, ...], field_name: str) 
 def add_supervision(owner: User, supervisor_id: int, clinician_id: int) -> Supervision:
     """The owner lets a supervisor read one clinician's reports. Raises DomainError on a field."""
     _owner(owner)
-    supervisor = _member(owner, supervisor_id, ("supervisor",), "supervisor_id")
-    clinician = _member(owner, clinician_id, ("clinician", "owner"), "clinician_id")
+    supervisor = _member(owner, supervisor_id, (Role.SUPERVISOR,), "supervisor_id")
+    clinician = _member(owner, clinician_id, CASELOAD_ROLES, "clinician_id")
     exists = db.session.scalar(
         sa.select(Supervision.id).where(
             Supervision.supervisor_id == supervisor.id, Supervision.clinician_id == clinician.id
@@ -85,13 +86,13 @@ def reportable_clinicians(user: User) -> list[User]:
     """Whose reports this user may read: the owner every caseload holder, a supervisor their
     supervisees, nobody else (NotFound)."""
     query = sa.select(User).where(
-        User.practice_id == user.practice_id, User.role.in_(("clinician", "owner"))
+        User.practice_id == user.practice_id, User.role.in_(CASELOAD_ROLES)
     )
-    if user.role == "supervisor":
+    if user.is_supervisor:
         query = query.where(
             User.id.in_(sa.select(Supervision.clinician_id).where(Supervision.supervisor_id == user.id))
         )
-    elif user.role != "owner":
+    elif not user.is_owner:
         raise NotFound()
     return list(db.session.scalars(query.order_by(User.name)))
 
@@ -99,7 +100,7 @@ def reportable_clinicians(user: User) -> list[User]:
 def default_reader(practice_id: int | None) -> User | None:
     """Whom a report made outside the web is for when nobody is named: the first active owner of
     the practice (or of the only practice that has one); None when that is not one person."""
-    query = sa.select(User).where(User.role == "owner", User.active.is_(True)).order_by(User.id)
+    query = sa.select(User).where(User.role == Role.OWNER, User.active.is_(True)).order_by(User.id)
     if practice_id:
         query = query.where(User.practice_id == practice_id)
     owners = list(db.session.scalars(query))

@@ -66,9 +66,9 @@ def download(fmt: str):
 def supervision():
     members = team(web.user())  # owners only (NotFound otherwise)
     form = SupervisionForm()
-    form.supervisor_id.choices = options((m.id, m.name) for m in members if m.role == "supervisor")
+    form.supervisor_id.choices = options((m.id, m.name) for m in members if m.is_supervisor)
     form.clinician_id.choices = options(
-        (m.id, m.name) for m in members if m.role in ("clinician", "owner")
+        (m.id, m.name) for m in members if m.sees_charts
     )
     if form.validate_on_submit():
         try:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record, record_access
 from ..couples.models import Partner
 from ..couples.services import get_couple
+from ..domain import CheckinState
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -119,14 +120,14 @@ def support_contacts(practice_id: int) -> list[dict]:
 
 def _open_checkin(partner_id: int) -> SafetyCheckin | None:
     return db.session.scalar(sa.select(SafetyCheckin).where(
-        SafetyCheckin.partner_id == partner_id, SafetyCheckin.state == "open"))
+        SafetyCheckin.partner_id == partner_id, SafetyCheckin.state == CheckinState.OPEN))
 
 
 def _new(partner: Partner, offered_by_id: int | None) -> SafetyCheckin:
     checkin = SafetyCheckin(
         couple_id=partner.couple_id, partner_id=partner.id, offered_by_id=offered_by_id,
         questions=practice_questions(partner.couple.practice_id), answers={}, locale=partner.locale,
-        state="open", created_at=utcnow(),
+        state=CheckinState.OPEN, created_at=utcnow(),
     )
     db.session.add(checkin)
     db.session.flush()
@@ -175,7 +176,7 @@ def get_partner_checkin(partner: Partner, checkin_id: int) -> SafetyCheckin:
     (the other partner's, or one already sent)."""
     checkin = db.session.scalar(sa.select(SafetyCheckin).where(
         SafetyCheckin.id == checkin_id, SafetyCheckin.partner_id == partner.id,
-        SafetyCheckin.state == "open"))
+        SafetyCheckin.state == CheckinState.OPEN))
     if checkin is None:
         raise NotFound()
     return checkin
@@ -200,7 +201,7 @@ def submit_checkin(partner: Partner, checkin_id: int, answers: dict) -> SafetyCh
     them are noted for the clinician. NotFound unless it is this partner's open check-in."""
     checkin = get_partner_checkin(partner, checkin_id)
     checkin.answers, checkin.locale = answers, partner.locale
-    checkin.state, checkin.submitted_at = "submitted", utcnow()
+    checkin.state, checkin.submitted_at = CheckinState.SUBMITTED, utcnow()
     texts = {q["key"]: answers.get(q["key"]) for q in checkin.questions if q["kind"] == "text"}
     signals.note_text(partner, "checkin", checkin.id, texts)
     record("portal.checkin_submit", partner=partner, practice_id=partner.couple.practice_id,
@@ -246,7 +247,7 @@ def view_checkin(user, couple_id: int, checkin_id: int) -> CheckinRead:
     couple = get_couple(user, couple_id)
     checkin = db.session.scalar(sa.select(SafetyCheckin).where(
         SafetyCheckin.id == checkin_id, SafetyCheckin.couple_id == couple.id,
-        SafetyCheckin.state == "submitted"))
+        SafetyCheckin.state == CheckinState.SUBMITTED))
     if checkin is None:
         raise NotFound()
     names = {p.id: p.display_name for p in couple.partners}

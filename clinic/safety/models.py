@@ -6,6 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import enum_text
+from ..domain import CheckinState
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -70,7 +72,6 @@ class SafetyCheckin(db.Model):
 
     __tablename__ = "safety_checkin"
     __table_args__ = (
-        sa.CheckConstraint("state in ('open', 'submitted')", name="state"),
         sa.Index("ix_safety_checkin_partner_state", "partner_id", "state"),
     )
 
@@ -82,7 +83,9 @@ class SafetyCheckin(db.Model):
     questions: Mapped[list] = mapped_column(sa.JSON)
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     locale: Mapped[str] = mapped_column(sa.String(16), default="en")
-    state: Mapped[str] = mapped_column(sa.String(10), default="open")
+    state: Mapped[CheckinState] = mapped_column(
+        enum_text(CheckinState, name="state", length=10), default=CheckinState.OPEN
+    )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

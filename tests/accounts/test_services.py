@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from clinic.accounts import services
-from clinic.accounts.models import AccountToken, ResetRequest, TokenPurpose
+from clinic.accounts.models import AccountToken, ResetRequest
 from clinic.audit.models import AuditEvent
 from clinic.auth.models import User
 from clinic.auth.passwords import verify_password
 from clinic.auth.services import load_user
+from clinic.domain import TokenPurpose
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.mail.delivery import deliver_due

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from clinic.domain import MessageStatus
 from clinic.extensions import db
 from clinic.mail.delivery import INTERRUPTED, claim_batch, deliver_due
-from clinic.mail.models import MessageStatus, OutboundMessage
+from clinic.mail.models import OutboundMessage
 from clinic.mail.transport import parse_mail_url
 from clinic.timeutil import as_utc, utcnow
 from tests.smtp_server import SmtpServer, self_signed_certificate

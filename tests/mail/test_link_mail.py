@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
+from clinic.domain import MessageStatus
 from clinic.exercises import catalogue
 from clinic.extensions import db
 from clinic.mail.delivery import deliver_due
-from clinic.mail.models import MessageStatus, OutboundMessage
+from clinic.mail.models import OutboundMessage
 
 LINK = re.compile(r"http://[^\s]+/portal/l/[A-Za-z0-9_-]+")
 

@@ -3,9 +3,10 @@
 import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
+from clinic.domain import MessageStatus
 from clinic.extensions import db
 from clinic.mail.delivery import deliver_due
-from clinic.mail.models import MessageStatus, OutboundMessage
+from clinic.mail.models import OutboundMessage
 from clinic.mail.services import queue_message
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from clinic.domain import MessageStatus
 from clinic.extensions import db
-from clinic.mail.models import MessageStatus, OutboundMessage
+from clinic.mail.models import OutboundMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))

@@ -19,8 +19,6 @@ from .schema import (
     LONG_TEXT_MAX,
     MODES,
     RECORD_FIELDS,
-    SCALE_MAX,
-    SCALE_MIN,
     SHORT_TEXT_MAX,
     SIMPLE_KINDS,
     CatalogueError,
@@ -30,8 +28,8 @@ from .schema import (
 )
 
 __all__ = [
-    "DEFAULT_LOCALE", "KINDS", "LOCALES", "LONG_TEXT_MAX", "MODES", "RECORD_FIELDS", "SCALE_MAX",
-    "SCALE_MIN", "SHORT_TEXT_MAX", "SIMPLE_KINDS", "STAGES", "Catalogue", "CatalogueError",
+    "DEFAULT_LOCALE", "KINDS", "LOCALES", "LONG_TEXT_MAX", "MODES", "RECORD_FIELDS",
+    "SHORT_TEXT_MAX", "SIMPLE_KINDS", "STAGES", "Catalogue", "CatalogueError",
     "Exercise", "Field", "Stage", "all_exercises", "for_stage", "get", "load", "locale", "stage",
     "stages", "suggested_first", "untranslated", "versions",
 ]  # fmt: skip

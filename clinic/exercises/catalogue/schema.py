@@ -20,8 +20,6 @@ DEFAULT_LOCALE = "en"
 # Default character limits: for text fields, and for each item of a list or ranked field.
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
-SCALE_MIN = 1
-SCALE_MAX = 10
 EXERCISES_PER_STAGE = 3
 
 # Fields that the running records (one stored row per entry) must carry.
