@@ -1,9 +1,12 @@
 """Column types the models share: a domain enumeration stored as text with a CHECK built from
-its members, and a CHECK built from a numeric range."""
+its members, a CHECK built from a numeric range, and a moment in time that always comes back as
+an aware UTC datetime."""
 
 import enum
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 
 
 def enum_text(members: type[enum.Enum], *, name: str, length: int) -> sa.Enum:
@@ -24,3 +27,26 @@ def between(column: str, values: range | type[enum.IntEnum], name: str) -> sa.Ch
     """A CHECK that `column` lies within the numbers of a range or an integer enumeration."""
     numbers = [int(v) for v in values]
     return sa.CheckConstraint(f"{column} between {min(numbers)} and {max(numbers)}", name=name)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A moment, written as UTC and always read back aware in UTC.
+
+    SQLite keeps no offset, so it stores the naive UTC wall time and would hand it back naive;
+    PostgreSQL keeps `timestamp with time zone`. Either way Python sees an aware UTC datetime, so
+    no call site has to patch what it reads. A naive value written is taken to be UTC already.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

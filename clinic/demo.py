@@ -23,7 +23,7 @@ from .records import services as records
 from .records.models import ExceptionEntry
 from .reports.models import Supervision
 from .reports.supervision import add_supervision
-from .timeutil import as_utc, utcnow
+from .timeutil import utcnow
 
 PRACTICE_NAME = "Harbour Lane Couples Practice"
 DOMAIN = "harbourlane.example"
@@ -162,7 +162,7 @@ def _tell_story(couple: Couple, clinician: User) -> None:
 
     Written through the same services the portal and the clinician use, then backdated.
     """
-    start = as_utc(couple.created_at)
+    start = couple.created_at
     partners = {p.position: p for p in couple.partners}
     for position, points in story.PLACEMENTS.get(couple.case_label, {}).items():
         for day, value, movement in points:

@@ -12,7 +12,6 @@ from .exercises.catalogue import all_exercises, stages
 from .exercises.models import ASSIGNMENT_STATUS_LABELS
 from .i18n import LANGUAGES, current_language, html_lang, pattern
 from .inbox.services import unread_count
-from .timeutil import as_utc
 
 
 def practice_timezone() -> str | None:
@@ -39,9 +38,7 @@ def _date(value: date | datetime | str | None) -> str:
             value = date.fromisoformat(value)
         except ValueError:
             return value
-    return format_date(
-        as_utc(value) if isinstance(value, datetime) else value, pattern("date", get_locale())
-    )
+    return format_date(value, pattern("date", get_locale()))
 
 
 def _longdate(value: date) -> str:
@@ -53,7 +50,7 @@ def _datetime(value: datetime | None) -> str:
     """A moment in the practice's zone, e.g. 2026-11-05 14:30 (2026年11月5日 14:30)."""
     if value is None:
         return ""
-    return format_datetime(as_utc(value), pattern("datetime", get_locale()))
+    return format_datetime(value, pattern("datetime", get_locale()))
 
 
 def _locale_and_zone() -> dict:

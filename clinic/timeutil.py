@@ -1,16 +1,9 @@
-"""Time helpers: everything is stored in UTC."""
+"""Time helpers: everything is stored in UTC (clinic.columns.UTCDateTime reads it back aware)."""
 
 from datetime import UTC, datetime
 
-__all__ = ["UTC", "as_utc", "utcnow"]
+__all__ = ["UTC", "utcnow"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; treat them as the UTC they were stored as."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)

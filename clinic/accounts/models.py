@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import TokenPurpose
 from ..extensions import db
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 
 
 class AccountToken(db.Model):
@@ -25,14 +25,14 @@ class AccountToken(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", foreign_keys=[user_id])
 
     def usable(self, now: datetime) -> bool:
-        return self.used_at is None and as_utc(self.expires_at) > now
+        return self.used_at is None and self.expires_at > now
 
 
 class ResetRequest(db.Model):
@@ -49,4 +49,4 @@ class ResetRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     ip: Mapped[str | None] = mapped_column(sa.String(64))
-    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

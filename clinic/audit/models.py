@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..columns import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -26,7 +27,7 @@ class AuditEvent(db.Model):
     object_type: Mapped[str | None] = mapped_column(sa.String(40))
     object_id: Mapped[int | None]
     couple_id: Mapped[int | None] = mapped_column(sa.ForeignKey("couple.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str | None] = mapped_column(sa.String(64))
     # Ids and field names only; never names, note text, tokens or passwords.
     detail: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from .models import SignInChallenge, User
 from .twofactor import verify_second_factor
 
@@ -52,7 +52,7 @@ def _open(token: str | None) -> SignInChallenge | None:
     found = db.session.scalar(
         sa.select(SignInChallenge).where(SignInChallenge.token_hash == _hash(token))
     )
-    if found is None or as_utc(found.expires_at) <= utcnow() or not found.user.active:
+    if found is None or found.expires_at <= utcnow() or not found.user.active:
         return None
     return found
 

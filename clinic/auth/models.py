@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import CASELOAD_ROLES, REPORT_ROLES, Role
 from ..extensions import db
 from ..timeutil import utcnow
@@ -38,12 +38,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out, disabling and password change: every cookie issued before is refused.
     session_version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # TOTP (RFC 6238): the shared key (set at enrolment, in use once confirmed by a code) and the
     # last time step a code was accepted for, so that each code works once.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
-    totp_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The language this person reads the app and their mail in (clinic.i18n.LANGUAGES).
     locale: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
@@ -93,8 +93,8 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInChallenge(db.Model):
@@ -109,8 +109,8 @@ class SignInChallenge(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
 
     user = relationship("User")
@@ -127,4 +127,4 @@ class KeptPost(db.Model):
     path: Mapped[str] = mapped_column(sa.String(500))
     # The posted fields as a JSON list of [name, value] (passwords and CSRF tokens left out).
     fields: Mapped[list] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,7 +16,7 @@ from ..notes.models import SessionNote
 from ..records import rules
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..safety.signals import SignalView, unseen_for
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,9 @@ def attention(user) -> list[Attention]:
                     ngettext("%(name)s's scale fell %(num)d point since last time",
                              "%(name)s's scale fell %(num)d points since last time", fell, name=name)
                 )
-        seen = [as_utc(t) for t in (first.activity_0, first.activity_1, first.activity_2) if t]
+        seen = [t for t in (first.activity_0, first.activity_1, first.activity_2) if t]
         last = max(seen) if seen else None
-        created = as_utc(first.created_at)
+        created = first.created_at
         if rules.inactive(last, created, now, days):
             quiet = (now - (last or created)).days
             reasons.append(ngettext(
@@ -137,6 +137,6 @@ def attention(user) -> list[Attention]:
             result.append(Attention(couple_id, first.case_label, reasons, found))
     # Words that may signal danger put their couple first (newest first): a prompt to look.
     def newest(a: Attention) -> float:
-        return max(as_utc(s.found_at).timestamp() for s in a.signals) if a.signals else 0.0
+        return max(s.found_at.timestamp() for s in a.signals) if a.signals else 0.0
 
     return sorted(result, key=lambda a: (not a.signals, -newest(a)))

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import between, enum_text
+from ..columns import UTCDateTime, between, enum_text
 from ..domain import ChangeKind, CoupleStatus, Position, Stage
 from ..extensions import db
 from ..timeutil import utcnow
@@ -43,8 +43,8 @@ class Couple(db.Model):
     current_stage: Mapped[int] = mapped_column(default=Stage.PARTNERSHIP)
     # Stable, meaningless name used in de-identified reports.
     pseudonym: Mapped[str] = mapped_column(sa.String(20))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_activity_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The clinician turned reminder mail off for this couple.
     reminders_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
@@ -99,7 +99,7 @@ class CoupleChange(db.Model):
     from_value: Mapped[str | None] = mapped_column(sa.String(20))
     to_value: Mapped[str] = mapped_column(sa.String(20))
     changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     couple = relationship("Couple", back_populates="changes")
     changed_by = relationship("User")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import AssignmentStatus, SubmissionState
 from ..extensions import db
 from ..timeutil import utcnow
@@ -42,8 +42,8 @@ class Assignment(db.Model):
         enum_text(AssignmentStatus, name="status", length=10), default=AssignmentStatus.ASSIGNED
     )
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     couple = relationship("Couple")
     partner = relationship("Partner")
@@ -72,13 +72,13 @@ class Submission(db.Model):
     )
     # The partner's choice: False keeps it between them and the clinician.
     shared_with_partner: Mapped[bool] = mapped_column(default=False)
-    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     reply: Mapped[str | None] = mapped_column(sa.Text)
-    replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assignment = relationship("Assignment", back_populates="submission")
     partner = relationship("Partner")

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import InboxKind
 from ..extensions import db
 from ..timeutil import utcnow
@@ -18,7 +18,7 @@ class InboxRead(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
     kind: Mapped[InboxKind] = mapped_column(enum_text(InboxKind, name="kind", length=12), primary_key=True)
     item_id: Mapped[int] = mapped_column(primary_key=True)
-    read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InboxCursor(db.Model):
@@ -28,4 +28,4 @@ class InboxCursor(db.Model):
     __tablename__ = "inbox_cursor"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
-    read_through: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    read_through: Mapped[datetime] = mapped_column(UTCDateTime)

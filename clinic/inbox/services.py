@@ -20,6 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from .. import catalogue_texts
 from ..audit.services import record, record_access
+from ..columns import UTCDateTime
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
 from ..domain import InboxKind, Source, SubmissionState
@@ -27,7 +28,7 @@ from ..exercises.models import Assignment, Submission
 from ..extensions import db
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..records.services import EXERCISE_FOR
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from .models import InboxCursor, InboxRead
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the cursor of someone who never marked anything read
@@ -38,7 +39,7 @@ def _kind(kind: InboxKind):
 
 def _read_through(user) -> datetime | None:
     cursor = db.session.get(InboxCursor, user.id)
-    return as_utc(cursor.read_through) if cursor is not None else None
+    return cursor.read_through if cursor is not None else None
 
 
 def _items(user, since: datetime | None = None) -> sa.Subquery:
@@ -136,7 +137,7 @@ def unread_count(user) -> int:
     one), so each part of the union still seeks its (couple, time) index from the cursor on.
     """
     cursor = sa.select(InboxCursor.read_through).where(InboxCursor.user_id == user.id)
-    read_through = sa.func.coalesce(cursor.scalar_subquery(), sa.literal(NEVER, sa.DateTime(timezone=True)))
+    read_through = sa.func.coalesce(cursor.scalar_subquery(), sa.literal(NEVER, UTCDateTime()))
     items = _items(user, since=read_through)
     query, unread = _with_read_state(user, items, read_through)
     return _count(query.where(unread))
@@ -200,7 +201,7 @@ def inbox(user, *, page: int, per_page: int) -> Page:
                 case_label=people[row.partner_id][1], partner_name=people[row.partner_id][0],
                 title=titles.get(row.item_id, ("", False))[0] if row.kind == InboxKind.SUBMISSION else "",
                 joint=row.kind == InboxKind.SUBMISSION and titles.get(row.item_id, ("", False))[1],
-                at=as_utc(row.at), unread=bool(row.unread),
+                at=row.at, unread=bool(row.unread),
             )
             for row in rows
         ],
@@ -271,7 +272,7 @@ def mark_all_read(user, *, now: datetime | None = None) -> int:
         if cursor is None:
             db.session.add(InboxCursor(user_id=user.id, read_through=now))
         else:
-            cursor.read_through = max(as_utc(cursor.read_through), now)
+            cursor.read_through = max(cursor.read_through, now)
         # The cursor covers every single mark made up to now.
         db.session.execute(
             sa.delete(InboxRead).where(InboxRead.user_id == user.id, InboxRead.read_at <= now)

@@ -16,7 +16,7 @@ from flask import current_app
 from markupsafe import escape
 
 from ..practice.models import Practice
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from .models import OutboundMessage
 from .sealing import SealBroken, fill, unseal
 from .transport import DeliveryError
@@ -52,7 +52,7 @@ def build_email(message: OutboundMessage, practice: Practice) -> Message:
         alternative.attach(MIMEText(html, "html", _UTF8))
         email = alternative
     from_address = sender_address()
-    created = int(as_utc(message.created_at).timestamp())
+    created = int(message.created_at.timestamp())
     domain = from_address.rpartition("@")[2] or "localhost"
     email["Subject"] = _header(message.subject)
     email["From"] = formataddr((practice.name, from_address), charset="utf-8")

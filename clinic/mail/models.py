@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import MessageStatus
 from ..extensions import db
 from ..timeutil import utcnow
@@ -39,13 +39,13 @@ class OutboundMessage(db.Model):
         enum_text(MessageStatus, name="status", length=10), default=MessageStatus.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     # Set when a worker takes the message; a claim older than the lease is taken back.
-    claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(sa.String(32))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     couple_id: Mapped[int | None] = mapped_column(sa.ForeignKey("couple.id"))
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))

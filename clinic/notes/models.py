@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import Attendees, NoteStatus
 from ..extensions import db
 from ..timeutil import utcnow
@@ -46,10 +46,10 @@ class SessionNote(db.Model):
         enum_text(NoteStatus, name="status", length=6), default=NoteStatus.DRAFT
     )
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The keyed seal (clinic/notes/keys.py): HMAC of content_hash under the key `seal_key_id`,
     # and of the addenda's count and newest hash (rewritten with each addendum). None for drafts
     # and for notes signed before keyed seals until `flask seal-notes` seals them.
@@ -72,7 +72,7 @@ class Addendum(db.Model):
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("session_note.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     text: Mapped[str] = mapped_column(sa.Text)
-    signed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
     note = relationship("SessionNote", back_populates="addenda")

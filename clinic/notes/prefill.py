@@ -22,7 +22,6 @@ from ..practice.hours import zone
 from ..practice.services import timezone_name
 from ..records import rules
 from ..records.services import couple_records
-from ..timeutil import as_utc
 from .models import SessionNote
 
 # A partner's scale now against the last note or their first placement: (since, -1/0/1).
@@ -197,7 +196,7 @@ def _new_exceptions(couple, last: SessionNote | None, names) -> list[ExceptionQu
         entries = [
             e for e in entries
             if e.id not in already
-            and (e.occurred_on > last.session_date or as_utc(e.created_at) > moment)
+            and (e.occurred_on > last.session_date or e.created_at > moment)
         ]
     # Oldest first: the story of the weeks between sessions, in order.
     return [quote(e, names) for e in sorted(entries, key=lambda e: (e.occurred_on, e.id))]
@@ -243,7 +242,7 @@ def _assignment_lines(couple, last: SessionNote | None):
             open_.append(line)
         elif a.status in DONE_ASSIGNMENT:
             finished = a.submission.submitted_at if a.submission and a.submission.submitted_at else None
-            if moment is None or as_utc(finished or a.updated_at) > moment:
+            if moment is None or (finished or a.updated_at) > moment:
                 done.append(line)
     return open_, done
 

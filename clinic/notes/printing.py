@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..domain import Attendees
 from ..i18n import current_language, pattern
 from ..records.progress import chart_of
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from . import snapshot
 from .prefill import ExceptionQuote
 from .sections import SECTIONS
@@ -80,7 +80,7 @@ def long_date(day) -> str:
 
 
 def utc_stamp(moment) -> str:
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def attendees_label(attendees: str, names: dict[str, str]) -> str:
@@ -171,7 +171,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
                 author=a.author.name, signed_at=utc_stamp(a.signed_at), text=a.text,
                 content_hash=a.content_hash, verified=verification.addenda_ok.get(a.id, False),
             )
-            for a in sorted(note.addenda, key=lambda a: (as_utc(a.signed_at), a.id))
+            for a in sorted(note.addenda, key=lambda a: (a.signed_at, a.id))
         ],
         exported_by=exported_by,
         exported_at=utc_stamp(utcnow()),

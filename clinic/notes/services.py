@@ -28,7 +28,7 @@ from ..i18n import supported
 from ..pdf import render_pdf
 from ..records.services import records_by_ids
 from ..safety import services as safety
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from . import keys, seal, signing, snapshot
 from . import prefill as gathering
 from .inputs import NoteInput, clean
@@ -138,7 +138,7 @@ def frozen(note: SessionNote) -> dict | None:
     if note.snapshot is not None:
         return note.snapshot
     entries = seal.entry_rows(note.couple_id, note.cited_exception_ids)
-    return snapshot.build(note, entries, as_of=as_utc(note.signed_at))
+    return snapshot.build(note, entries, as_of=note.signed_at)
 
 
 def shown_quotes(note: SessionNote) -> list[ExceptionQuote]:
@@ -171,7 +171,7 @@ def create_note(user, couple_id: int, data: NoteInput) -> SessionNote:
 
 def _signed_by(note: SessionNote) -> dict[str, str]:
     """Who signed and when, for the messages below (the time as a stamp, the same in every language)."""
-    when = as_utc(note.signed_at).strftime("%Y-%m-%d %H:%M UTC") if note.signed_at else _("earlier")
+    when = note.signed_at.strftime("%Y-%m-%d %H:%M UTC") if note.signed_at else _("earlier")
     return {"name": note.signed_by.name if note.signed_by else _("a clinician"), "when": when}
 
 
@@ -190,7 +190,7 @@ def update_note(user, note_id: int, data: NoteInput) -> SessionNote:
         raise DomainError(_locked_message(note))
     values = clean(note.couple, data)
     # Strictly later than the stored stamp: signing compares it to detect a changed draft.
-    now = max(utcnow(), as_utc(note.updated_at) + timedelta(microseconds=1))
+    now = max(utcnow(), note.updated_at + timedelta(microseconds=1))
     result = db.session.execute(
         sa.update(SessionNote)
         .where(SessionNote.id == note.id, SessionNote.status == NoteStatus.DRAFT)
@@ -235,7 +235,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -
     if not any((text or "").strip() for text in (note.sections or {}).values()):
         raise DomainError(_("Write at least one section before signing."))
     # Kept to the microsecond: it is the moment that divides this note's record from the next's.
-    signed_at = as_utc(at) if at is not None else utcnow()
+    signed_at = at if at is not None else utcnow()
     # What the page and the PDF will show from now on, frozen and signed with the note.
     kept = snapshot.build(note, entries, as_of=signed_at)
     content = {**content, "snapshot": kept}

@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
-from ..timeutil import as_utc
-
 NOTE_SCHEME = "clinic-note-v1"
 # v2: the note's snapshot (what its page and PDF show, frozen at signing) is signed with it.
 SNAPSHOT_SCHEME = "clinic-note-v2"
@@ -30,7 +28,7 @@ def nfc(text: str | None) -> str | None:
 
 
 def utc_iso(moment: datetime) -> str:
-    return as_utc(moment).astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _day(value: date | str) -> str:

@@ -5,8 +5,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import UTCDateTime
 from ..extensions import db
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 
 
 class PortalLink(db.Model):
@@ -16,14 +17,14 @@ class PortalLink(db.Model):
     partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partner.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner = relationship("Partner")
 
     def usable(self, now: datetime) -> bool:
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or as_utc(self.expires_at) > now
+        return self.expires_at is None or self.expires_at > now

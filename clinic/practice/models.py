@@ -5,6 +5,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -21,7 +22,7 @@ class Practice(db.Model):
     # Where partners' replies to the practice's mail go (optional; the sender address is the
     # installation's CLINIC_MAIL_FROM, which may not be read by anyone).
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # An IANA zone name (checked with zoneinfo): dates are shown, and mail is sent, in it.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
     # Opening hours, local to `timezone`, on the ISO weekdays listed in `open_days` ("12345").

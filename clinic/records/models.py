@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import between, enum_text
+from ..columns import UTCDateTime, between, enum_text
 from ..domain import SCALE, Source, TagCategory
 from ..extensions import db
 from ..timeutil import utcnow
@@ -19,7 +19,7 @@ class _RecordMixin:
     source: Mapped[Source] = mapped_column(enum_text(Source, name="source", length=10))
     # Shared with the other partner by the writer's choice; otherwise clinician-only.
     shared_with_partner: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set by the portal form: a retried post with the same key is stored once. Unique per partner
     # (the table's constraint), so nobody else's key can collide with this partner's.
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
@@ -99,4 +99,4 @@ class ExceptionTag(db.Model):
     value: Mapped[str] = mapped_column(sa.String(60))
     added_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     added_by_partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..couples.models import Couple, CoupleChange
 from ..extensions import db
-from ..timeutil import UTC, as_utc
+from ..timeutil import UTC
 from . import rules
 from .chart import Chart, Marker, Point, Series, scale_chart
 from .models import TAG_CATEGORIES, ExceptionEntry, ExceptionTag, ScalePlacement
@@ -54,7 +54,7 @@ def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
         .order_by(CoupleChange.changed_at)
     )
     markers = [
-        Marker(day=as_utc(c.changed_at).date(), label=_("Stage %(number)s", number=c.to_value), kind="stage")
+        Marker(day=c.changed_at.date(), label=_("Stage %(number)s", number=c.to_value), kind="stage")
         for c in stage_changes
     ]
     markers += [
@@ -166,7 +166,7 @@ def stage_history(couple_id: int, *, until: date) -> list[tuple[date, int]]:
         .where(CoupleChange.couple_id == couple_id, CoupleChange.kind.in_(("created", "stage")))
         .order_by(CoupleChange.changed_at)
     )
-    found = [(as_utc(at).date(), value) for at, value in changes]
+    found = [(at.date(), value) for at, value in changes]
     return [(day, int(value)) for day, value in found if day <= until and str(value).isdigit()]
 
 

@@ -2,8 +2,6 @@
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from ..timeutil import as_utc
-
 
 def diverged(value_a: int | None, value_b: int | None, threshold: int) -> bool:
     """The partners' latest placements are `threshold` or more points apart."""
@@ -39,7 +37,7 @@ def note_cutoff(session_day: date, written_at: datetime | None, tz: tzinfo) -> d
     end_of_day = datetime.combine(session_day + timedelta(days=1), time.min, tz).astimezone(UTC)
     if written_at is None:
         return end_of_day
-    return min(as_utc(written_at), end_of_day)
+    return min(written_at, end_of_day)
 
 
 def reference_value(placements: list[tuple], cutoff: tuple[date, datetime] | None) -> int | None:
@@ -57,7 +55,7 @@ def reference_value(placements: list[tuple], cutoff: tuple[date, datetime] | Non
         session_day, moment = cutoff
         before = [
             value for day, value, created in placements
-            if day < session_day or (day == session_day and as_utc(created) <= moment)
+            if day < session_day or (day == session_day and created <= moment)
         ]
         if before:
             return before[-1]

@@ -31,7 +31,7 @@ from ..portal.models import PortalLink
 from ..portal.services import link_url, return_token
 from ..practice.hours import hours_of
 from ..practice.models import Practice
-from ..timeutil import as_utc, utcnow
+from ..timeutil import utcnow
 from .schedule import ReminderKind, Rules, reminder_for
 
 # --- the switches -------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def _due_in(practice: Practice, today: date, now: datetime) -> list[Due]:
     ).all()
     grouped: dict[tuple[int, date, ReminderKind], list] = defaultdict(list)
     for due_on, created_at, partner, couple_id, therapist in rows:
-        assigned_on = hours.today(as_utc(created_at))
+        assigned_on = hours.today(created_at)
         kind = reminder_for(rules, due_on, today, assigned_on=assigned_on)
         if kind is not None:
             grouped[(partner.id, due_on, kind)].append((partner, couple_id, therapist))

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -21,7 +22,7 @@ class Supervision(db.Model):
     supervisor_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     supervisor = relationship("User", foreign_keys=[supervisor_id])
     clinician = relationship("User", foreign_keys=[clinician_id])

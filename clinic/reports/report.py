@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..notes.models import SessionNote
 from ..records.models import ExceptionEntry, ScalePlacement
-from ..timeutil import UTC, as_utc, utcnow
+from ..timeutil import UTC, utcnow
 from .supervision import reportable_clinicians
 
 BATCH = 200
@@ -237,7 +237,6 @@ def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
         .order_by(CoupleChange.couple_id, CoupleChange.changed_at, CoupleChange.id)
     )
     for couple_id, kind, value, at in rows:
-        at = as_utc(at)
         if couple_id != couple:
             if couple is not None:
                 finish(end_at)
@@ -271,7 +270,7 @@ def _count_per_couple(session, model, day_column, ids: list[int], request: Repor
 
 
 def _week(start: datetime, day: date) -> int:
-    return max((day - as_utc(start).date()).days // 7 + 1, 1)
+    return max((day - start.date()).days // 7 + 1, 1)
 
 
 def couple_rows(

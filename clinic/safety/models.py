@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..columns import enum_text
+from ..columns import UTCDateTime, enum_text
 from ..domain import CheckinState
 from ..extensions import db
 from ..timeutil import utcnow
@@ -36,9 +36,9 @@ class SafetyFlag(db.Model):
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     set_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    set_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cleared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    cleared_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clear_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     partner = relationship("Partner")
@@ -62,7 +62,7 @@ class SafetySettings(db.Model):
     contacts: Mapped[list] = mapped_column(sa.JSON, default=list)
     # Offer the check-in to each partner on their first visit to the portal.
     offer_at_first_visit: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
 
@@ -86,8 +86,8 @@ class SafetyCheckin(db.Model):
     state: Mapped[CheckinState] = mapped_column(
         enum_text(CheckinState, name="state", length=10), default=CheckinState.OPEN
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partner = relationship("Partner")
 
@@ -111,8 +111,8 @@ class DangerSignal(db.Model):
     source_id: Mapped[int]
     field: Mapped[str] = mapped_column(sa.String(60))
     words: Mapped[list] = mapped_column(sa.JSON)
-    found_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     partner = relationship("Partner")
@@ -133,4 +133,4 @@ class ShareRelease(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(12))
     item_id: Mapped[int]
     released_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    released_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

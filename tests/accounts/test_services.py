@@ -19,7 +19,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.mail.delivery import deliver_due
 from clinic.mail.models import OutboundMessage
-from clinic.timeutil import as_utc, utcnow
+from clinic.timeutil import utcnow
 from tests.account_links import account_link as link_in
 
 NEW_PASSWORD = "a river at dawn, slowly"
@@ -46,7 +46,7 @@ def invite(owner, email="hao.wang@example.org", role="clinician"):
 def _lifetime_then_expire() -> timedelta:
     """How long the only token was made to last (to the second); then it is made to lapse."""
     row = db.session.scalars(sa.select(AccountToken)).one()
-    lifetime = as_utc(row.expires_at) - as_utc(row.created_at)
+    lifetime = row.expires_at - row.created_at
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     return timedelta(seconds=round(lifetime.total_seconds()))
