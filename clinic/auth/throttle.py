@@ -38,9 +38,19 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="clinic.trusted-device")
 
 
-def _account_tag(email: str) -> str:
+def _keyed_hash(label: bytes, email: str) -> str:
     key = current_app.secret_key.encode("utf-8")
-    return hmac.new(key, b"device:" + email.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, label + email.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _account_tag(email: str) -> str:
+    return _keyed_hash(b"device:", email)
+
+
+def account_id(email: str) -> str:
+    """What the limits call an account: a keyed hash of its email, so neither the rate-limit
+    storage nor the log line of a limit that was hit holds a staff member's address."""
+    return _keyed_hash(b"limit:", email)
 
 
 def _device_entries() -> list[list[str]]:
@@ -103,11 +113,11 @@ def per_device() -> str:
 
 
 def account_key() -> str:
-    return "login:" + posted_email()
+    return "login:" + account_id(posted_email())
 
 
 def account_address_key() -> str:
-    return f"login:{posted_email()}|{get_remote_address()}"
+    return f"login:{account_id(posted_email())}|{get_remote_address()}"
 
 
 def device_key() -> str:

@@ -8,6 +8,7 @@ per-account window). Run on memory storage and on Redis (TEST_REDIS_URL, a datab
 
 import base64
 import html
+import logging
 import os
 import time
 
@@ -211,3 +212,20 @@ def test_the_change_password_form_is_limited_and_audited(app, client, login, mak
     # The right current password is not even checked until the window passes.
     right = {"current_password": PASSWORD, "password": "a brand new passphrase"}
     assert client.post("/auth/password", data=right).status_code == 429
+
+
+@pytest.mark.parametrize("storage", STORAGES, indirect=True)
+def test_the_limits_keep_no_staff_email_in_their_log_lines_or_storage(app, make_user, storage, caplog):
+    """A limit that is hit is logged with its key; the key names the account by a keyed hash."""
+    user = make_user(email="real.person@example.org")
+    caplog.set_level(logging.INFO)
+
+    codes = attack(app, user.email, tries=12)
+
+    assert codes == [200] * 10 + [429] * 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "exceeded" in logged  # the limiter did log the refusals ...
+    assert "real.person" not in logged and "example.org" not in logged  # ... without the address
+    if storage == "redis":
+        keys = redis.Redis.from_url(REDIS_URL).keys("*")
+        assert keys and not any(b"real.person" in key for key in keys)
