@@ -117,6 +117,8 @@ class Defaults:
     # None derives a single key ("derived") from SECRET_KEY.
     NOTE_SEAL_KEYS = None
     NOTE_SEAL_KEY_ID = None
+    # Fernet key(s) sealing second-factor keys at rest: the first seals, any listed opens (rotation).
+    TOTP_SEAL_KEY = None  # None derives one from SECRET_KEY (set it in production: clinic/sealing.py)
     MAIL_MAX_ATTEMPTS = 8
     MAIL_RETRY_SECONDS = 60  # first retry after this; doubling up to MAIL_RETRY_MAX_SECONDS
     MAIL_RETRY_MAX_SECONDS = 6 * 60 * 60

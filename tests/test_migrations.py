@@ -20,6 +20,7 @@ from clinic.columns import enum_text
 from clinic.database import normalise_url
 from clinic.domain import Role
 from clinic.extensions import db
+from clinic.sealing import open_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = str(ROOT / "migrations")
@@ -211,3 +212,29 @@ def test_rewriting_the_checks_keeps_every_row(empty_app):
     downgrade(directory=MIGRATIONS, revision="0019")
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT id, status FROM couple")).all() == [(9, "paused")]
+
+
+def test_sealing_the_totp_keys_keeps_each_key_and_opens_them_again_on_the_way_down(empty_app):
+    upgrade(directory=MIGRATIONS, revision="0020")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO practice (id, name, created_at) VALUES (1, 'P', CURRENT_TIMESTAMP)"
+        ))
+        for user_id, secret in ((1, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), (2, None)):
+            conn.execute(sa.text(
+                "INSERT INTO \"user\" (id, practice_id, email, name, password_hash, role, active,"
+                " session_version, created_at, totp_secret) VALUES (:id, 1, :email, 'A', 'x',"
+                " 'clinician', true, 1, CURRENT_TIMESTAMP, :secret)"
+            ), {"id": user_id, "email": f"u{user_id}@example.org", "secret": secret})
+
+    upgrade(directory=MIGRATIONS, revision="0021")
+
+    def stored():
+        with db.engine.connect() as conn:
+            return dict(conn.execute(sa.text('SELECT id, totp_secret FROM "user" ORDER BY id')).all())
+
+    sealed = stored()
+    assert sealed[2] is None
+    assert "JBSWY3DP" not in sealed[1] and open_text("totp", sealed[1]) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    downgrade(directory=MIGRATIONS, revision="0020")
+    assert stored() == {1: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 2: None}

@@ -40,9 +40,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # TOTP (RFC 6238): the shared key (set at enrolment, in use once confirmed by a code) and the
-    # last time step a code was accepted for, so that each code works once.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # TOTP (RFC 6238): the shared key (set at enrolment, in use once confirmed by a code), sealed
+    # with the "totp" key of clinic/sealing.py, and the last time step a code was accepted for,
+    # so that each code works once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The language this person reads the app and their mail in (clinic.i18n.LANGUAGES).

@@ -1,5 +1,6 @@
 """The second factor: TOTP enrolment (key and QR code, confirmed by a code), codes accepted once
-within ±30 seconds, ten single-use recovery codes stored hashed, and resetting it."""
+within ±30 seconds, ten single-use recovery codes stored hashed, and resetting it. The TOTP key
+is stored sealed (clinic/sealing.py, purpose "totp") and opened only to check a code."""
 
 import hashlib
 import hmac
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
+from ..sealing import open_text, seal_text
 from ..timeutil import utcnow
 from .models import RecoveryCode, User
 
@@ -43,14 +45,20 @@ def begin_enrolment(user: User) -> Enrolment:
     if user.has_two_factor:
         raise DomainError(_("Two-factor sign-in is already set up."))
     if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
+        user.totp_secret = seal_text("totp", pyotp.random_base32())
         db.session.commit()
     return enrolment_for(user)
 
 
 def enrolment_for(user: User) -> Enrolment:
-    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    return Enrolment(secret=user.totp_secret, uri=uri)
+    secret = _secret(user)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    return Enrolment(secret=secret, uri=uri)
+
+
+def _secret(user: User) -> str:
+    """The user's TOTP key in clear (SealBroken when the sealing key changed without rotation)."""
+    return open_text("totp", user.totp_secret)
 
 
 def confirm_enrolment(user: User, code: str) -> list[str]:
@@ -118,7 +126,7 @@ def _accept_totp(user: User, code: str, now: float | None = None) -> bool:
     """
     if not user.totp_secret or not code.isdigit() or len(code) != 6:
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(_secret(user))
     current = int((time.time() if now is None else now) // STEP_SECONDS)
     for step in (current - 1, current, current + 1):
         if user.totp_last_step is not None and step <= user.totp_last_step:

@@ -16,9 +16,9 @@ from flask import current_app
 from markupsafe import escape
 
 from ..practice.models import Practice
+from ..sealing import SealBroken, unseal
 from ..timeutil import utcnow
 from .models import OutboundMessage
-from .sealing import SealBroken, fill, unseal
 from .transport import DeliveryError
 
 # Quoted-printable UTF-8: readable in an .eml file, safe for any mail server.
@@ -64,3 +64,10 @@ def build_email(message: OutboundMessage, practice: Practice) -> Message:
     email["Auto-Submitted"] = "auto-generated"
     email["X-Clinic-Outbox"] = f"{message.id}-{created}"
     return email
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Put each value in place of its {{name}}; other text is left exactly as it is."""
+    for name, value in values.items():
+        template = template.replace("{{" + name + "}}", value)
+    return template

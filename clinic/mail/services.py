@@ -17,7 +17,7 @@ from ..domain import MessageKind, MessageStatus
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import OutboundMessage
-from .sealing import seal
+from ..sealing import seal
 
 # Set on the session by queue_message; the commit that writes the message wakes the worker.
 _WAKE = "clinic.mail.wake"
@@ -43,7 +43,7 @@ def queue_message(
 
     Nothing is sent here: the worker delivers it after the commit (and is woken by it).
     `sealed` values are encrypted and put into the body at `{{name}}` only while sending (see
-    sealing.py). With a `dedupe_key` that is already queued or sent, nothing is added and the
+    clinic/sealing.py). With a `dedupe_key` that is already queued or sent, nothing is added and the
     existing message is returned.
     """
     now = utcnow()

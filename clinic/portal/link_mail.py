@@ -2,7 +2,7 @@
 
 Nothing clinical goes in it (no stage, no exercise, no note): a mailbox may be shared or read
 over a shoulder. The link itself is not in the stored text either: the body holds
-`{{portal_link}}` and the link travels sealed (see clinic/mail/sealing.py).
+`{{portal_link}}` and the link travels sealed (see clinic/sealing.py).
 """
 
 from datetime import datetime

@@ -6,6 +6,7 @@ import pyotp
 import pytest
 
 from clinic.auth import twofactor
+from clinic.sealing import open_text
 
 
 @pytest.fixture
@@ -16,6 +17,6 @@ def enrolled(make_user):
     """
     user = make_user()
     twofactor.begin_enrolment(user)
-    previous = pyotp.TOTP(user.totp_secret).at(time.time() - 30)
+    previous = pyotp.TOTP(open_text("totp", user.totp_secret)).at(time.time() - 30)
     user.recovery = twofactor.confirm_enrolment(user, previous)
     return user

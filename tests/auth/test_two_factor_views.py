@@ -14,6 +14,7 @@ from clinic.auth import twofactor
 from clinic.auth.models import User
 from clinic.auth.throttle import DEVICE_COOKIE
 from clinic.extensions import db
+from clinic.sealing import open_text
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +24,7 @@ def page(response) -> str:
 
 
 def code_for(user, offset: int = 0) -> str:
-    secret = db.session.get(User, user.id).totp_secret
+    secret = open_text("totp", db.session.get(User, user.id).totp_secret)
     return pyotp.TOTP(secret).at(time.time() + offset)
 
 
@@ -170,7 +171,9 @@ def test_setting_up_shows_a_qr_code_and_the_key_and_needs_a_code(app, client, lo
     body = page(response)
     assert "<svg" in body and "QR code of your key" in body
     key = re.search(r'id="totp-key">([A-Z2-7 ]+)<', body).group(1).replace(" ", "")
-    assert key == db.session.get(User, user.id).totp_secret
+    stored = db.session.get(User, user.id).totp_secret
+    assert key not in stored  # sealed at rest ...
+    assert key == open_text("totp", stored)  # ... and opened only with the key
     refused = client.post("/auth/two-factor", data={"code": other_than(pyotp.TOTP(key).now())})
     assert "That code is not right." in page(refused)
     assert not db.session.get(User, user.id).has_two_factor

@@ -14,6 +14,7 @@ from clinic.auth.models import RecoveryCode, SignInChallenge, User
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.practice.services import reset_member_two_factor
+from clinic.sealing import open_text
 
 PASSWORD = "correct horse battery"
 
@@ -24,7 +25,7 @@ def actions(prefix: str = "") -> list[str]:
 
 
 def now_code(user, offset: int = 0) -> str:
-    return pyotp.TOTP(user.totp_secret).at(time.time() + offset)
+    return pyotp.TOTP(open_text("totp", user.totp_secret)).at(time.time() + offset)
 
 
 
@@ -34,7 +35,8 @@ def test_enrolment_gives_a_key_and_an_otpauth_uri_and_waits_for_a_code(make_user
 
     enrolment = twofactor.begin_enrolment(user)
 
-    assert len(enrolment.secret) == 32 and enrolment.secret == user.totp_secret
+    assert len(enrolment.secret) == 32 and enrolment.secret == open_text("totp", user.totp_secret)
+    assert enrolment.secret not in user.totp_secret  # stored sealed
     assert enrolment.uri.startswith("otpauth://totp/Clinic:jing.chen%40example.org?secret=")
     assert enrolment.grouped_secret.replace(" ", "") == enrolment.secret
     assert not user.has_two_factor
