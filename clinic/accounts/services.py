@@ -27,7 +27,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import supported
 from ..jobs import wake
-from ..mail.services import queue_message
+from ..mail.services import cancel_queued, queue_message
 from ..practice.services import get_member, get_practice
 from ..timeutil import utcnow
 from .models import AccountToken, ResetRequest
@@ -88,8 +88,12 @@ def _mail(user: User, purpose: TokenPurpose, link: str, practice_name: str) -> N
                 "one hour):\n\n{{link}}\n\nIf it was not you, ignore this message: your password "
                 "stays as it is.\n", name=user.name, practice=practice_name,
             )
+    # A mail still waiting with an earlier link of this kind would only confuse: that link has
+    # stopped (a re-sent invitation) or is about to be one of two (a second reset).
+    kind = f"account_{purpose.value}"
+    cancel_queued(kind=kind, user_id=user.id)
     queue_message(
-        practice_id=user.practice_id, kind=f"account_{purpose.value}", to_address=user.email,
+        practice_id=user.practice_id, kind=kind, to_address=user.email,
         to_name=user.name, subject=subject, body=body, user_id=user.id, sealed={"link": link},
         locale=language,
     )

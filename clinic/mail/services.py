@@ -15,9 +15,9 @@ from .. import jobs
 from ..audit.services import record_access
 from ..domain import MessageKind, MessageStatus
 from ..extensions import db
+from ..sealing import seal
 from ..timeutil import utcnow
 from .models import OutboundMessage
-from ..sealing import seal
 
 # Set on the session by queue_message; the commit that writes the message wakes the worker.
 _WAKE = "clinic.mail.wake"
@@ -85,15 +85,20 @@ def _forget_wake(session: Session) -> None:
     session.info.pop(_WAKE, None)
 
 
-def cancel_queued(*, kind: str, partner_id: int) -> int:
-    """Withdraw a partner's still-queued messages of one kind (in the caller's transaction).
+def cancel_queued(*, kind: str, partner_id: int | None = None, user_id: int | None = None) -> int:
+    """Withdraw the still-queued messages of one kind to a partner or to a staff member (in the
+    caller's transaction).
 
-    Used when what they carry stopped being true, e.g. a portal link that was just replaced.
-    A message already being sent is not stopped. Returns how many were withdrawn.
+    Used when what they carry stopped being true, e.g. a portal link or an account link that was
+    just replaced. A message already being sent is not stopped. Returns how many were withdrawn.
     """
+    if (partner_id is None) == (user_id is None):
+        raise ValueError("name exactly one recipient: a partner or a user")
+    recipient = (OutboundMessage.partner_id == partner_id if partner_id is not None
+                 else OutboundMessage.user_id == user_id)
     result = db.session.execute(
         sa.update(OutboundMessage)
-        .where(OutboundMessage.partner_id == partner_id, OutboundMessage.kind == kind,
+        .where(recipient, OutboundMessage.kind == kind,
                OutboundMessage.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.CANCELLED, sealed=None)
         .execution_options(synchronize_session=False)
