@@ -2,10 +2,10 @@
 
 A link carries a random token (256 bits); only its SHA-256 is stored, and the mail carries the
 link sealed (the outbox never holds it readable). An invitation is valid 72 hours, a reset one
-hour; each works once. Neither signs anybody in past their second factor: the views continue
-the sign-in as a password would (the code next, when one is set up). A reset request only
-notes the address; the worker makes the link (send_reset_links), so the answer is the same, in
-content and in time, for known and unknown addresses.
+hour; each works once. Neither gets anybody past a second factor: for an account that has one,
+the same form asks for a code, and nothing changes (password, sessions, link) until it checks.
+A reset request only notes the address; the worker makes the link (send_reset_links), so the
+answer is the same, in content and in time, for known and unknown addresses.
 """
 
 import hashlib
@@ -21,7 +21,8 @@ from werkzeug.exceptions import NotFound
 
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.services import NewUser, add_user, find_by_email, replace_password
+from ..auth.services import NewUser, add_user, check_password, find_by_email, replace_password
+from ..auth.twofactor import verify_second_factor
 from ..domain import TokenPurpose
 from ..errors import DomainError
 from ..extensions import db
@@ -37,6 +38,10 @@ PATHS = {TokenPurpose.INVITATION: "/accounts/invitation/", TokenPurpose.RESET: "
 
 class LinkRefused(DomainError):
     """The link is unknown, used or expired: one answer, so they cannot be told apart."""
+
+
+class CodeRefused(DomainError):
+    """The account has a second factor and the code given with the new password is not right."""
 
 
 @dataclass(frozen=True)
@@ -213,17 +218,27 @@ def _spend(user: User, purpose: TokenPurpose | None) -> None:
     )
 
 
-def use_link(token: str | None, purpose: TokenPurpose, password: str) -> User:
+def use_link(token: str | None, purpose: TokenPurpose, password: str, code: str | None = None
+             ) -> User:
     """Set the password through an invitation or reset link, once; returns the user, whose
-    every session has ended (the caller continues the sign-in, second factor included).
+    every session has ended.
 
-    Raises DomainError(field="password") for a refused password (the link still works), and
-    LinkRefused for a link that is unknown, used or expired.
+    For an account with a second factor `code` (from the app, or a recovery code) is checked
+    first, and used up; without it nothing changes. The caller then completes the sign-in (the
+    code was just given); without a second factor it continues it as a password would.
+
+    Raises DomainError(field="password") for a refused password and CodeRefused(field="code")
+    for a missing or wrong code (the link still works in both cases), and LinkRefused for a link
+    that is unknown, used or expired.
     """
     found = _usable(token, purpose)
     if found is None:
         raise LinkRefused(_("This link has expired or was already used."))
     user = found.user
+    check_password(password)  # before the code: a refused password must not spend a good code
+    if user.has_two_factor and verify_second_factor(user, code or "") is None:
+        db.session.rollback()
+        raise CodeRefused(_("That code is not right."), field="code")
     action = "user.invitation_accepted" if purpose is TokenPurpose.INVITATION else "auth.password_reset"
     replace_password(user, password, action=action)
     spent = db.session.execute(

@@ -79,7 +79,8 @@ class NewUser:
     must_change_password: bool = False
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
+    """Raises DomainError(field="password") when the password breaks the policy."""
     problem = password_problem(
         password,
         min_length=current_app.config["PASSWORD_MIN_LENGTH"],
@@ -98,7 +99,7 @@ def add_user(practice_id: int, data: NewUser, *, actor: User | None = None) -> U
     if data.role not in Role._value2member_map_:
         raise DomainError(_("Choose owner, clinician or supervisor."), field="role")
     if data.password is not None:
-        _check_password(data.password)
+        check_password(data.password)
     if find_by_email(email) is not None:
         raise DomainError(_("An account with this email already exists."), field="email")
     user = User(
@@ -144,7 +145,7 @@ def replace_password(user: User, password: str, *, action: str = "user.password"
     the user ends (a sign-in waiting for its code too), and the person chose it (no change
     required at next sign-in).
     Raises DomainError(field=password)."""
-    _check_password(password)
+    check_password(password)
     user.password_hash = hash_password(password)
     user.must_change_password = False
     user.session_version = User.session_version + 1

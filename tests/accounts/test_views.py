@@ -13,6 +13,8 @@ from clinic.accounts import services as accounts
 from clinic.audit.models import AuditEvent
 from clinic.auth import twofactor
 from clinic.auth.models import User
+from clinic.auth.passwords import verify_password
+from clinic.domain import TokenPurpose
 from clinic.extensions import db
 from clinic.practice.services import create_practice
 from clinic.sealing import open_text
@@ -89,19 +91,58 @@ def test_a_weak_password_is_refused_beside_the_field_and_the_link_still_works(cl
     assert client.post(path, data={"password": NEW}).status_code == 302
 
 
-def test_a_reset_link_never_skips_the_second_factor(app, client, make_user, delivered):
-    user = make_user()
+def _with_second_factor(user):
     twofactor.begin_enrolment(user)
     twofactor.confirm_enrolment(user, pyotp.TOTP(open_text("totp", user.totp_secret)).at(time.time() - 30))
+    return user
+
+
+def _now_code(user) -> str:
+    return pyotp.TOTP(open_text("totp", db.session.get(User, user.id).totp_secret)).now()
+
+
+def test_a_reset_link_changes_nothing_until_the_second_factor_checks(client, make_user, delivered):
+    user = _with_second_factor(make_user())
     ask_reset(client, user.email)
     path, _token = account_link(delivered(1)[0])
+    assert "Nothing changes until it checks" in page(client.get(path))
 
-    response = client.post(path, data={"password": NEW})
+    for code in ("", "000000", "aaaa-bbbb-cccc-dddd"):
+        refused = client.post(path, data={"password": NEW, "code": code})
 
-    assert response.location == "/auth/code"
-    assert client.get("/couples/").location.startswith("/auth/login")
-    client.post("/auth/code", data={"code": pyotp.TOTP(open_text("totp", user.totp_secret)).now()})
+        assert refused.status_code == 200 and "That code is not right." in page(refused)
+        db.session.expire_all()
+        assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+        assert accounts.holder(_token, TokenPurpose.RESET) is not None  # the link still works
+    assert [e.action for e in db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "auth.password_reset"))] == []
+
+    response = client.post(path, data={"password": NEW, "code": _now_code(user)})
+
+    assert response.location == "/"  # the code was just given: signed in, not asked again
     assert client.get("/couples/").status_code == 200
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, NEW)
+    assert accounts.holder(_token, TokenPurpose.RESET) is None
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, CODE_LIMIT_PER_ACCOUNT="3 per hour",
+                    RATELIMIT_STORAGE_URI="memory://")
+def test_wrong_codes_on_a_reset_link_spend_the_accounts_budget_of_wrong_codes(app, make_user,
+                                                                              delivered):
+    user = _with_second_factor(make_user())
+    ask_reset(app.test_client(), user.email)
+    path, _token = account_link(delivered(1)[0])
+
+    statuses = [
+        app.test_client().post(path, data={"password": NEW, "code": "000000"},
+                               environ_base={"REMOTE_ADDR": f"203.0.113.{i}"}).status_code
+        for i in range(1, 5)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
 
 
 def test_an_invitation_in_a_practice_that_requires_it_leads_to_setting_up_the_second_factor(
