@@ -111,6 +111,15 @@ def get_assignment(user, assignment_id: int) -> Assignment:
     return assignment
 
 
+
+def _audited(user, action: str, row: Assignment | Submission):
+    """A clinician's step on one assignment or submission: audited against its couple, committed.
+    Returns the row."""
+    record(action, user=user, object_type=row.__tablename__, object_id=row.id, couple_id=row.couple_id)
+    db.session.commit()
+    return row
+
+
 def withdraw_assignment(user, assignment_id: int) -> Assignment:
     """Take back an assignment nobody has started. Raises DomainError once work has begun."""
     assignment = get_assignment(user, assignment_id)
@@ -118,12 +127,7 @@ def withdraw_assignment(user, assignment_id: int) -> Assignment:
         raise DomainError(_("This exercise has been started, so it can no longer be withdrawn."))
     assignment.status = AssignmentStatus.WITHDRAWN
     assignment.updated_at = utcnow()
-    record(
-        "assignment.withdraw", user=user, object_type="assignment", object_id=assignment.id,
-        couple_id=assignment.couple_id,
-    )
-    db.session.commit()
-    return assignment
+    return _audited(user, "assignment.withdraw", assignment)
 
 
 def couple_assignments(couple: Couple) -> list[Assignment]:
@@ -179,11 +183,7 @@ def mark_reviewed(user, submission_id: int) -> Submission:
     submission.reviewed_by_id = user.id
     submission.assignment.status = AssignmentStatus.REVIEWED
     submission.assignment.updated_at = now
-    record(
-        "submission.review", user=user, object_type="submission", object_id=submission.id,
-        couple_id=submission.couple_id,
-    )
-    db.session.commit()
+    _audited(user, "submission.review", submission)
     return submission
 
 
@@ -195,12 +195,7 @@ def reply(user, submission_id: int, text: str) -> Submission:
         raise DomainError(_("Write a reply first."), field="reply")
     submission.reply = text
     submission.replied_at = utcnow()
-    record(
-        "submission.reply", user=user, object_type="submission", object_id=submission.id,
-        couple_id=submission.couple_id,
-    )
-    db.session.commit()
-    return submission
+    return _audited(user, "submission.reply", submission)
 
 
 # --- partner side (portal) ------------------------------------------------------------------

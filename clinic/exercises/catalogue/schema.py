@@ -169,13 +169,19 @@ def _field_problems(where: str, f: Field, *, nested: bool) -> list[str]:
     if f.kind == "repeated":
         if not f.subfields:
             problems.append(f"{at}: a repeated field needs subfields")
-        subkeys = [s.key for s in f.subfields]
-        if len(subkeys) != len(set(subkeys)):
-            problems.append(f"{at}: duplicate subfield keys")
-        for sub in f.subfields:
-            problems.extend(_field_problems(at, sub, nested=True))
+        problems.extend(_fields_problems(at, f.subfields, "subfield", nested=True))
     elif f.subfields:
         problems.append(f"{at}: only repeated fields take subfields")
+    return problems
+
+
+def _fields_problems(at: str, fields: Iterable[Field], what: str, *, nested: bool) -> list[str]:
+    """A list of fields (an exercise's, or a repeated field's subfields): unique keys, each sound."""
+    fields = tuple(fields)
+    keys = [f.key for f in fields]
+    problems = [f"{at}: duplicate {what} keys"] if len(keys) != len(set(keys)) else []
+    for f in fields:
+        problems.extend(_field_problems(at, f, nested=nested))
     return problems
 
 
@@ -195,10 +201,7 @@ def exercise_problems(where: str, ex: Exercise) -> list[str]:
     if not ex.fields:
         problems.append(f"{where}: no fields")
     keys = [f.key for f in ex.fields]
-    if len(keys) != len(set(keys)):
-        problems.append(f"{where}: duplicate field keys")
-    for f in ex.fields:
-        problems.extend(_field_problems(where, f, nested=False))
+    problems.extend(_fields_problems(where, ex.fields, "field", nested=False))
     if ex.record is not None:
         missing = set(RECORD_FIELDS.get(ex.record, ())) - set(keys)
         if missing:
