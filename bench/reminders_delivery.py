@@ -42,8 +42,9 @@ from flask_migrate import upgrade  # noqa: E402
 from clinic import create_app  # noqa: E402
 from clinic.auth.services import NewUser, create_user  # noqa: E402
 from clinic.couples.services import CoupleInput, PartnerInput, create_couple  # noqa: E402
+from clinic.domain import MessageStatus  # noqa: E402
 from clinic.extensions import db  # noqa: E402
-from clinic.mail.models import MessageStatus, OutboundMessage  # noqa: E402
+from clinic.mail.models import OutboundMessage  # noqa: E402
 from clinic.mail.services import queue_message  # noqa: E402
 from clinic.practice.services import create_practice  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402
