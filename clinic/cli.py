@@ -206,7 +206,14 @@ def _private_file(path: str, *, binary: bool):
 @click.command("seal-notes")
 @in_operator_language
 def seal_notes_command() -> None:
-    """Seal (HMAC, NOTE_SEAL_KEYS) every signed note that has no keyed seal yet (after upgrading)."""
+    """Seal (HMAC, NOTE_SEAL_KEYS) every signed note that has no keyed seal yet (after upgrading,
+    with NOTE_SEALS_REQUIRED = False until it has run: otherwise a note whose seal was removed
+    would be sealed again as it stands)."""
+    if current_app.config.get("NOTE_SEALS_REQUIRED", True):
+        click.echo(_("Every signed note must already carry a seal (NOTE_SEALS_REQUIRED). Set "
+                     "NOTE_SEALS_REQUIRED = False only while upgrading notes signed before seals."),
+                   err=True)
+        raise SystemExit(2)
     sealed, refused = sealing.seal_existing_notes()
     click.echo(_("Sealed %(num)s signed notes.", num=format_number(len(sealed))))
     for note_id in refused:

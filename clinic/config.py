@@ -117,6 +117,10 @@ class Defaults:
     # None derives a single key ("derived") from SECRET_KEY.
     NOTE_SEAL_KEYS = None
     NOTE_SEAL_KEY_ID = None
+    # Every signed note must carry a keyed seal: one without is shown as broken (someone with
+    # database access could otherwise blank the seal and recompute the SHA-256). False only while
+    # upgrading an installation whose notes were signed before seals, until `flask seal-notes` ran.
+    NOTE_SEALS_REQUIRED = True
     # Fernet key(s) sealing second-factor keys at rest: the first seals, any listed opens (rotation).
     TOTP_SEAL_KEY = None  # None derives one from SECRET_KEY (set it in production: clinic/sealing.py)
     MAIL_MAX_ATTEMPTS = 8

@@ -62,6 +62,7 @@ class NotePrint:
     verified: bool
     addenda: list[PrintAddendum]
     sealed: bool
+    seal_required: bool
     seal_ok: bool
     seal_key: str
     exported_by: str
@@ -164,6 +165,7 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         content_hash=note.content_hash,
         verified=verification.note_ok,
         sealed=verification.sealed,
+        seal_required=verification.required,
         seal_ok=verification.seal_ok and verification.addenda_sealed_ok,
         seal_key=verification.key_id or "",
         addenda=[

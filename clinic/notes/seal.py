@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import event
 
@@ -52,11 +53,14 @@ class Verification:
     seal_ok: bool = False  # the seal matches the content as stored now, under its key
     addenda_sealed_ok: bool = False  # the number of addenda and the newest one are as sealed
     key_id: str | None = None
+    required: bool = True  # NOTE_SEALS_REQUIRED: a note without a seal fails
 
     @property
     def ok(self) -> bool:
         hashes = self.signed and self.note_ok and all(self.addenda_ok.values())
-        return hashes and (not self.sealed or (self.seal_ok and self.addenda_sealed_ok))
+        if not self.sealed and not self.required:
+            return hashes  # signed before keyed seals, while upgrading (seal-notes not yet run)
+        return hashes and self.sealed and self.seal_ok and self.addenda_sealed_ok
 
 
 def verification(note: SessionNote) -> Verification:
@@ -87,6 +91,7 @@ def verification(note: SessionNote) -> Verification:
     return Verification(
         signed=True, note_ok=expected == row["content_hash"], addenda_ok=addenda,
         sealed=row["seal"] is not None, key_id=key_id,
+        required=bool(current_app.config.get("NOTE_SEALS_REQUIRED", True)),
         seal_ok=keys.matches(row["seal"], key_id, lambda k: keys.note_seal(k, expected)),
         addenda_sealed_ok=keys.matches(
             row["addenda_seal"], key_id,

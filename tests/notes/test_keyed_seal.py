@@ -87,7 +87,10 @@ def test_short_keys_are_refused(app):
         keys.current_id()
 
 
-def test_notes_signed_before_keyed_seals_are_sealed_if_still_intact(runner, world, write_note):
+def test_notes_signed_before_keyed_seals_are_sealed_if_still_intact(
+    app, monkeypatch, runner, world, write_note
+):
+    monkeypatch.setitem(app.config, "NOTE_SEALS_REQUIRED", False)  # while upgrading
     intact = services.sign_note(world.clinician, write_note(world).id)
     services.add_addendum(world.clinician, intact.id, "Reviewed.")
     changed = services.sign_note(world.clinician, write_note(world).id)
@@ -111,3 +114,28 @@ def test_notes_signed_before_keyed_seals_are_sealed_if_still_intact(runner, worl
     assert f"Note {changed.id}: NOT VERIFIED" in verify.output
     assert "1 of 2 signed notes verified" in verify.output
     assert [n for n, c in sealing.verify_notes(world.couple.practice_id) if c.ok] == [intact.id]
+
+
+def test_a_note_whose_seal_was_removed_is_broken_and_not_sealed_again(
+    app, runner, world, write_note, signed_in
+):
+    # Someone with database access edits a signed note, recomputes its SHA-256 and blanks the seal.
+    note = services.sign_note(world.clinician, write_note(world).id)
+    table = SessionNote.__table__
+    db.session.execute(sa.update(table).where(table.c.id == note.id).values(duration_minutes=90))
+    row = db.session.execute(sa.select(table).where(table.c.id == note.id)).mappings().one()
+    forged = signing.note_hash(row, [], signed_by_id=row["signed_by_id"], signed_at=row["signed_at"])
+    db.session.execute(sa.update(table).where(table.c.id == note.id).values(
+        content_hash=forged, seal=None, seal_key_id=None, addenda_seal=None))
+    db.session.commit()
+
+    check = services.verification(note)
+    assert check.note_ok and not check.sealed  # the SHA-256 alone would pass it
+    assert not check.ok
+    page = signed_in(world.clinician).get(f"/notes/{note.id}").get_data(as_text=True)
+    assert "carries no seal" in page
+
+    refused = runner.invoke(args=["seal-notes"])
+    assert refused.exit_code == 2
+    assert not services.verification(note).sealed
+    assert runner.invoke(args=["verify-notes"]).exit_code == 1
