@@ -104,11 +104,6 @@ def _fernet(key: str | None) -> Fernet | None:
         )) from error
 
 
-def _seal(path: Path, fernet: Fernet | None) -> None:
-    if fernet is not None:
-        path.write_bytes(fernet.encrypt(path.read_bytes()))
-
-
 def _opened(source: Path, fernet: Fernet | None, scratch: Path) -> Path:
     """The backup as a plain file: decrypted into `scratch` when a key is configured."""
     if fernet is None:
@@ -124,29 +119,34 @@ def _opened(source: Path, fernet: Fernet | None, scratch: Path) -> Path:
 
 
 def backup(url: str, target: Path, *, key: str | None = None) -> Outcome:
-    """Write a backup of the database at `url` to `target` (0600; encrypted with `key`)."""
+    """Write a backup of the database at `url` to `target` (0600; encrypted with `key`). With a
+    key the plain copy is made in a private scratch folder, so only encrypted bytes ever reach
+    `target` (a crash leaves no plain backup under its name)."""
     fernet = _fernet(key)
     outcome = Outcome()
     database = sqlite_path(url)
-    private_file(target)
-    if database is None:
-        _pg_dump(url, target)
-        outcome.say(_("Backed up the PostgreSQL database with pg_dump to %(target)s.", target=target))
-    else:
-        with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
-        source.close()
-        copy.close()
-        checked = integrity(target)
-        if checked != "ok":
-            raise BackupError(_("The backup in %(target)s failed its integrity check: %(problem)s",
-                                target=target, problem=checked))
-        size = format(target.stat().st_size, ",")
-        outcome.say(_("Backed up %(database)s to %(target)s (%(size)s bytes); integrity check: ok.",
-                      database=database, target=target, size=size))
-    _seal(target, fernet)
-    if fernet is not None:
-        outcome.say(_("The backup is encrypted with BACKUP_KEY: keep that key apart from it."))
+    with tempfile.TemporaryDirectory() as folder:
+        plain = target if fernet is None else Path(folder) / "plain.backup"
+        private_file(plain)
+        if database is None:
+            _pg_dump(url, plain)
+            outcome.say(_("Backed up the PostgreSQL database with pg_dump to %(target)s.", target=target))
+        else:
+            with sqlite3.connect(database) as source, sqlite3.connect(plain) as copy:
+                source.backup(copy)
+            source.close()
+            copy.close()
+            checked = integrity(plain)
+            if checked != "ok":
+                raise BackupError(_("The backup in %(target)s failed its integrity check: %(problem)s",
+                                    target=target, problem=checked))
+            size = format(plain.stat().st_size, ",")
+            outcome.say(_("Backed up %(database)s to %(target)s (%(size)s bytes); integrity check: ok.",
+                          database=database, target=target, size=size))
+        if fernet is not None:
+            private_file(target)
+            target.write_bytes(fernet.encrypt(plain.read_bytes()))
+            outcome.say(_("The backup is encrypted with BACKUP_KEY: keep that key apart from it."))
     outcome.say(_("The file is readable by this account only (0600)."))
     return outcome
 
