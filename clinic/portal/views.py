@@ -299,7 +299,7 @@ def entries():
         "portal/entries.html", partner=partner,
         progress=records_progress.couple_progress(
             partner.couple, session_days(partner.couple_id, position=partner.position), partner=partner,
-            title=_("My place on the scale over time"),
+            title=_("My place on the scale over time"), phone=True,
         ),
         exceptions=records.visible_to_partner(
             partner, "exception", page=max(request.args.get("page", 1, type=bounded_int), 1),

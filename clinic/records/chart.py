@@ -60,7 +60,10 @@ class _Style:
 # Okabe-Ito blue and vermillion: told apart with colour-blindness, 5.2:1 and 3.9:1 on white;
 # line dash and point shape differ as well, so the chart also works in greyscale.
 _STYLES = (_Style("#0072B2", None, "circle"), _Style("#D55E00", "7 4", "diamond"))
-_MARKER_STYLE = {"session": ("#767676", "2 3", 1.0), "stage": ("#4D4D4D", None, 1.5)}
+# A stage change is a wide mid-grey band (3.0:1 on white), a session a thin dark dashed line drawn
+# over it: on a day with both, the session line shows inside the band instead of under it.
+_MARKER_STYLE = {"session": ("#1A1A1A", "3 3", 1.25), "stage": ("#949494", None, 5.0)}
+_MARKER_ORDER = ("stage", "session")  # draw order; the rows of labels above the plot, top down
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,14 @@ class _Frame:
     bottom: float
     days: svg.Linear  # day number -> x; one day alone sits in the middle
     values: svg.Linear  # scale value -> y
+    font: float  # the chart's font size in drawing units; every offset scales with it
 
     @classmethod
-    def around(cls, left: float, right: float, top: float, bottom: float, days: list[date]):
+    def around(cls, left: float, right: float, top: float, bottom: float, days: list[date],
+               font: float):  # fmt: skip
         span = (days[0].toordinal(), days[-1].toordinal()) if days else (0, 0)
         values = svg.Linear((SCALE_MIN, SCALE_MAX), (bottom, top))
-        return cls(left, right, top, bottom, svg.Linear(span, (left, right)), values)
+        return cls(left, right, top, bottom, svg.Linear(span, (left, right)), values, font)
 
     def x(self, day: date) -> float:
         return self.days(day.toordinal())
@@ -93,6 +98,7 @@ def scale_chart(
     description: str | None = None,
     width: int = 640,
     height: int = 260,
+    font_size: float = 10,
     id_prefix: str | None = None,
 ) -> Chart:
     """Draw one line per partner on the 1-10 scale, with session and stage markers.
@@ -105,12 +111,16 @@ def scale_chart(
 
     WeasyPrint lays SVG text out glyph by glyph (about 0.25 ms each), so keep marker labels
     short ("S3", "Stage 2"); visible labels are cut at 18 characters, the full one is a tooltip.
+
+    ``font_size`` is in drawing units and every margin scales with it; the SVG is drawn to fill
+    its container, so on screen the text is ``font_size * rendered width / width`` pixels. A chart
+    for a phone is drawn narrow (e.g. 320 units) so its text grows with the screen, not shrinks.
     """
     series = tuple(Series(s.label, _sorted(s.points)) for s in series)
     markers = tuple(markers)
-    _validate(series, markers, width, height, id_prefix)
+    _validate(series, markers, width, height, font_size, id_prefix)
     chart_id = id_prefix or svg.digest_id(
-        "scale", series, markers, title, description, width, height
+        "scale", series, markers, title, description, width, height, font_size
     )
     days = sorted({p.day for s in series for p in s.points})
     first, last = (days[0], days[-1]) if days else (None, None)
@@ -120,22 +130,24 @@ def scale_chart(
     )  # fmt: skip
     if description is None:
         description = _describe(series, shown, first, last)
-    top = 30 + (22 if shown else 0)
-    frame = _Frame.around(46, width - 22, top, height - 26, days)
+    k = font_size / 10
+    rows = sum(1 for kind in MARKER_KINDS if any(m.kind == kind for m in shown))
+    top = 30 * k + rows * 12 * k
+    frame = _Frame.around(36 * k + 10, width - 22 * k, top, height - 26 * k, days, font_size)
 
     parts = [element("rect", width=width, height=height, fill="#FFFFFF")]
     parts += _axes(frame, days)
     parts += _markers(frame, shown)
     for index, one in enumerate(series):
         parts += _series(frame, one, _STYLES[index], index)
-    parts += _legend(series, {m.kind for m in shown}, width)
+    parts += _legend(series, {m.kind for m in shown}, width, frame)
     if not days:
         middle = (frame.top + frame.bottom) / 2
         parts.append(label((frame.left + frame.right) / 2, middle, _("No scale placements yet."),
                            text_anchor="middle", fill="#333333"))  # fmt: skip
     drawing = svg.document(
         parts, chart_id=chart_id, title=title, description=description, width=width,
-        height=height, class_="scale-chart", font_family=_FONT, font_size=10,
+        height=height, class_="scale-chart", font_family=_FONT, font_size=font_size,
     )
     return Chart(drawing, _rows(series), title, description, chart_id)
 
@@ -144,7 +156,7 @@ def _sorted(points: tuple[Point, ...] | list[Point]) -> tuple[Point, ...]:
     return tuple(sorted(points, key=lambda p: p.day))  # stable: input order within a day
 
 
-def _validate(series, markers, width, height, id_prefix) -> None:
+def _validate(series, markers, width, height, font_size, id_prefix) -> None:
     if len(series) > MAX_SERIES:
         raise ValueError(f"a scale chart shows at most {MAX_SERIES} series, got {len(series)}")
     labels = [s.label for s in series]
@@ -161,61 +173,81 @@ def _validate(series, markers, width, height, id_prefix) -> None:
             raise ValueError(f"marker kind must be one of {MARKER_KINDS}, got {m.kind!r}")
     if width < 240 or height < 160:
         raise ValueError("a scale chart needs at least 240 x 160 units")
+    if not 6 <= font_size <= min(width, height) / 12:
+        raise ValueError(f"font size {font_size} does not fit a {width} x {height} chart")
     if id_prefix is not None and not svg.is_valid_id(id_prefix):
         raise ValueError(f"invalid id_prefix {id_prefix!r}")
 
 
 def _axes(frame: _Frame, days: list[date]) -> list[str]:
+    f = frame.font
     out = [start("g", class_="axes", stroke_width=1)]
     for value in range(SCALE_MIN, SCALE_MAX + 1):
         y = frame.y(value)
         colour = "#767676" if value == SCALE_MIN else "#DDDDDD"
         out.append(element("line", x1=frame.left - 8, y1=y, x2=frame.right + 8, y2=y, stroke=colour))
-        out.append(label(frame.left - 14, y + 3.5, value, text_anchor="end", fill="#333333"))
-    for day in _ticks(days):
+        out.append(label(frame.left - 4 - f, y + f * 0.35, value, text_anchor="end", fill="#333333"))
+    for day, shown in _ticks(frame, days):
         x = frame.x(day)
-        out.append(element("line", x1=x, y1=frame.bottom, x2=x, y2=frame.bottom + 4, stroke="#767676"))
-        out.append(label(x, frame.bottom + 16, _short_date(day, days), text_anchor="middle",
-                         fill="#333333"))  # fmt: skip
+        out.append(element("line", class_="tick", x1=x, y1=frame.bottom, x2=x, y2=frame.bottom + 4,
+                           stroke="#767676"))  # fmt: skip
+        out.append(label(x, frame.bottom + 4 + f * 1.2, shown, class_="tick-label",
+                         text_anchor="middle", fill="#333333"))  # fmt: skip
     out.append("</g>")
     return out
 
 
-def _ticks(days: list[date], most: int = 5) -> list[date]:
+def _ticks(frame: _Frame, days: list[date]) -> list[tuple[date, str]]:
+    """Date ticks on days that have placements, placed with the points' own x scale: the first and
+    the last day always, days between where their labels fit (a label's width apart, and no more
+    than about seven across)."""
     if not days:
         return []
+    labels = {day: _short_date(day, days) for day in days}
+    gap = max((svg.text_width(t, frame.font * 0.62) + frame.font for t in labels.values()),
+              default=0.0)  # fmt: skip
+    gap = max(gap, (frame.right - frame.left) / 7)
     first, last = days[0], days[-1]
-    span = (last - first).days
-    count = min(most, span + 1)
-    if count == 1:
-        return [first]
-    ticks = [
-        date.fromordinal(first.toordinal() + round(i * span / (count - 1))) for i in range(count)
-    ]
-    return sorted(set(ticks))
+    chosen = [first]
+    for day in days[1:-1]:
+        x = frame.x(day)
+        if x - frame.x(chosen[-1]) >= gap and frame.x(last) - x >= gap:
+            chosen.append(day)
+    if last != first:
+        chosen.append(last)
+    return [(day, labels[day]) for day in chosen]
 
 
 def _markers(frame: _Frame, markers: tuple[Marker, ...]) -> list[str]:
+    """Stage bands first, session lines over them; each kind's labels on a row of its own (stage
+    labels above session labels). A label that would run into the one before it on its row is
+    left to the tooltip and the table."""
     if not markers:
         return []
-    out = [start("g", class_="markers", font_size=9)]
-    lane_ends = [float("-inf"), float("-inf")]
-    for m in markers:
-        colour, dash, stroke = _MARKER_STYLE[m.kind]
-        x = frame.x(m.day)
-        out.append(element(
-            "line", element("title", svg.text(m.label)), class_=f"marker marker-{m.kind}",
-            x1=x, y1=frame.top - 4, x2=x, y2=frame.bottom, stroke=colour, stroke_width=stroke,
-            stroke_dasharray=dash,
-        ))  # fmt: skip
-        shown = svg.truncate(m.label, 18)
-        end = x + 2 + svg.text_width(shown, 5.2)
-        # Two label lanes above the plot; a label that fits in neither is left to the table.
-        for lane, lane_end in enumerate(lane_ends):
-            if x + 2 > lane_end + 4 and end <= frame.right + 20:
-                lane_ends[lane] = end
-                out.append(label(x + 2, frame.top - 8 - (1 - lane) * 11, shown, fill=colour))
-                break
+    f = frame.font * 0.9
+    kinds = [kind for kind in _MARKER_ORDER if any(m.kind == kind for m in markers)]
+    out = [start("g", class_="markers", font_size=f)]
+    for row, kind in enumerate(kinds):
+        colour, dash, stroke = _MARKER_STYLE[kind]
+        y = frame.top - 8 - (len(kinds) - 1 - row) * f * 1.3
+        row_end = float("-inf")
+        for m in (m for m in markers if m.kind == kind):
+            x = frame.x(m.day)
+            out.append(element(
+                "line", element("title", svg.text(m.label)), class_=f"marker marker-{m.kind}",
+                x1=x, y1=frame.top - 4, x2=x, y2=frame.bottom, stroke=colour, stroke_width=stroke,
+                stroke_dasharray=dash,
+            ))  # fmt: skip
+            shown = svg.truncate(m.label, 18)
+            width = svg.text_width(shown, f * 0.58)
+            # Right of its line; at the right edge, left of it.
+            begin, anchor = (x + 2, None) if x + 2 + width <= frame.right + 20 else (x - 2, "end")
+            left = begin if anchor is None else begin - width
+            if left > row_end + f * 0.4 and left >= 0:
+                row_end = left + width
+                out.append(label(begin, y, shown, class_=f"marker-label marker-label-{kind}",
+                                 text_anchor=anchor,
+                                 fill="#333333" if kind == "stage" else colour))  # fmt: skip
     out.append("</g>")
     return out
 
@@ -250,24 +282,25 @@ def _points(coords) -> str:
     return " ".join(f"{num(x)},{num(y)}" for x, y in coords)
 
 
-def _legend(series: tuple[Series, ...], kinds: set[str], width: int) -> list[str]:
+def _legend(series: tuple[Series, ...], kinds: set[str], width: int, frame: _Frame) -> list[str]:
+    k = frame.font / 10
     out = [start("g", class_="legend")]
-    x, y = 46.0, 14.0
+    x, y = frame.left, 14.0 * k
     for index, one in enumerate(series):
         style = _STYLES[index]
         shown = svg.truncate(one.label, 32)
         out.append(element("line", x1=x, y1=y, x2=x + 26, y2=y, stroke=style.colour,
                            stroke_width=2.5, stroke_dasharray=style.dash))  # fmt: skip
         out.append(_shape(style, x + 13, y, "legend-point"))
-        out.append(label(x + 32, y + 3.5, shown, fill="#1A1A1A"))
-        x += 32 + svg.text_width(shown, 6.2) + 18
+        out.append(label(x + 32, y + 3.5 * k, shown, fill="#1A1A1A"))
+        x += 32 + svg.text_width(shown, 6.2 * k) + 18
     for kind, name in (("session", _("Session")), ("stage", _("Stage"))):
-        if kind in kinds and x + 60 <= width:
+        if kind in kinds and x + 60 * k <= width:
             colour, dash, stroke = _MARKER_STYLE[kind]
-            out.append(element("line", x1=x + 4, y1=y - 7, x2=x + 4, y2=y + 5, stroke=colour,
+            out.append(element("line", x1=x + 4, y1=y - 7 * k, x2=x + 4, y2=y + 5 * k, stroke=colour,
                                stroke_width=stroke, stroke_dasharray=dash))  # fmt: skip
-            out.append(label(x + 10, y + 3.5, name, fill="#333333"))
-            x += 62
+            out.append(label(x + 10, y + 3.5 * k, name, fill="#333333"))
+            x += 62 * k
     out.append("</g>")
     return out
 

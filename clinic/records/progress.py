@@ -64,6 +64,10 @@ def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
     return sorted(markers, key=lambda m: (m.day, m.kind))
 
 
+# The portal's chart: its viewBox is about as wide as a phone's column, so 13 units stay 13 px.
+PHONE_CHART = {"width": 320, "height": 240, "font_size": 13}
+
+
 def _labels(partners) -> dict[int, str]:
     """Each partner's name on the chart; partners who go by the same name get their letter too
     (the chart's series, its table columns and the flags must tell them apart)."""
@@ -76,7 +80,7 @@ def _labels(partners) -> dict[int, str]:
 
 def couple_progress(
     couple: Couple, sessions: list[date], *, partner=None, title: str | None = None,
-    cutoff: tuple[date, datetime] | None = None,
+    cutoff: tuple[date, datetime] | None = None, phone: bool = False,
 ) -> Progress:
     """The scale trend of both partners (or of one, for that partner's own portal page).
 
@@ -84,6 +88,8 @@ def couple_progress(
     them: `notes.services.session_days`). Two queries whatever the number of placements:
     placements and stage changes. `cutoff` is the last note's (session day, moment) from
     `notes.services.last_cutoff`: a drop is measured from what that note could have seen.
+    `phone` draws the chart for a phone-first page: narrow, so that scaled to a 324 px column
+    its text is about 13 px.
     """
     partners = [partner] if partner is not None else list(couple.partners)
     query = sa.select(
@@ -131,6 +137,7 @@ def couple_progress(
     ]
     chart = scale_chart(
         series, markers, title=title or _("Scale placements over time (1 to 10)"),
+        **(PHONE_CHART if phone else {}),
     )
     return Progress(
         chart=chart,

@@ -172,3 +172,82 @@ def test_markers_outside_the_dates_are_left_out() -> None:
 def test_bad_input_is_refused(series: tuple[Series, ...]) -> None:
     with pytest.raises(ValueError):
         scale_chart(series, title="t")
+
+
+# Geometry, read back from the SVG itself.
+
+MAR3, MAR24, APR2 = date(2025, 3, 3), date(2025, 3, 24), date(2025, 4, 2)
+
+
+def _tick_lines(root: ET.Element) -> list[ET.Element]:
+    axes = next(g for g in root.iter(f"{{{NS['svg']}}}g") if g.get("class") == "axes")
+    return [line for line in axes.iter(f"{{{NS['svg']}}}line") if line.get("x1") == line.get("x2")]
+
+
+def _marker_labels(root: ET.Element) -> list[ET.Element]:
+    markers = next(g for g in root.iter(f"{{{NS['svg']}}}g") if g.get("class") == "markers")
+    return list(markers.iter(f"{{{NS['svg']}}}text"))
+
+
+def test_date_ticks_fall_on_the_dates_of_the_points() -> None:
+    days = (MAR3, MAR9, MAR24, APR2)  # uneven: evenly spaced ticks would land between them
+    chart = scale_chart((Series("A", tuple(Point(d, 5) for d in days)),), title="t")
+    root = _tree(chart)
+    (group,) = _groups(root)
+    x_of_day = dict(zip(days, _xs(group), strict=True))
+    label_of_x = {x: f"{d.day} {d.strftime('%b')}" for d, x in x_of_day.items()}
+    axes = next(g for g in root.iter(f"{{{NS['svg']}}}g") if g.get("class") == "axes")
+    date_labels = {float(t.get("x")): t.text for t in axes.iter(f"{{{NS['svg']}}}text")
+                   if t.get("text-anchor") == "middle"}  # fmt: skip
+
+    ticks = [float(line.get("x1")) for line in _tick_lines(root)]
+
+    assert len(ticks) >= 2 and ticks[0] == x_of_day[MAR3] and ticks[-1] == x_of_day[APR2]
+    for x in ticks:
+        assert x in label_of_x, f"a tick at x={x} is on no point's date"
+        assert date_labels[x] == label_of_x[x]
+
+
+def test_a_session_line_is_drawn_over_a_stage_line_on_the_same_day() -> None:
+    markers = (Marker(MAR9, "S1", "session"), Marker(MAR9, "Stage 2", "stage"))
+    root = _tree(scale_chart(_couple(), markers, title="t"))
+    lines = [e for e in root.iter(f"{{{NS['svg']}}}line") if "marker" in e.get("class", "").split()]
+    kinds = [e.get("class").split()[-1] for e in lines]
+
+    assert kinds == ["marker-stage", "marker-session"]  # drawn later = on top
+    stage, session = lines
+    assert stage.get("x1") == session.get("x1")
+    # The stage is a band wider than the session line, so both show.
+    assert float(stage.get("stroke-width")) >= 3 * float(session.get("stroke-width"))
+    assert session.get("stroke-dasharray") and stage.get("stroke") != session.get("stroke")
+
+
+def test_session_labels_and_stage_labels_sit_on_separate_rows() -> None:
+    markers = (Marker(MAR2, "S1", "session"), Marker(MAR16, "S2", "session"),
+               Marker(MAR2, "Stage 1", "stage"), Marker(APR20, "Stage 2", "stage"))  # fmt: skip
+    root = _tree(scale_chart(_couple(), markers, title="t"))
+    labels = _marker_labels(root)
+    size = float(next(g for g in root.iter(f"{{{NS['svg']}}}g")
+                      if g.get("class") == "markers").get("font-size"))  # fmt: skip
+    rows: dict[str, set[float]] = {"S": set(), "Stage": set()}
+    for t in labels:
+        rows["Stage" if t.text.startswith("Stage") else "S"].add(float(t.get("y")))
+
+    assert {t.text for t in labels} == {"S1", "S2", "Stage 1", "Stage 2"}
+    (session_y,), (stage_y,) = rows["S"], rows["Stage"]
+    assert abs(session_y - stage_y) >= size  # rows a line apart: no overlap
+    # Both rows clear the legend and the top of the plot.
+    plot_top = min(float(e.get("y1")) for e in root.iter(f"{{{NS['svg']}}}line")
+                   if "marker" in e.get("class", "").split())  # fmt: skip
+    assert max(session_y, stage_y) < plot_top
+
+
+def test_chinese_marker_and_date_labels_still_render(app) -> None:
+    from flask_babel import force_locale
+
+    markers = (Marker(MAR2, "第1次", "session"), Marker(MAR9, "阶段 2", "stage"))
+    with app.test_request_context(), force_locale("zh_Hans"):
+        root = _tree(scale_chart(_couple(), markers, title="量尺"))
+    texts = [t.text for t in root.iter(f"{{{NS['svg']}}}text")]
+    assert "第1次" in texts and "阶段 2" in texts
+    assert "3月2日" in texts and "4月20日" in texts

@@ -34,18 +34,18 @@ def _svgs(response) -> list[ET.Element]:
     raw = response.get_data(as_text=True)
     return [
         ET.fromstring(found)  # noqa: S314 - the app's own output
-        for found in re.findall(r'<figure class="chart">(<svg.*?</svg>)</figure>', raw, re.S)
+        for found in re.findall(r'<figure class="chart[^"]*">(<svg.*?</svg>)</figure>', raw, re.S)
     ]
 
 
 def _series(svg: ET.Element) -> dict[str, list[tuple[float, int]]]:
     """Each partner's drawn points as (x, value), in drawing order; the value is read back from the
-    y axis (the y of each tick label)."""
+    y axis (each value's grid line, followed by its label)."""
     axes = next(g for g in svg.iter(f"{SVG}g") if g.get("class") == "axes")
-    value_at = {
-        round(float(t.get("y")) - 3.5, 1): int(t.text)
-        for t in axes.iter(f"{SVG}text") if t.get("text-anchor") == "end"
-    }
+    grid = [round(float(line.get("y1")), 1) for line in axes.iter(f"{SVG}line")
+            if line.get("y1") == line.get("y2")]
+    names = [int(t.text) for t in axes.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    value_at = dict(zip(grid, names, strict=True))
     out = {}
     for group in svg.iter(f"{SVG}g"):
         if "series" not in group.get("class", "").split():
@@ -608,6 +608,34 @@ def test_the_progress_page_shows_the_partners_own_chart_only(two_partners, porta
     as_list = re.search(r"<summary>As a list</summary>\s*<ul>(.*?)</ul>", page, re.S).group(1)
     assert re.findall(r"<li>(.*?)</li>", as_list) == [f"{_long(D[0])}: 4", f"{_long(D[3])}: 6"]
     assert "You started at <strong>4</strong> and your latest place is <strong>6</strong>." in page
+
+
+# At a 390 px viewport the portal's chart column is 390 - 2 x (1rem page padding + 1rem card
+# padding + 1 px border) = 324 px (static/css/portal.css); `.chart svg` fills it (width: 100%).
+PHONE_COLUMN_PX = 390 - 2 * (16 + 16 + 1)
+
+
+def _smallest_text(node: ET.Element, size: float | None = None) -> float:
+    """The smallest font-size any <text> inherits, in viewBox units."""
+    size = float(node.get("font-size")) if node.get("font-size") else size
+    found = [_smallest_text(child, size) for child in node]
+    if node.tag == f"{SVG}text":
+        found.append(size)
+    return min(found, default=float("inf"))
+
+
+def test_the_partners_own_chart_is_readable_on_a_phone(two_partners, portal_client):
+    _clinician, _couple, a, _b = two_partners
+
+    response = portal_client(a).get("/portal/entries")
+
+    (svg,) = _svgs(response)
+    view_width = float(svg.get("viewBox").split()[2])
+    rendered = min(PHONE_COLUMN_PX, 28 * 16)  # the column, at most .chart-phone svg's max-width
+    assert _smallest_text(svg) * rendered / view_width >= 12
+    # The current value stands large beside the chart, not only as a point on it.
+    page = response.get_data(as_text=True)
+    assert re.search(r'<span class="scale-now-value">6</span>', page)
 
 
 def test_the_progress_page_shows_own_entries_and_shared_ones_only(two_partners, portal_client):
