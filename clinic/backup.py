@@ -64,16 +64,24 @@ def integrity(path: Path) -> str:
         rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
     except sqlite3.DatabaseError as error:
         return str(error)
+    except UnicodeDecodeError:  # SQLite's own message quoted bytes that are not UTF-8
+        return "damaged: the file's schema or error text is not UTF-8"
     finally:
         conn.close()
     return "; ".join(str(row[0]) for row in rows)
 
 
 def _tables(path: Path) -> list[str]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    conn.close()
-    return names
+    """The table names of an SQLite file; none when its schema cannot be read (a damaged file can
+    pass the integrity check with bytes in its schema that are not even UTF-8)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return []
+    finally:
+        conn.close()
 
 
 def _in_use(path: Path) -> bool:

@@ -101,6 +101,24 @@ def test_restore_refuses_a_damaged_file_and_changes_nothing(database, tmp_path):
     assert _names(database) == ["Kept"]
 
 
+def test_restore_refuses_a_file_whose_schema_is_unreadable(database, tmp_path):
+    # Damage that the integrity check does not see: a table's name in the schema is no longer
+    # UTF-8. The restore refuses it as a file that is not this app's backup, never a traceback.
+    url = f"sqlite:///{database}"
+    _write(database, "Kept")
+    odd = tmp_path / "odd.sqlite3"
+    with sqlite3.connect(odd) as conn:
+        conn.execute('CREATE TABLE "x" (a)')
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET name = CAST(X'EEFF' AS TEXT)")
+    conn.close()
+
+    with pytest.raises(backup.BackupError):
+        backup.restore(url, odd)
+
+    assert _names(database) == ["Kept"]
+
+
 def test_restore_refuses_while_the_database_is_open(database, tmp_path):
     url = f"sqlite:///{database}"
     out = tmp_path / "backup.sqlite3"
