@@ -450,3 +450,13 @@ def test_every_module_can_be_imported_first():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_module_runs_past_four_hundred_lines():
+    # One job per module (issue 10): a module that grows past this is doing two.
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

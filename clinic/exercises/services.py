@@ -113,8 +113,7 @@ def get_assignment(user, assignment_id: int) -> Assignment:
 
 
 def _audited(user, action: str, row: Assignment | Submission):
-    """A clinician's step on one assignment or submission: audited against its couple, committed.
-    Returns the row."""
+    """A clinician's step on an assignment or submission, audited against its couple, committed."""
     record(action, user=user, object_type=row.__tablename__, object_id=row.id, couple_id=row.couple_id)
     db.session.commit()
     return row
@@ -339,8 +338,7 @@ def note_record_added(partner: Partner, assignment_id: int, kind: str, record_id
 
 
 def shared_by_other(partner: Partner) -> list[Submission]:
-    """What the other partner chose to share (under a safety flag: only what the clinician
-    released), plus the couple's joint work."""
+    """What the other partner shared (under a safety flag: what the clinician released), and joint work."""
     shared = Submission.shared_with_partner.is_(True)
     hold = safety.sharing_hold(partner.couple_id)
     if hold is not None:
