@@ -41,24 +41,18 @@ def record(
 
     `detail` must hold ids and field names only, never client text or credentials.
     """
-    event = AuditEvent(**_values(action, user, partner, practice_id, object_type, object_id,
-                                 couple_id, detail))
+    event = AuditEvent(**_values(
+        action, user=user, partner=partner, practice_id=practice_id, object_type=object_type,
+        object_id=object_id, couple_id=couple_id, detail=detail,
+    ))
     db.session.add(event)
     return event
 
 
-def record_access(
-    action: str,
-    *,
-    user=None,
-    partner=None,
-    practice_id: int | None = None,
-    object_type: str | None = None,
-    object_id: int | None = None,
-    couple_id: int | None = None,
-    detail: dict | None = None,
-) -> None:
+def record_access(action: str, **who_and_what) -> None:
     """Record a read at once, in a short transaction of its own, before the page loads anything.
+    Takes `record`'s keywords (user, partner, practice_id, object_type, object_id, couple_id,
+    detail).
 
     For pages that only read: the request's session is neither flushed nor committed, so what it
     has loaded stays loaded (no reload after a commit), and on SQLite its reads never hold the
@@ -66,7 +60,7 @@ def record_access(
     Outside a reading request, or with writes pending in the session, the event is added to the
     session's transaction and committed with it instead.
     """
-    values = _values(action, user, partner, practice_id, object_type, object_id, couple_id, detail)
+    values = _values(action, **who_and_what)
     session = db.session()
     if not reading_request() or session.new or session.dirty or session.deleted or session.info.get(_WROTE):
         # Not a page that only reads (the CLI, a test, a form post): this session's transaction
@@ -78,7 +72,11 @@ def record_access(
         connection.execute(sa.insert(AuditEvent).values(**values))
 
 
-def _values(action, user, partner, practice_id, object_type, object_id, couple_id, detail) -> dict:
+def _values(
+    action: str, *, user=None, partner=None, practice_id: int | None = None,
+    object_type: str | None = None, object_id: int | None = None, couple_id: int | None = None,
+    detail: dict | None = None,
+) -> dict:
     if practice_id is None:
         practice_id = getattr(user, "practice_id", None)
     return {
