@@ -27,6 +27,9 @@ def _into_portal(page, link):
     expect(page).to_have_url(re.compile(r"/portal/$"))
     page.get_by_role("link", name=re.compile("The miracle question")).tap()
     expect(page.get_by_role("heading", level=1, name="The miracle question")).to_be_visible()
+    # The heading shows before the page's scripts have run; a person reads before pressing keys,
+    # the test waits for the load event (the quick-exit script is attached by then).
+    page.wait_for_load_state("load")
 
 
 def _gone_from_the_portal(page):
