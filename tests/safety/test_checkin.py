@@ -2,7 +2,6 @@
 clinician alone; never through the other partner's link; the practice's questions and contacts."""
 
 import html
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -21,16 +20,6 @@ PORTAL_PAGES = ("/portal/", "/portal/entries", "/portal/add/exception", "/portal
 
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def family(make_practice, make_user, make_couple):
-    practice = make_practice()
-    owner = make_user(practice, role="owner")
-    clinician = make_user(practice)
-    couple = make_couple(clinician, a="Chen Jing", b="Wang Hao")
-    a, b = couple.partners
-    return SimpleNamespace(practice=practice, owner=owner, clinician=clinician, couple=couple, a=a, b=b)
 
 
 def test_the_shipped_questions_are_in_both_languages():

@@ -3,7 +3,6 @@ never to either partner; while it stands, joint work and sharing follow the prac
 
 import html
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -20,16 +19,6 @@ CANARY = "CANARY-FLAG-REASON-7Q"
 
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def family(make_practice, make_user, make_couple):
-    practice = make_practice()
-    owner = make_user(practice, role="owner")
-    clinician = make_user(practice)
-    couple = make_couple(clinician, a="Chen Jing", b="Wang Hao")
-    a, b = couple.partners
-    return SimpleNamespace(practice=practice, owner=owner, clinician=clinician, couple=couple, a=a, b=b)
 
 
 def actions() -> list[str]:
