@@ -16,6 +16,12 @@ from .sections import BY_KEY, KEYS
 
 ATTENDEES = ("both", "A", "B")
 MAX_DURATION = 600
+PARAPHRASE_MAX = 2_000
+
+
+def paraphrase_field(entry_id: int) -> str:
+    """The editor's name for the paraphrase of one cited entry (and the field its errors go to)."""
+    return f"paraphrase-{int(entry_id)}"
 
 
 @dataclass
@@ -29,6 +35,9 @@ class NoteInput:
     sections: dict[str, str] = field(default_factory=dict)
     cited_exception_ids: list[int] = field(default_factory=list)
     scale_today: dict[str, int] = field(default_factory=dict)
+    # Cited private entries to paraphrase rather than quote: entry id -> the clinician's words
+    # (an empty text is refused: choosing to paraphrase means writing the paraphrase).
+    paraphrases: dict[int, str] = field(default_factory=dict)
 
 
 def _text(key: str, value) -> str:
@@ -88,10 +97,32 @@ def clean(couple, data: NoteInput) -> dict:
         ids = sorted({int(i) for i in data.cited_exception_ids or []})
     except (TypeError, ValueError):
         raise DomainError(_("Choose entries from this couple's exception log."), field="keep") from None
-    if ids and len(records_by_ids(couple.id, "exception", ids)) != len(ids):
+    entries = records_by_ids(couple.id, "exception", ids)
+    if ids and len(entries) != len(ids):
         raise DomainError(_("Choose entries from this couple's exception log."), field="keep")
     return {
         "session_date": data.session_date, "duration_minutes": duration,
         "attendees": data.attendees, "sections": sections, "cited_exception_ids": ids,
-        "scale_today": scale,
+        "scale_today": scale, "paraphrases": _paraphrases(entries, data.paraphrases or {}),
     }
+
+
+def _paraphrases(cited: list, chosen: dict) -> dict[str, str] | None:
+    """The paraphrases of cited entries their writer kept private; a shared entry is the couple's
+    and is quoted, and an entry no longer cited keeps no paraphrase. None when there are none."""
+    out = {}
+    for entry in cited:
+        if entry.shared_with_partner or entry.id not in chosen:
+            continue
+        text = unicodedata.normalize("NFC", str(chosen[entry.id] or "")).replace("\r\n", "\n").strip()
+        if not text:
+            raise DomainError(_("Write the paraphrase in your own words, or choose to quote the entry."),
+                              field=paraphrase_field(entry.id))
+        if len(text) > PARAPHRASE_MAX:
+            raise DomainError(
+                _("Keep this to %(most)s characters or fewer (it has %(has)s).",
+                  most=format_number(PARAPHRASE_MAX), has=format_number(len(text))),
+                field=paraphrase_field(entry.id),
+            )
+        out[str(entry.id)] = text
+    return out or None

@@ -39,6 +39,9 @@ class SessionNote(db.Model):
     # Exception-log entries cited as unique outcomes, and scale positions noted today.
     cited_exception_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     scale_today: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Cited private entries the clinician paraphrased rather than quoted: entry id (a string) ->
+    # the clinician's own words. None or absent: quoted in the partner's words.
+    paraphrases: Mapped[dict | None] = mapped_column(sa.JSON)
     # What the signed note's page and PDF show (clinic/notes/snapshot.py), frozen when signed and
     # covered by its hash; None for drafts and for notes signed before snapshots existed.
     snapshot: Mapped[dict | None] = mapped_column(sa.JSON)

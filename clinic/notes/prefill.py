@@ -53,10 +53,17 @@ class ExceptionQuote:
     # Shared with the other partner by its writer; otherwise private to the writer.
     shared: bool = False
     other_name: str = ""  # the partner it is private from, named on the mark
+    # The clinician's own words for a private entry they chose not to quote; the partner's words
+    # are then left out of the note (still marked as from that partner's private log).
+    paraphrase: str | None = None
 
     @property
     def private(self) -> bool:
         return not self.shared
+
+    @property
+    def paraphrased(self) -> bool:
+        return self.paraphrase is not None
 
 
 @dataclass(frozen=True)

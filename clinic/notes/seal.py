@@ -19,7 +19,8 @@ from .models import Addendum, SessionNote
 
 # Columns a signed note must never change (the signature columns are written once, by sign_note).
 CONTENT = ("couple_id", "clinician_id", "session_date", "duration_minutes", "attendees", "sections",
-           "cited_exception_ids", "scale_today", "snapshot", "signed_by_id", "signed_at", "content_hash")
+           "cited_exception_ids", "scale_today", "paraphrases", "snapshot", "signed_by_id", "signed_at",
+           "content_hash")
 
 
 def entry_rows(couple_id: int, ids) -> list:

@@ -118,16 +118,30 @@ def prefill_for_note(note: SessionNote) -> Prefill:
     """The same context for editing a draft: news since the note before it, plus what it cites."""
     context = gather(note.couple, before=note)
     offered = {q.id for q in context.exceptions}
-    extra = [q for q in cited_entries(note) if q.id not in offered]
+    # The partners' own words, even where the note paraphrases them: the clinician writes from them.
+    extra = [q for q in cited_entries(note, as_written=True) if q.id not in offered]
     quotes = sorted([*context.exceptions, *extra], key=lambda q: (q.occurred_on, q.id))
     return replace(context, exceptions=quotes)
 
 
-def cited_entries(note: SessionNote) -> list[ExceptionQuote]:
-    """The exception-log entries the note cites, in the partners' words, oldest first."""
+def cited_entries(note: SessionNote, *, as_written: bool = False) -> list[ExceptionQuote]:
+    """The exception-log entries the note cites, oldest first: quoted in the partners' words or
+    paraphrased as the note chose (`as_written`: all in the partners' own words)."""
     names = partner_names(note.couple)
     entries = records_by_ids(note.couple_id, "exception", list(note.cited_exception_ids or []))
-    return sorted((quote(e, names) for e in entries), key=lambda q: (q.occurred_on, q.id))
+    chosen = None if as_written else note.paraphrases
+    return sorted((paraphrased(quote(e, names), chosen) for e in entries),
+                  key=lambda q: (q.occurred_on, q.id))
+
+
+def paraphrased(q: ExceptionQuote, paraphrases: dict | None) -> ExceptionQuote:
+    """The entry as the note cites it: in the clinician's words where they chose to paraphrase
+    it (a private entry only), the partner's words then left out."""
+    text = None if q.shared else (paraphrases or {}).get(str(q.id))
+    if text is None:
+        return q
+    return replace(q, paraphrase=text, context="", behaviour=None, thoughts=None, feelings=None,
+                   meaning=None)
 
 
 def frozen(note: SessionNote) -> dict | None:

@@ -76,6 +76,9 @@ def content_payload(note: Mapping, entries: Iterable[Mapping]) -> dict:
         "cited_entries": sorted((entry_payload(e) for e in entries), key=lambda e: e["id"]),
         "scale_today": {nfc(k): int(v) for k, v in (note["scale_today"] or {}).items()},
     }
+    if note.get("paraphrases"):
+        # Only when there are any: a note signed before paraphrases existed keeps its hash.
+        payload["paraphrases"] = {nfc(str(k)): nfc(v) for k, v in note["paraphrases"].items()}
     if note.get("snapshot") is not None:
         # The quoted words are the snapshot's: what the note shows is what was signed, and a
         # later change to the entry itself neither alters the note nor unseals it.

@@ -36,14 +36,20 @@ def _sessions(note: SessionNote) -> tuple[list[str], list[str]]:
     return [d.isoformat() for d in days], [d.isoformat() for d in days if d not in joint]
 
 
-def _entry(row, names: dict[int, tuple[str, str]]) -> dict:
+def _entry(row, names: dict[int, tuple[str, str]], paraphrases: dict) -> dict:
     position, name = names[row["partner_id"]]
     out = {
         "id": int(row["id"]), "partner_id": int(row["partner_id"]), "position": position,
         "name": name, "occurred_on": row["occurred_on"].isoformat(), "source": row["source"],
         "shared": bool(row["shared_with_partner"]),
     }
-    out.update({field: row[field] for field in QUOTE_FIELDS})
+    paraphrase = None if out["shared"] else paraphrases.get(str(out["id"]))
+    if paraphrase is not None:
+        # Paraphrased: the clinician's words are kept, the partner's own are not part of the note.
+        out["paraphrase"] = paraphrase
+        out.update(dict.fromkeys(QUOTE_FIELDS))
+    else:
+        out.update({field: row[field] for field in QUOTE_FIELDS})
     return out
 
 
@@ -77,7 +83,7 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
             {"id": p.id, "position": p.position, "name": p.name, "display_name": p.display_name}
             for p in couple.partners
         ],
-        "entries": [_entry(row, names) for row in rows],
+        "entries": [_entry(row, names, note.paraphrases or {}) for row in rows],
         "scale": {str(p.id): points.get(p.id, []) for p in couple.partners},
         "stages": [[d.isoformat(), n] for d, n in stage_history(couple.id, until=note.session_date)],
         "sessions": sessions,
@@ -86,13 +92,13 @@ def build(note: SessionNote, entries: list, *, as_of: datetime) -> dict:
 
 
 def quotes_of(snapshot: dict) -> list[ExceptionQuote]:
-    """The quoted entries as they were when the note was signed."""
+    """The cited entries as they were when the note was signed, quoted or paraphrased."""
     names = {p["id"]: p["display_name"] for p in snapshot.get("partners", [])}
     return [
         ExceptionQuote(
             id=e["id"], partner_id=e["partner_id"], position=e["position"], partner_name=e["name"],
             occurred_on=date.fromisoformat(e["occurred_on"]), source=e.get("source", "portal"),
-            shared=bool(e.get("shared")),
+            shared=bool(e.get("shared")), paraphrase=e.get("paraphrase"),
             other_name=next((n for pid, n in names.items() if pid != e["partner_id"]), ""),
             **{name: e.get(name) for name in QUOTE_FIELDS},
         )

@@ -12,6 +12,7 @@ from ..safety import services as safety
 from ..timeutil import utcnow
 from . import services
 from .forms import AddendumForm, NoteForm, SignForm
+from .inputs import paraphrase_field
 from .language import segments, why_in
 from .sections import BY_KEY, SECTIONS, TEXT_MAX
 
@@ -42,6 +43,16 @@ def _flag_count(findings: dict) -> int:
     return sum(1 for pieces in findings.values() for _text, f in pieces if f is not None)
 
 
+def _citations(form: NoteForm) -> dict[int, str]:
+    """The paraphrases posted for the entries kept, as typed: a cited entry set to “paraphrase”
+    (the radio `cite-<id>`) with the text of `paraphrase-<id>`."""
+    return {
+        int(entry_id): request.form.get(paraphrase_field(entry_id), "")
+        for entry_id in form.keep.data or []
+        if request.form.get(f"cite-{int(entry_id)}") == "paraphrase"
+    }
+
+
 def _input(form: NoteForm) -> services.NoteInput:
     return services.NoteInput(
         session_date=form.session_date.data,
@@ -50,10 +61,35 @@ def _input(form: NoteForm) -> services.NoteInput:
         sections=form.section_texts(),
         cited_exception_ids=list(form.keep.data or []),
         scale_today=form.scale_today(),
+        paraphrases=_citations(form),
     )
 
 
-def _editor(template: str, form: NoteForm, context, *, status: int, checked: bool, **extra):
+def _posted_choices() -> dict[int, dict]:
+    """Every private entry's quote-or-paraphrase choice and text as posted, kept or not, so
+    nothing typed is lost when the page comes back."""
+    out = {}
+    for name, value in request.form.items():
+        if name.startswith("cite-") and name[5:].isdigit():
+            entry_id = int(name[5:])
+            out[entry_id] = {"mode": value, "text": request.form.get(paraphrase_field(entry_id), "")}
+    return out
+
+
+def _stored_choices(paraphrases: dict | None) -> dict[int, dict]:
+    return {int(k): {"mode": "paraphrase", "text": v} for k, v in (paraphrases or {}).items()}
+
+
+def _save_error(form: NoteForm, error: DomainError, errors: dict) -> None:
+    """A refused paraphrase is shown beside its entry; anything else beside its field."""
+    if (error.field or "").startswith("paraphrase-"):
+        errors[error.field] = error.message
+    else:
+        web.field_error(form, error, names=FIELD_NAMES)
+
+
+def _editor(template: str, form: NoteForm, context, *, status: int, checked: bool,
+            choices: dict | None = None, citation_errors: dict | None = None, **extra):
     note = extra.get("note")
     if note is not None:
         # Plain values: the audit's commit below expires the note (templates never query).
@@ -63,6 +99,8 @@ def _editor(template: str, form: NoteForm, context, *, status: int, checked: boo
     kept = set(form.keep.data or [])
     return render_template(
         template, form=form, context=context, findings=findings, checked=checked, kept=kept,
+        choices=_posted_choices() if choices is None else choices,
+        citation_errors=citation_errors or {}, paraphrase_field=paraphrase_field,
         flag_count=_flag_count(findings), sections=SECTIONS,
         safety_flagged=safety.open_flag(context.couple_id) is not None, **extra,
     ), status
@@ -95,15 +133,16 @@ def new(couple_id: int):
         return _editor("notes/new.html", form, context, status=200, checked=False)
     if request.form.get("action") == "check":
         return _editor("notes/new.html", _without_errors(form), context, status=200, checked=True)
+    errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
             note = services.create_note(web.user(), couple_id, _input(form))
         except DomainError as error:
-            web.field_error(form, error, names=FIELD_NAMES)
+            _save_error(form, error, errors)
         else:
             flash(_saved_message(form, _("Draft saved.")), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
-    return _editor("notes/new.html", form, context, status=422, checked=True)
+    return _editor("notes/new.html", form, context, status=422, checked=True, citation_errors=errors)
 
 
 def _without_errors(form: NoteForm) -> NoteForm:
@@ -147,20 +186,23 @@ def edit(note_id: int):
             scale_A=(note.scale_today or {}).get("A"), scale_B=(note.scale_today or {}).get("B"),
             **(note.sections or {}),
         )
-        return _editor("notes/edit.html", form, context, status=200, checked=True, note=note)
+        return _editor("notes/edit.html", form, context, status=200, checked=True, note=note,
+                       choices=_stored_choices(note.paraphrases))
     if request.form.get("action") == "check":
         return _editor("notes/edit.html", _without_errors(form), context, status=200, checked=True,
                        note=note)
+    errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
             services.update_note(web.user(), note.id, _input(form))
         except DomainError as error:
-            web.field_error(form, error, names=FIELD_NAMES)
+            _save_error(form, error, errors)
         else:
             flash(_saved_message(form, _("Draft saved.")), "success")
             return redirect(url_for("notes.detail", note_id=note.id))
     status = 409 if note.status != NoteStatus.DRAFT else 422
-    return _editor("notes/edit.html", form, context, status=status, checked=True, note=note)
+    return _editor("notes/edit.html", form, context, status=status, checked=True, note=note,
+                   citation_errors=errors)
 
 
 @bp.route("/<int:note_id>/sign", methods=["POST"])
