@@ -18,6 +18,7 @@ from .couples.views import bp as couples_bp
 from .database import configure_engine, normalise_url
 from .digest import services as digest
 from .digest.views import bp as digest_bp
+from .domain import MessageKind
 from .exercises.views import bp as exercises_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .inbox.views import bp as inbox_bp
@@ -25,6 +26,7 @@ from .mail import delivery
 from .mail.views import bp as mail_bp
 from .notes.views import bp as notes_bp
 from .pdf import pdf_support_problems
+from .portal import services as portal
 from .portal.views import bp as portal_bp
 from .practice.views import bp as practice_bp
 from .records.views import bp as records_bp
@@ -188,7 +190,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """What the worker runs every minute and on every wake-up, in this order (see jobs.py)."""
+    """What the worker runs every minute and on every wake-up, in this order (see jobs.py),
+    and what it fills in as it sends (a reminder's portal address, made at that moment)."""
+    delivery.register_filler(app, MessageKind.REMINDER, portal.return_addresses)
     jobs.init_app(app, every_minute=[
         reminders.send_due, digest.send_due, accounts.send_reset_links, delivery.deliver_due,
     ])

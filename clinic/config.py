@@ -67,8 +67,9 @@ class Defaults:
     PORTAL_LINK_LIMIT = "20 per 15 minutes"
     # How long a new portal link works, in days (0: until revoked or re-issued).
     PORTAL_LINK_DAYS = 90
-    # How long the portal address in a reminder works (it also ends with the partner's link).
-    PORTAL_RETURN_DAYS = 14
+    # The portal address in a reminder opens the portal once, within this many days, while the
+    # partner's link works; the partner's newer reminder makes older unused ones lapse.
+    PORTAL_RETURN_DAYS = 7
     # Where the portal's quick exit sends the partner: unset, the app's own neutral page (/today);
     # a practice may name an everyday outside site instead (its address shows nothing of therapy).
     QUICK_EXIT_URL = None

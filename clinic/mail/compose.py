@@ -34,15 +34,19 @@ def _header(text: str) -> str | Header:
     return text if text.isascii() else Header(text, "utf-8")
 
 
-def build_email(message: OutboundMessage, practice: Practice) -> Message:
-    """Raises DeliveryError (permanent) when the sealed values cannot be opened."""
+def build_email(message: OutboundMessage, practice: Practice,
+                extra: dict[str, str] | None = None) -> Message:
+    """`extra`: values made as it is sent (delivery.register_filler), before the sealed ones.
+    Raises DeliveryError (permanent) when the sealed values cannot be opened."""
     body, html = message.body, message.html_body
+    values = dict(extra or {})
     if message.sealed:
         try:
-            values = unseal(message.sealed)
+            values = {**unseal(message.sealed), **values}
         except SealBroken:
             raise DeliveryError("its sealed link could not be opened (the key changed); "
                                 "send a new link", permanent=True) from None
+    if values:
         body = fill(body, values)
         html = fill(html, {k: str(escape(v)) for k, v in values.items()}) if html else None
     email: Message = MIMEText(body, "plain", _UTF8)

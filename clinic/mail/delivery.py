@@ -49,6 +49,19 @@ from .transport import DeliveryError, FileTransport, SmtpTransport, parse_mail_u
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "the worker stopped while sending; it may have been delivered"
+WITHDRAWN = "not sent: the partner has no working portal link any more"
+FILLERS = "clinic.mail.fillers"
+
+
+def register_filler(app, kind: str, filler) -> None:
+    """Let a feature fill a kind of message's {{values}} as it is sent, not when it is queued.
+
+    `filler(recipients, now)` gets {message id: partner id} for the claimed messages of that kind
+    and returns {message id: values}, or None for a message that must not be sent any more
+    (it is withdrawn). It runs in the claim's transaction and may add rows; its values travel
+    only in memory, into the message (reminders: a fresh single-use portal address).
+    """
+    app.extensions.setdefault(FILLERS, {})[kind] = filler
 SETTLE_TRIES = 3
 
 
@@ -75,11 +88,12 @@ class Outgoing:
     error: DeliveryError | None = None  # it cannot even be built (its sealed link is unreadable)
 
 
-def _outgoing(message: OutboundMessage, practice: Practice | None = None) -> Outgoing:
+def _outgoing(message: OutboundMessage, practice: Practice | None = None,
+              values: dict[str, str] | None = None) -> Outgoing:
     email = error = None
     if practice is not None:
         try:
-            email = build_email(message, practice)
+            email = build_email(message, practice, values)
         except DeliveryError as refused:
             error = refused
     return Outgoing(message.id, message.practice_id, message.couple_id, message.partner_id,
@@ -127,7 +141,9 @@ def claim_batch(size: int) -> tuple[str, list[Outgoing]]:
         .returning(OutboundMessage.id)
         .execution_options(synchronize_session=False)
     ).all() if candidates else []
+    filled = _fill(ids, now) if ids else {}
     db.session.commit()
+    ids = [i for i in ids if filled.get(i, True) is not None]
     if not ids:
         return token, []
     # Read and render in a read-only transaction: on SQLite the write lock is not held while the
@@ -137,9 +153,40 @@ def claim_batch(size: int) -> tuple[str, list[Outgoing]]:
             sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(OutboundMessage.id)
         ).all()
         practices = _practices({m.practice_id for m in messages})
-        batch = [_outgoing(m, practices[m.practice_id]) for m in messages]
+        batch = [_outgoing(m, practices[m.practice_id], filled.get(m.id)) for m in messages]
         db.session.commit()  # end the read transaction before any network traffic
     return token, batch
+
+
+def _fill(ids: list[int], now: datetime) -> dict[int, dict | None]:
+    """Values made at send time by the registered fillers; withdraws what may not go out."""
+    fillers = current_app.extensions.get(FILLERS, {})
+    if not fillers:
+        return {}
+    rows = db.session.execute(
+        sa.select(OutboundMessage.id, OutboundMessage.kind, OutboundMessage.partner_id,
+                  OutboundMessage.practice_id, OutboundMessage.couple_id)
+        .where(OutboundMessage.id.in_(ids), OutboundMessage.kind.in_(list(fillers)))
+    ).all()
+    filled: dict[int, dict | None] = {}
+    for kind, filler in fillers.items():
+        recipients = {row.id: row.partner_id for row in rows if row.kind == kind}
+        if recipients:
+            filled.update(filler(recipients, now))
+    withdrawn = [message_id for message_id, values in filled.items() if values is None]
+    if withdrawn:
+        db.session.execute(
+            sa.update(OutboundMessage).where(OutboundMessage.id.in_(withdrawn))
+            .values(status=MessageStatus.CANCELLED, sealed=None, claim_token=None,
+                    claimed_at=None, last_error=WITHDRAWN)
+            .execution_options(synchronize_session=False)
+        )
+        for row in rows:
+            if row.id in withdrawn:
+                record("mail.withdrawn", practice_id=row.practice_id, couple_id=row.couple_id,
+                       object_type="outbound_message", object_id=row.id,
+                       detail={"kind": row.kind, "partner": row.partner_id})
+    return filled
 
 
 def take_back_abandoned() -> int:

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
@@ -22,7 +21,7 @@ from ..i18n import LANGUAGES
 from ..mail.services import cancel_queued
 from ..timeutil import utcnow
 from .link_mail import queue_link_mail
-from .models import PortalLink
+from .models import PortalLink, PortalReturn
 
 
 class LinkRefused(Exception):
@@ -209,43 +208,78 @@ def revoke_link(user, couple_id: int, partner_id: int) -> int:
     return result.rowcount
 
 
-def _returns() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="portal-return")
+def return_addresses(recipients: dict[int, int | None], now: datetime) -> dict[int, dict | None]:
+    """The worker's filler for reminders (mail.delivery.register_filler): for each message id
+    (-> its partner id), a fresh single-use portal address through the partner's newest working
+    link, or None when they have none any more (the message must then not be sent).
 
-
-def return_token(link_id: int) -> str:
-    """A token that opens the portal through a link for PORTAL_RETURN_DAYS (reminder mail).
-
-    Nothing is stored: it is the link's id signed with the secret key, so it works exactly as
-    long as the link itself (revoking or re-issuing the link ends it) and never longer than its
-    own age limit. Unlike a link's own token it contains dots, which tells the two apart.
+    Made in the worker's claim transaction, as the message is about to go: a link re-issued
+    after the reminder was queued is the one it carries. Only the token's hash is stored; it
+    opens the portal once, within PORTAL_RETURN_DAYS, while the link works. The partner's
+    earlier unused addresses lapse now, so at most the newest reminders' addresses work.
     """
-    return _returns().dumps(link_id)
+    partner_ids = {p for p in recipients.values() if p is not None}
+    links: dict[int, PortalLink] = {}
+    if partner_ids:
+        for link in db.session.scalars(
+            sa.select(PortalLink)
+            .where(PortalLink.partner_id.in_(partner_ids), PortalLink.revoked_at.is_(None),
+                   sa.or_(PortalLink.expires_at.is_(None), PortalLink.expires_at > now))
+            .order_by(PortalLink.created_at, PortalLink.id)
+        ):
+            links[link.partner_id] = link  # the newest wins
+    if links:
+        db.session.execute(
+            sa.update(PortalReturn)
+            .where(PortalReturn.link_id.in_([link.id for link in links.values()]),
+                   PortalReturn.used_at.is_(None), PortalReturn.expires_at > now)
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    lifetime = timedelta(days=current_app.config["PORTAL_RETURN_DAYS"])
+    filled: dict[int, dict | None] = {}
+    for message_id, partner_id in recipients.items():
+        link = links.get(partner_id)
+        if link is None:
+            filled[message_id] = None
+            continue
+        token = secrets.token_urlsafe(32)
+        db.session.add(PortalReturn(link_id=link.id, token_hash=hash_token(token),
+                                    created_at=now, expires_at=now + lifetime))
+        filled[message_id] = {"portal_link": link_url(token)}
+    return filled
 
 
-def _link_for(token: str) -> PortalLink | None:
-    if "." in token:
-        max_age = current_app.config["PORTAL_RETURN_DAYS"] * 24 * 60 * 60
-        try:
-            link_id = _returns().loads(token, max_age=max_age)
-        except BadData:
-            return None
-        return db.session.get(PortalLink, link_id) if isinstance(link_id, int) else None
+def _link_for(token: str, now: datetime) -> tuple[PortalLink | None, bool]:
+    """The link a token opens, and whether it came through a reminder's address (which is
+    used up here, by a conditional update: two taps at once cannot both pass)."""
     digest = hash_token(token)
     link = db.session.scalar(sa.select(PortalLink).where(PortalLink.token_hash == digest))
-    return link if link is not None and hmac.compare_digest(link.token_hash, digest) else None
+    if link is not None:
+        return (link if hmac.compare_digest(link.token_hash, digest) else None), False
+    found = db.session.scalar(sa.select(PortalReturn).where(PortalReturn.token_hash == digest))
+    if found is None or not hmac.compare_digest(found.token_hash, digest):
+        return None, True
+    used = db.session.execute(
+        sa.update(PortalReturn)
+        .where(PortalReturn.id == found.id, PortalReturn.used_at.is_(None),
+               PortalReturn.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return (found.link if used.rowcount == 1 else None), True
 
 
 def exchange_token(token: str) -> PortalLink:
-    """Trade a link's token, or a return token from a reminder, for its PortalLink (the caller
-    starts a portal session).
+    """Trade a link's token, or a reminder's single-use address, for its PortalLink (the
+    caller starts a portal session).
 
-    A link's token is looked up by hash (an index seek, whose timing reveals nothing about the
-    token) and compared in constant time; a return token's signature is checked in constant time.
-    Raises LinkRefused for any unusable token.
+    Either is looked up by the hash of the token (an index seek, whose timing reveals nothing
+    about the token) and compared in constant time. Raises LinkRefused for any unusable token:
+    unknown, expired, revoked, or a reminder's address already used.
     """
-    link = _link_for(token or "")
     now = utcnow()
+    link, returning = _link_for(token or "", now)
     if link is None or not link.usable(now):
         record("portal.refused", detail={"known": False})
         db.session.commit()
@@ -255,6 +289,7 @@ def exchange_token(token: str) -> PortalLink:
     record(
         "portal.open", partner=partner, practice_id=partner.couple.practice_id,
         object_type="partner", object_id=partner.id, couple_id=partner.couple_id,
+        detail={"reminder": True} if returning else None,
     )
     db.session.commit()
     return link

@@ -6,7 +6,9 @@ work due for a reminder today (schedule.py), and queues one message per partner,
 kind. The outbox's dedupe key (`reminder:<partner>:<due date>:<kind>`) makes every later run a
 no-op for what was already queued, so running it again, or in two workers at once, sends nothing
 twice. The message carries no exercise, only the date and the practice, and a portal address
-that works while the partner's link does (sealed in the outbox, never stored readable).
+that the worker makes as it sends the message (portal.services.return_addresses: through the
+partner's link as it is then, single-use, never stored readable); a partner whose link stopped
+working meanwhile gets no reminder.
 """
 
 from collections import defaultdict
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -28,7 +30,6 @@ from ..extensions import db
 from ..mail.models import OutboundMessage
 from ..mail.services import queue_message
 from ..portal.models import PortalLink
-from ..portal.services import link_url, return_token
 from ..practice.hours import hours_of
 from ..practice.models import Practice
 from ..timeutil import utcnow
@@ -168,14 +169,15 @@ def due_reminders(now: datetime) -> list[Due]:
 
 # --- the message --------------------------------------------------------------------------------
 
-LINK = "{{portal_link}}"  # filled in by the worker from the sealed value
+LINK = "{{portal_link}}"  # filled in by the worker as it sends (portal.services.return_addresses)
 
 
 def compose(due: Due, locale: str) -> tuple[str, str]:
     """(subject, body) of a reminder: the date, the practice and the therapist; nothing clinical."""
     with force_locale(locale):
         subject = _("A reminder from %(practice)s", practice=due.practice_name)
-        body = render_template("reminders/mail.txt", due=due, link=LINK)
+        body = render_template("reminders/mail.txt", due=due, link=LINK,
+                               days=current_app.config["PORTAL_RETURN_DAYS"])
     return subject, body
 
 
@@ -196,7 +198,6 @@ def send_due(now: datetime | None = None) -> int:
                 practice_id=item.practice_id, kind=MessageKind.REMINDER, to_address=item.email,
                 to_name=item.name, subject=subject, body=body, couple_id=item.couple_id,
                 partner_id=item.partner_id, dedupe_key=item.dedupe_key, locale=item.locale,
-                sealed={"portal_link": link_url(return_token(item.link_id))},
             )
             record(
                 "reminder.queue", practice_id=item.practice_id, object_type="partner",

@@ -2,14 +2,12 @@
 a partner's pause, a couple's switch, the message itself and the link it carries."""
 
 import html
-import time as clock
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from itsdangerous import TimestampSigner
 
 from clinic.audit.models import AuditEvent
 from clinic.exercises.models import Assignment
@@ -190,21 +188,92 @@ def test_the_message_names_the_date_practice_and_therapist_and_nothing_clinical(
     assert "Hello, Chen Jing" in html.unescape(client.get("/portal/").get_data(as_text=True))
 
 
-def test_the_reminder_address_dies_with_the_link_and_after_two_weeks(w, app, client, monkeypatch):
-    from clinic.portal.services import link_url, return_token
+def _reminder_address(smtp_server, count: int) -> str:
+    """The portal address in the newest of `count` reminders received."""
+    mail = smtp_server.mailbox.wait_for(count)[count - 1]
+    [url] = [line for line in mail.get_content().splitlines() if "/portal/l/" in line]
+    return url.rpartition("/portal/l/")[2]
 
-    link = w.links[w.a.id].link
-    fresh = return_token(link.id)
-    with monkeypatch.context() as m:
-        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(clock.time()) - 15 * 86400)
-        old = return_token(link.id)
-    assert link_url(fresh).endswith(f"/portal/l/{fresh}")
 
-    assert app.test_client().post("/portal/continue", data={"token": old}).status_code == 404
-    assert app.test_client().post("/portal/continue", data={"token": fresh + "x"}).status_code == 404
-    assert app.test_client().post("/portal/continue", data={"token": fresh}).status_code == 302
+def _continue(app, token: str) -> int:
+    return app.test_client().post("/portal/continue", data={"token": token}).status_code
+
+
+@pytest.fixture
+def mailing(app, smtp_server):
+    app.config.update(MAIL_URL=smtp_server.url, MAIL_FROM="clinic@example.org",
+                      BASE_URL="https://clinic.example.org")
+    return smtp_server
+
+
+def test_a_reminders_address_opens_the_portal_once_then_lapses(w, app, mailing):
+    reminders.send_due(at(10, 10))
+    deliver_due()
+    token = _reminder_address(mailing, 1)
+    stored = db.session.execute(sa.text("SELECT * FROM portal_return")).mappings().one()
+    assert token not in " ".join(str(v) for v in stored.values())  # only its hash is kept
+    assert stored["expires_at"] is not None
+
+    assert _continue(app, token + "x") == 404
+    assert _continue(app, token) == 302  # one tap (and Continue): Jing is back in her space
+    assert _continue(app, token) == 404  # the same address again: used up
+    opened = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "portal.open")).all()
+    assert [e.detail for e in opened] == [{"reminder": True}]
+
+
+def test_a_reminders_address_lapses_after_its_days_with_the_link_and_with_a_newer_one(
+    w, app, mailing
+):
+    from clinic.portal.models import PortalReturn
+
+    reminders.send_due(at(10, 10))
+    deliver_due()
+    first = _reminder_address(mailing, 1)
+    made = db.session.scalars(sa.select(PortalReturn)).one()
+    assert (made.expires_at - made.created_at).days == app.config["PORTAL_RETURN_DAYS"] == 7
+    # Unused past its days: refused.
+    db.session.execute(sa.update(PortalReturn).values(expires_at=sa.func.current_timestamp()))
+    db.session.commit()
+    assert _continue(app, first) == 404
+
+    # The due-day reminder's address works; the next reminder's makes it lapse unused.
+    reminders.send_due(at(11, 9))
+    deliver_due()
+    second = _reminder_address(mailing, 2)
+    reminders.send_due(at(12, 9, 30))
+    deliver_due()
+    third = _reminder_address(mailing, 3)
+    assert _continue(app, second) == 404
+    # Revoking the partner's link ends the newest one too.
     revoke_link(w.clinician, w.couple.id, w.a.id)
-    assert app.test_client().post("/portal/continue", data={"token": fresh}).status_code == 404
+    assert _continue(app, third) == 404
+
+
+def test_a_reminder_queued_before_the_link_was_reissued_carries_the_new_link(w, app, mailing):
+    from clinic.portal.services import issue_link
+
+    reminders.send_due(at(10, 10))
+    issue_link(w.clinician, w.couple.id, w.a.id, valid_days=30)  # the old link stops working
+    deliver_due()
+    token = _reminder_address(mailing, 1)
+    jing = app.test_client()
+    assert jing.post("/portal/continue", data={"token": token}).location == "/portal/"
+    assert "Hello, Chen Jing" in html.unescape(jing.get("/portal/").get_data(as_text=True))
+
+
+def test_a_reminder_whose_partner_lost_their_link_meanwhile_is_withdrawn_not_sent(
+    w, app, mailing
+):
+    reminders.send_due(at(10, 10))
+    revoke_link(w.clinician, w.couple.id, w.a.id)
+    deliver_due()
+
+    assert mailing.mailbox.data_commands == 0  # no dead link went out
+    [message] = outbox()
+    assert message.status == "cancelled" and "no working portal link" in message.last_error
+    withdrawn = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "mail.withdrawn")).one()
+    assert withdrawn.object_id == message.id and withdrawn.couple_id == w.couple.id
 
 
 def test_two_runs_at_once_queue_each_reminder_once(w):
