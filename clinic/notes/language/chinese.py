@@ -27,7 +27,7 @@ def _surnames() -> tuple[str, str]:
 _SINGLE, _COMPOUND = _surnames()
 # A given name's characters: never one that starts the chain or is a pronoun or a particle.
 _NOT_GIVEN = ("是很有太总老比非特十挺真极过越变显就属实那这超蛮还也都又更最典个位种似看依仍在的确本简完"
-              "根其可应已感觉了地得不没未别并从毫绝和与跟、她他它们我你说对被把让给会要能想做")
+              "根其可应已感觉了地得不没未别并从毫绝和与跟、她他它们我你说对被把让给会要能想做患确诊早过之像")
 _GIVEN = rf"(?:[{CJK}](?<![{_NOT_GIVEN}]))"
 _NAME = (rf"(?:{_COMPOUND}|{_SINGLE}){_GIVEN}{{1,2}}(?:先生|女士|太太|小姐)?|(?:小|老|阿){_SINGLE}|"
          rf"{_SINGLE}(?:先生|女士|太太|小姐|老师)|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
@@ -35,34 +35,55 @@ _WHO = rf"(?:{v.ZH_PRONOUNS}|{_NAME})"
 _ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN})|(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION})|这段(?:{v.ZH_RELATION})|"
         rf"{_WHO})")
 _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|从来没|没有|没|不|未|别|毫不|绝不|并"
-_CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|\s)*"
-_PREFIX = re.compile(rf"(?P<subj>{_ONE}(?:(?:和|与|跟|、){_ONE})*|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
+# "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
+_TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中)"
+_CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
+_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩)?"
+_PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
+_REAL_SUBJ = re.compile(_SUBJ)
+# After a label said straight after a person (孙伟冷漠无情。): only the clause's end or a particle.
+_PREDICATE_END = re.compile(
+    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|得很|得不行|得要命)?\s*[。！？!?.…）)」”]*\s*")
+_LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
+_HAS_ONE = re.compile("有(?:一)?(?:个|位|种|些)")  # 他有一个很难缠的上司: said of someone else
+# "周婷患有双相情感障碍": a diagnosis she has, in person-first words.
+_HAS_DIAGNOSIS = re.compile(
+    "(?:患有|患上|患了|罹患|确诊|诊断为|诊断出|诊断有|被诊断|得了|有着)[^，。；]{0,4}$")
 _JOINED = re.compile(rf"^(?:{v.ZH_CONNECTORS}|{v.ZH_CHAIN}|\s)*$")
 _RELATIONSHIP = re.compile(rf"(?:{v.ZH_RELATION})$")
 # "有双相障碍的诊断": a diagnosis said as something a person has, not who they are.
-_PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?诊断|的困扰|的问题")
+_PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?(?:诊断|治疗|药)|的困扰|的问题")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
 
-def _index() -> tuple[dict[str, list[tuple[re.Pattern[str], Label]]], dict[str, Label]]:
-    """Chinese forms by their first character (a "~" takes degree words: 控制欲~强), and the
-    English adjectives and identity nouns, which count after Chinese words ("他很 resistant")."""
-    chinese: dict[str, list[tuple[re.Pattern[str], Label]]] = {}
+_SOME = "[^，。；,;、]{0,6}?"  # what "…" in a Chinese label stands for: 像个…孩子
+
+
+def _index() -> tuple[dict[str, tuple[re.Pattern[str], list[Label]]], dict[str, Label]]:
+    """Chinese forms by their first character, one pattern of alternatives each (a "~" takes
+    degree words: 控制欲~强; a "…" a few characters: 像个…孩子), and the English adjectives and
+    identity nouns, which count after Chinese words ("他很 resistant")."""
+    by_first: dict[str, list[tuple[str, Label]]] = {}
     english: dict[str, Label] = {}
     for family in FAMILIES:
         for label in family.labels:
             for form in label.forms:
                 if label.kind == "zh":
-                    rx = re.compile(v.ZH_DEGREE.join(re.escape(p) for p in form.split("~")))
-                    chinese.setdefault(form[0], []).append((rx, label))
+                    rx = v.ZH_DEGREE.join(
+                        _SOME.join(re.escape(w) for w in part.split("…")) for part in form.split("~"))
+                    by_first.setdefault(form[0], []).append((rx, label))
                 elif label.kind in ("adj", "noun", "person"):
                     english[form] = label
-    for entries in chinese.values():
-        entries.sort(key=lambda e: -len(e[0].pattern))
+    chinese = {}
+    for first, entries in by_first.items():
+        entries.sort(key=lambda e: -len(e[0]))  # the longest pattern is tried first
+        chinese[first] = (re.compile("|".join(f"({rx})" for rx, _ in entries)),
+                          [label for _, label in entries])
     return chinese, english
 
 
 _CHINESE, _ENGLISH = _index()
+_FIRST = re.compile("[" + "".join(re.escape(c) for c in _CHINESE) + "]")
 _ENGLISH_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){{0,3}})")
 
 
@@ -78,13 +99,14 @@ def _labels(clause: str):
                 found.append((m.start(1), end, label))
                 break
     i = 0
-    while i < len(clause):
-        for rx, label in _CHINESE.get(clause[i], ()):
-            if m := rx.match(clause, i):
-                found.append((i, m.end(), label))
-                i = m.end() - 1
-                break
-        i += 1
+    while first := _FIRST.search(clause, i):
+        i = first.start()
+        rx, labels = _CHINESE[clause[i]]
+        if m := rx.match(clause, i):
+            found.append((i, m.end(), labels[m.lastindex - 1]))
+            i = m.end()
+        else:
+            i += 1
     return sorted(found, key=lambda e: e[0])
 
 
@@ -103,19 +125,33 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
     for clause_end in bounds:
         clause = text[clause_start:clause_end]
         pos = 0
-        for m_start, m_end, label in _labels(clause):
+        labels = _labels(clause)
+        # A label ends the clause's predicate when only particles, or further labels, follow it
+        # (孙伟冷漠无情。 赵磊冷漠自私。).
+        closes = [False] * len(labels)
+        for k in range(len(labels) - 1, -1, -1):
+            m_end = labels[k][1]
+            closes[k] = bool(_PREDICATE_END.fullmatch(clause, m_end)) or (
+                k + 1 < len(labels) and closes[k + 1]
+                and _LIST_GAP.fullmatch(clause, m_end, labels[k + 1][0]) is not None)
+        for (m_start, m_end, label), closing in zip(labels, closes, strict=True):
             a, b = clause_start + m_start, clause_start + m_end
-            if inside(quotes, a, b) or _PERSON_FIRST.match(clause, m_end):
+            if inside(quotes, a, b) or _PERSON_FIRST.match(clause, m_end) \
+                    or clause.startswith("地", m_end):  # 很敏感地注意到: how, not who
                 continue
             prefix = clause[:m_start]
             found = _PREFIX.search(prefix)
-            time_bound = label.passing and bool(v.ZH_TIME.search(prefix))
+            time_bound = label.passing and bool(v.ZH_TIME.search(prefix) or v.ZH_FEEL.search(prefix))
             if found and found["subj"] == prefix[:len(found["subj"])] and v.ZH_NOT_TOPIC.search(
                     found["subj"]) and not re.match(_ONE, found["subj"]):
                 found = None  # "周末很忙": a time or a thing, not a person
             if found and not inside(quotes, clause_start + found.start(), a):
                 chain = found["chain"]
-                listed = clause[m_end:m_end + 1] == "、"
+                listed = clause[m_end:m_end + 1] == "、" or (
+                    closing and _REAL_SUBJ.fullmatch(found["subj"]) is not None)
+                if _HAS_DIAGNOSIS.search(prefix) or (
+                        _HAS_ONE.search(chain) and clause.startswith("的", m_end)):
+                    continue  # 患有双相情感障碍; 他有一个很难缠的上司 (someone else)
                 if (not chain.strip() and not label.bare and not listed) \
                         or v.ZH_NEGATORS.search(chain) \
                         or (label.passing and v.ZH_FEEL.search(chain)) or time_bound:

@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .vocab import ZH_LACK, ZH_POOR
+
 LEXICON = Path(__file__).with_name("lexicon")
 
 # How a word is used: adjective, identity noun said with a copula ("is a nag"), identity noun
@@ -183,18 +185,22 @@ def _english(key: str, en: dict, passing: set[str], state: bool) -> list[Label]:
 
 
 def _chinese(key: str, zh: dict, passing: set[str], state: bool) -> list[Label]:
-    unknown = set(zh) - {"labels", "bare", "suffixes", "names", "what", "tries"}
+    unknown = set(zh) - {"labels", "bare", "lacks", "suffixes", "names", "what", "tries"}
     if unknown:
         raise LexiconError(f"{key}: unknown [zh] keys {sorted(unknown)}")
-    bare = set(zh.get("bare", []))
-    words = list(dict.fromkeys([*zh.get("labels", []), *zh.get("bare", [])]))
+    lacks = set(zh.get("lacks", []))
+    bare = set(zh.get("bare", [])) | lacks
+    words = list(dict.fromkeys([*zh.get("labels", []), *zh.get("bare", []), *zh.get("lacks", [])]))
     names, what, tries = zh.get("names", {}), zh.get("what", {}), zh.get("tries", {})
     stray = (set(names) | set(what) | set(tries)) - set(words)
     if stray:
         raise LexiconError(f"{key}: [zh] tables name words not in the family: {sorted(stray)}")
     labels = []
     for word in words:
-        forms = {word} | {word + s for s in zh.get("suffixes", []) if not word.endswith(s)}
+        if word in lacks:  # 同理心: 毫无同理心, 缺乏同理心, 同理心很差 …
+            forms = {p + word for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR}
+        else:
+            forms = {word} | {word + s for s in zh.get("suffixes", []) if not word.endswith(s)}
         labels.append(Label(
             family=key, word=word, kind="zh", forms=tuple(sorted(forms, key=len, reverse=True)),
             bare=word in bare, passing=state or word in passing, name=names.get(word, ""),
@@ -226,14 +232,17 @@ def load(folder: Path = LEXICON) -> tuple[Family, ...]:
     """Every family in `folder`; a form claimed by two labels is an error."""
     families = tuple(load_family(p) for p in sorted(folder.glob("*.toml")))
     seen: dict[tuple[str, str], str] = {}
+    clashes = []
     for family in families:
         for label in family.labels:
             for form in label.forms:
                 # An owned noun may share its form with a label of another kind ("drama").
                 where = (form, "owned" if label.kind == "owned" else "said")
                 if where in seen and seen[where] != f"{family.key}/{label.word}":
-                    raise LexiconError(f"{form!r} is in {seen[where]} and {family.key}/{label.word}")
+                    clashes.append(f"{form!r} is in {seen[where]} and {family.key}/{label.word}")
                 seen[where] = f"{family.key}/{label.word}"
+    if clashes:  # every clash at once, so a long list of new words is fixed in one go
+        raise LexiconError("; ".join(clashes))
     return families
 
 
