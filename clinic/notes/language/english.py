@@ -244,7 +244,8 @@ class _Sentence:
         """"married to a narcissist", "the addicts": nouns that name a person by a label."""
         n = self.norms
         a = self.premod_start(i)
-        if any(n[k] in v.NEGATORS for k in range(a, i)) or self.left(a, free=0).neg:
+        if any(n[k] in v.NEGATORS for k in range(a, i)) or self.left(a, free=0).neg \
+                or any(w in v.FEEL for w in n[max(0, a - 3):a]):  # "feeling like a coward"
             return None
         if self.has_object(j):
             return None  # "a drunk driver": an adjective here
@@ -292,7 +293,8 @@ class _Sentence:
         n, k = self.norms, i - 1
         while k >= 0 and n[k] in ("any", "the", "real", "much", "basic", "all", "a", "an", "very",
                                   "complete", "total", "serious", "significant", "quite", "such",
-                                  "so", "really", "extremely", "pretty", "some", "of", "in"):
+                                  "so", "really", "extremely", "pretty", "some", "of", "in", "for",
+                                  "capacity", "ability", "sense"):  # "no capacity for insight"
             if n[k] == "of" and k and n[k - 1] in v.LACK_OF:
                 k -= 1
                 break
@@ -316,6 +318,25 @@ class _Sentence:
             return None
         start = left.start if left.found else k
         return self.hit(start, j, label, left.person, left.past or n[k] in ("had", "lacked"))
+
+    def judged(self, i: int, j: int, label: Label) -> Hit | None:
+        """"Jing's judgement is poor", "his empathy seems non-existent", "has the maturity of a
+        teenager": a capacity said to be missing, after the noun."""
+        n, e, k = self.norms, j, i - 1
+        if n[j:j + 2] in (["of", "a"], ["of", "an"]) and (  # "the maturity of a child"
+                self.next_norm(j + 2) in v.CHILDREN or self.next_norm(j + 2).endswith("-year-old")):
+            left = self.left(k if k >= 0 and n[k] == "the" else i, free=0)
+            return self.hit(left.start, j + 3, label, left.person, left.past) \
+                if left.found and not left.neg and n[k - 1:k] and n[k - 1] in v.HAS else None
+        while (w := self.next_norm(e)) in v.ADVERBS or w in v.LINKS or w.endswith("ly"):
+            e += 1
+        if e == j or self.next_norm(e) not in v.POOR or not any(w in v.LINKS for w in n[j:e]):
+            return None
+        past = any(w in v.PAST for w in n[j:e])
+        if k >= 0 and n[k] in v.POSSESSIVES:
+            return self.hit(k, e + 1, label, english_person(v.POSSESSIVES[n[k]]), past)
+        found = self.person_before(k - 1) if k > 0 and n[k] == "'s" else None
+        return self.hit(found[0], e + 1, label, found[1], past) if found else None
 
     def joined(self, i: int, j: int, label: Label) -> Hit | None:
         """A further label in a list after one already flagged: "manipulative and controlling"."""
@@ -342,7 +363,7 @@ class _Sentence:
         if kind == "owned":
             return self.owned(i, j, label)
         if kind == "lacks":
-            return self.lacks(i, j, label)
+            return self.lacks(i, j, label) or self.judged(i, j, label)
         if kind == "adj" and not (label.either and self.next_norm(j) in v.FOLLOW_FREE
                                   and self.norms[i - 1:i] in (["a"], ["an"], ["the"])):
             return self.attributive(i, j, label) or self.joined(i, j, label) \

@@ -38,7 +38,8 @@ ADVERBS = words("always still often usually sometimes generally clearly obviousl
                 "all both only")
 PREMODS = words("a an the bit little kind sort of classic typical real total true textbook "
                 "complete full-blown genuine absolute utter proper major huge massive bit "
-                "borderline-level covert covertly")
+                "borderline-level covert covertly malignant chronic habitual serial raging notorious "
+                "inveterate incurable overt functioning high-functioning full-on")
 NOT_ADVERBS = words("only early family friendly lonely likely silly belly jelly holy ugly daily "
                     "weekly monthly elderly lovely")
 DETS = words("the a an this that these those his her their my our your both each one another "
@@ -71,6 +72,12 @@ COMPLEMENT_VERBS = words("describe describes described describing see sees saw s
 OBJECTS = {"him": "he", "her": "she", "them": "they"}
 DEFICIT = words("poor low no little limited weak impaired bad zero minimal reduced diminished "
                 "questionable shaky nonexistent non-existent underdeveloped")
+# What a capacity "is" when it is missing: "his judgement is poor", "her empathy seems lacking".
+POOR = DEFICIT | words("lacking absent missing terrible awful appalling abysmal nil deficient "
+                       "stunted wanting nonexistant lousy")
+# "the emotional maturity of a teenager"
+CHILDREN = words("child kid toddler teenager teen adolescent baby infant schoolboy schoolgirl boy "
+                 "girl preschooler")
 TITLES = words("mr mrs ms miss mx dr")
 NOT_NAMES = words(
     "the this that these those it its there here what which where when why how today yesterday "
