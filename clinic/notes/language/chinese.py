@@ -45,6 +45,10 @@ _REAL_SUBJ = re.compile(_SUBJ)
 _PREDICATE_END = re.compile(
     r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|得很|得不行|得要命)?\s*[。！？!?.…）)」”]*\s*")
 _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
+# Words with 不 in them that negate nothing: 动不动就歇斯底里, 不折不扣的巨婴.
+_NOT_NEGATION = re.compile("动不动|不折不扣|时不时|不时|不断|不停|不管|不论|忍不住|禁不住|免不了|少不了")
+# A label word used as a verb on something else: 他总是扭曲她的话, 他冷漠了她一整周.
+_VERB_USE = re.compile("[了着过](?![。！？!?，,；;]|$)|[她他我你它]|别人|事实|对方")
 _HAS_ONE = re.compile("有(?:一)?(?:个|位|种|些)")  # 他有一个很难缠的上司: said of someone else
 # "周婷患有双相情感障碍": a diagnosis she has, in person-first words.
 _HAS_DIAGNOSIS = re.compile(
@@ -153,8 +157,9 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                         _HAS_ONE.search(chain) and clause.startswith("的", m_end)):
                     continue  # 患有双相情感障碍; 他有一个很难缠的上司 (someone else)
                 if (not chain.strip() and not label.bare and not listed) \
-                        or v.ZH_NEGATORS.search(chain) \
-                        or (label.passing and v.ZH_FEEL.search(chain)) or time_bound:
+                        or v.ZH_NEGATORS.search(_NOT_NEGATION.sub("", chain)) \
+                        or v.ZH_FEEL.search(chain) or time_bound \
+                        or (not closing and _VERB_USE.match(clause, m_end)):
                     continue
                 last = Hit(clause_start + found.start(), b, label, _person(found["subj"]))
                 hits.append(last)

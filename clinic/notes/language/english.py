@@ -328,7 +328,7 @@ class _Sentence:
             left = self.left(k if k >= 0 and n[k] == "the" else i, free=0)
             return self.hit(left.start, j + 3, label, left.person, left.past) \
                 if left.found and not left.neg and n[k - 1:k] and n[k - 1] in v.HAS else None
-        while (w := self.next_norm(e)) in v.ADVERBS or w in v.LINKS or w.endswith("ly"):
+        while (w := self.next_norm(e)) in v.ADVERBS or w in v.LINKS or w in v.AUX or w.endswith("ly"):
             e += 1
         if e == j or self.next_norm(e) not in v.POOR or not any(w in v.LINKS for w in n[j:e]):
             return None
