@@ -18,12 +18,18 @@ SETS = Path(__file__).with_name("language_sets")
 FLOORS = {
     "dev_en": (0.95, 0.95),
     "dev_zh": (0.95, 0.95),
+    "dev2_en": (0.95, 0.95),
+    "dev2_zh": (0.95, 0.95),
     "heldout_en": (0.9, 0.9),
     "heldout_zh": (0.9, 0.9),
     "heldout2_en": (0.9, 0.9),
     "heldout2_zh": (0.9, 0.9),
     "heldout3_en": (0.9, 0.9),
     "heldout3_zh": (0.9, 0.9),
+    # Worked from its misses in the second round of rules, so no longer untouched; its first-run
+    # figures are in the README.
+    "heldout4_en": (0.95, 0.95),
+    "heldout4_zh": (0.95, 0.95),
 }
 
 

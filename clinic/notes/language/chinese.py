@@ -43,7 +43,8 @@ _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})
 _REAL_SUBJ = re.compile(_SUBJ)
 # After a label said straight after a person (孙伟冷漠无情。): only the clause's end or a particle.
 _PREDICATE_END = re.compile(
-    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|得很|得不行|得要命)?\s*[。！？!?.…）)」”]*\s*")
+    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|到了?极点|到家了?)?"
+    r"\s*(?:了|啦|呢|吧)?\s*[。！？!?.…）)」”]*\s*")
 _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
 # Words with 不 in them that negate nothing: 动不动就歇斯底里, 不折不扣的巨婴.
 _NOT_NEGATION = re.compile("动不动|不折不扣|时不时|不时|不断|不停|不管|不论|忍不住|禁不住|免不了|少不了")
@@ -61,6 +62,8 @@ _CLAUSE = re.compile(r"[，,；;：:]")
 
 
 _SOME = "[^，。；,;、]{0,6}?"  # what "…" in a Chinese label stands for: 像个…孩子
+# What "^" stands for between a lack and a capacity: 缺乏最基本的同理心, 没有一点责任感.
+_FILL = "(?:最基本的|基本的|最起码的|起码的|一点|一点点|任何|丝毫的?|半点|一丝|应有的|必要的)?"
 
 
 def _index() -> tuple[dict[str, tuple[re.Pattern[str], list[Label]]], dict[str, Label]]:
@@ -74,7 +77,8 @@ def _index() -> tuple[dict[str, tuple[re.Pattern[str], list[Label]]], dict[str, 
             for form in label.forms:
                 if label.kind == "zh":
                     rx = v.ZH_DEGREE.join(
-                        _SOME.join(re.escape(w) for w in part.split("…")) for part in form.split("~"))
+                        _SOME.join(re.escape(w) for w in part.split("…"))
+                        for part in form.split("~")).replace(r"\^", _FILL)
                     by_first.setdefault(form[0], []).append((rx, label))
                 elif label.kind in ("adj", "noun", "person"):
                     english[form] = label

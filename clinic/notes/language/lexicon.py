@@ -198,7 +198,7 @@ def _chinese(key: str, zh: dict, passing: set[str], state: bool) -> list[Label]:
     labels = []
     for word in words:
         if word in lacks:  # 同理心: 毫无同理心, 缺乏同理心, 同理心很差 …
-            forms = {p + word for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR}
+            forms = {f"{p}^{word}" for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR}
         else:
             forms = {word} | {word + s for s in zh.get("suffixes", []) if not word.endswith(s)}
         labels.append(Label(

@@ -17,7 +17,7 @@ PRONOUNS = words("she he they we you i who")
 LINKS = words("is are was were am be been being 's 're 'm seem seems seemed appear appears "
               "appeared remain remains remained become becomes became becoming get gets got "
               "getting grow grows grew look looks looked sound sounds sounded act acts acted "
-              "stay stays stayed turn turns turned acting seeming behaves behaved behaving")
+              "stay stays stayed turn turns turned acting seeming behave behaves behaved behaving")
 AS_LINKS = words("across present presents presented presenting described")  # "comes across as"
 LIKE_LINKS = words("act acts acted acting seem seems seemed look looks looked sound sounds sounded "
                    "behave behaves behaved behaving")  # "acts like a child"
@@ -75,9 +75,9 @@ DEFICIT = words("poor low no little limited weak impaired bad zero minimal reduc
 # What a capacity "is" when it is missing: "his judgement is poor", "her empathy seems lacking".
 POOR = DEFICIT | words("lacking absent missing terrible awful appalling abysmal nil deficient "
                        "stunted wanting nonexistant lousy")
-# "the emotional maturity of a teenager"
+# "the emotional maturity of a teenager", "the self-awareness of a brick"
 CHILDREN = words("child kid toddler teenager teen adolescent baby infant schoolboy schoolgirl boy "
-                 "girl preschooler")
+                 "girl preschooler brick rock stone teaspoon goldfish doorknob wall plank")
 TITLES = words("mr mrs ms miss mx dr")
 NOT_NAMES = words(
     "the this that these those it its there here what which where when why how today yesterday "
@@ -129,7 +129,7 @@ ZH_CHAIN = ("是|很|有|太|总是|总|老是|比较|非常|特别|十分|挺|�
             "确实|本来就|本身就|天生|简直|完全|根本|其实|可能|应该|已经|开始|有一点|一点|多少有点|"
             "感到|觉得|感觉|感受到|很强的|极强的|强烈的|严重的|很重的|很大的|明显的|极度的|"
             "非常强的|一对|对|早已|早就|已|过度|根本就|彻底|彻头彻尾|十足的|十足|纯粹|真是|活脱脱|"
-            "就|只是|只不过是|不折不扣的|不折不扣|地地道道的|地道的|名副其实的|货真价实的|标准的|妥妥的|"
+            "就|一场|场|只是|只不过是|不折不扣的|不折不扣|地地道道的|地道的|名副其实的|货真价实的|标准的|妥妥的|"
             "遇事|遇到事情|遇到事|一遇到事情|一遇到事|碰到事情|不过是|无非是|就像|像是|如同|犹如|堪称|算是|称得上|可以说是|一名|名|一副|副|整个|整天|成天|动不动就|越发|愈发|日益|本质上|骨子里|说到底|说白了")
 # Aspects named between a person and a label: 他性格很软弱, 王浩情感发育不成熟, 赵磊在情感上很疏离.
 ZH_ASPECT = ("(?:在)?(?:情感|感情|心理|心智|人格|性格|为人|做人|情绪|脾气|个性|内心|精神|思想|处事|"
