@@ -71,6 +71,13 @@ def test_flags_a_label_said_of_a_person(text, phrase, family):
     "他上周二打了她。",
     # person-first wording
     "She has OCD and manages it well.", "She has a bipolar diagnosis.", "她有双相障碍的诊断。",
+    "周婷患有双相情感障碍，她和赵磊一起写了早期信号计划。", "赵磊确诊抑郁症两年，最近睡得好些。",
+    # a feeling, a verb on something else, someone else's trait, another sense
+    "那天晚上周婷感到很冷漠。", "Hao said he felt like a coward after the interview.",
+    "他总是扭曲她的话。", "他有一个很难缠的上司。", "赵磊很敏感地注意到了她的变化。",
+    "这个方法对他没用。", "The snake in the garden scared the children.",
+    "They watched a film about a con artist.", "The clinic has no capacity for new couples.",
+    "She has the curiosity of a child.", "His judgement about the job was sound.",
 ])
 def test_leaves_alone(text):
     assert check(text) == []
@@ -152,11 +159,55 @@ def test_suggestions_for_a_relationship_speak_of_the_couple():
     assert "between them" in f.suggestions[0]
 
 
+def test_suggestions_for_a_missing_capacity_keep_the_name_and_the_case():
+    [f] = check("Chen Jing's judgement is consistently poor.")
+    assert f.phrase == "Chen Jing's judgement is consistently poor" and f.rule == "character"
+    assert f.suggestions[0] == "Describe what Chen Jing does and what it is for"
+    [f] = check("Since March, Sun Wei has no capacity for self-reflection.")
+    assert f.phrase == "Sun Wei has no capacity for self-reflection"
+    assert f.suggestions == ("describe what Sun Wei does and what it is for",
+                             "Sun Wei is still learning to …")
+    [f] = check("Liu Jia has the emotional maturity of a teenager.")
+    assert f.phrase == "Liu Jia has the emotional maturity of a teenager"
+    assert f.suggestions[1] == "Liu Jia is still learning to …"
+
+
+def test_suggestions_for_new_english_labels_fit_the_sentence():
+    [f] = check("Lei is a total doormat.")
+    assert f.suggestions[0] == "Lei finds it hard to say no when …"
+    [f] = check("Back then Lei was a sex addict.")
+    assert "Lei lived with compulsive sexual behaviour" in f.suggestions
+    [f] = check("He is a gaslighter.")
+    assert f.suggestions[0].startswith("He and the partner remember")
+    [f] = check("Zhou Ting and Sun Wei behave like children.")
+    assert f.phrase == "Zhou Ting and Sun Wei behave like children"
+    assert f.suggestions[1] == "Zhou Ting and Sun Wei are still learning to …"
+
+
+def test_suggestions_for_new_chinese_patterns_keep_the_full_name():
+    first, second = check("欧阳娜娜冷漠自私。")
+    assert first.phrase == "欧阳娜娜冷漠" and second.phrase == "自私"
+    assert all("欧阳娜娜" in s for f in (first, second) for s in f.suggestions)
+    [f] = check("王浩对自己的问题毫无自知之明。")
+    assert f.phrase == "王浩对自己的问题毫无自知之明"
+    assert f.suggestions == ("描述王浩做了什么，想满足什么需要", "王浩还在学习……")
+    [f] = check("刘佳像个长不大的孩子。")
+    assert f.phrase == "刘佳像个长不大的孩子" and f.suggestions[1] == "刘佳还在学习……"
+
+
+def test_suggestions_for_a_chinese_relationship_label_speak_of_the_couple():
+    for text in ("这段婚姻功能失调。", "他们的婚姻早已名存实亡。", "赵磊和周婷之间是创伤联结。"):
+        [f] = check(text)
+        assert f.rule == "relationship", text
+        assert f.suggestions == ("描述两人之间发生了什么、带来了什么影响（当……时，就……）",
+                                 "「这个模式」最近让他们很辛苦"), text
+
+
 # -- the lexicon is data ---------------------------------------------------------------------------
 def test_the_lexicon_holds_hundreds_of_labels_in_every_family():
     english = [lab for f in FAMILIES for lab in f.labels if lab.kind != "zh"]
     chinese = [lab for f in FAMILIES for lab in f.labels if lab.kind == "zh"]
-    assert len(english) >= 400 and len(chinese) >= 200
+    assert len(english) >= 900 and len(chinese) >= 800
     keys = {f.key for f in FAMILIES}
     assert keys == {"attachment", "behaviour", "character", "compliance", "diagnostic",
                     "relationship", "states"}
@@ -188,6 +239,24 @@ def test_a_bad_lexicon_file_is_refused(tmp_path):
         encoding="utf-8")
     with pytest.raises(LexiconError, match="not in the family"):
         load(tmp_path)
+
+
+def test_every_clash_between_families_is_reported_at_once(tmp_path):
+    family = ('key = "{key}"\ntitle = "t"\nwhy = "w"\nwhy_zh = "w"\ntry = ["x"]\ntry_zh = ["x"]\n'
+              'name = "n"\nname_zh = "n"\n[en]\nadjectives = ["odd", "rum"]\n')
+    for key in ("one", "two"):
+        (tmp_path / f"{key}.toml").write_text(family.format(key=key), encoding="utf-8")
+    with pytest.raises(LexiconError, match="'odd' is in one/odd and two/odd; 'rum' is in"):
+        load(tmp_path)
+
+
+def test_a_chinese_capacity_is_generated_with_its_lacks():
+    [label] = [lab for f in FAMILIES for lab in f.labels if lab.kind == "zh" and lab.word == "同理心"]
+    assert {"毫无^同理心", "缺乏^同理心", "没有^同理心", "同理心~差"} <= set(label.forms)
+    for text in ("他毫无同理心。", "他缺乏最基本的同理心。", "他的同理心非常差。", "赵磊完全没有同理心。"):
+        assert check(text), text
+    for text in ("他很有同理心。", "他并不缺乏同理心。", "他不是没有同理心，只是太累了。"):
+        assert not check(text), text
 
 
 # -- offsets and pieces ---------------------------------------------------------------------------

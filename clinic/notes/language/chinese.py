@@ -1,10 +1,12 @@
 """Chinese: deficit labels said of a person (她很焦虑, 赵磊是自恋型人格, 他有抗拒, 他控制欲很强).
 
 A label counts when a person (a pronoun, a name kept whole with its surname, "她的丈夫", "他们的
-关系") stands before it with only 是/很/有/太/总是/比较 … between, or directly for labels that
-read as a predicate on their own (情绪不稳定, 不配合). Labels joined by 、/和/也/又 after a flagged
-one count too. Not flagged: quoted words (「」“”), a negation between person and label, and a
-feeling in passing (那天她有点焦虑, 她感到焦虑).
+关系", "赵磊和周婷之间") stands before it with only 是/很/有/太/总是/一对 …, an aspect (性格, 在情感上)
+or whom it concerns (对周婷) between; directly when it ends the clause (孙伟冷漠无情。) or reads as
+a predicate on its own (情绪不稳定, 不配合). Labels joined by 、/和/也/又 after a flagged one count
+too. Not flagged: quoted words (「」“”), a negation between person and label, a feeling (她感到
+很冷漠, 那天她有点焦虑), a diagnosis in person-first words (患有…, 确诊…), a label used as a verb
+on someone else (扭曲她的话) or said of what a person has (他有一个很难缠的上司).
 """
 
 from __future__ import annotations
