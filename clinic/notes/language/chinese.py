@@ -38,7 +38,7 @@ _ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN})|(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION
         rf"{_WHO})")
 _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|从来没|没有|没|不|未|别|毫不|绝不|并"
 # "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
-_TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中)"
+_TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中|里)"
 _CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
 _SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩)?"
 _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
@@ -164,7 +164,7 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                     continue  # 患有双相情感障碍; 他有一个很难缠的上司 (someone else)
                 if (not chain.strip() and not label.bare and not listed) \
                         or v.ZH_NEGATORS.search(_NOT_NEGATION.sub("", chain)) \
-                        or v.ZH_FEEL.search(chain) or time_bound \
+                        or v.ZH_FEEL.search(chain.replace("给人的感觉", "")) or time_bound \
                         or (not closing and _VERB_USE.match(clause, m_end)):
                     continue
                 last = Hit(clause_start + found.start(), b, label, _person(found["subj"]))

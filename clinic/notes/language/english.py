@@ -294,7 +294,7 @@ class _Sentence:
         while k >= 0 and n[k] in ("any", "the", "real", "much", "basic", "all", "a", "an", "very",
                                   "complete", "total", "serious", "significant", "quite", "such",
                                   "so", "really", "extremely", "pretty", "some", "of", "in", "for",
-                                  "capacity", "ability", "sense"):  # "no capacity for insight"
+                                  "capacity", "ability", "sense", "taking", "showing"):
             if n[k] == "of" and k and n[k - 1] in v.LACK_OF:
                 k -= 1
                 break
