@@ -13,6 +13,7 @@ from ..domain import SCALE_MAX, SCALE_MIN
 from ..formkit import CONTROL_MESSAGE
 from ..inputs import has_control, without_control
 from .catalogue import Exercise, Field
+from .picks import Options
 
 PREFIX = "a-"
 MAX_GROUPS = 50  # never read more repeated groups than this from a form, whatever is posted
@@ -47,7 +48,7 @@ def _clean(raw: Any) -> str:
 
 
 def _empty_value(field: Field) -> Any:
-    if field.kind in ("list", "ranked", "repeated"):
+    if field.kind in ("list", "ranked", "repeated", "picks"):
         return []
     if field.kind == "scale":
         return None
@@ -201,13 +202,84 @@ def _parse_groups(
     return groups
 
 
+def _picked_message(field: Field, count: int) -> str | None:
+    """A count of picks outside the field's bounds, said with the numbers (None when within)."""
+    word = field.items_word
+    if field.max_items is not None and count > field.max_items:
+        return _("Please choose %(most)d %(word)s at most — you have chosen %(count)d.",
+                 most=field.max_items, word=word, count=count)
+    minimum = field.min_items or (1 if field.required else 0)
+    if count < minimum:
+        return _("Please choose at least %(least)d %(word)s — you have chosen %(count)d so far.",
+                 least=minimum, word=word, count=count)
+    return None
+
+
+def parse_picks(
+    field: Field, form: FormLike, options: Options, *, final: bool, errors: dict[str, str]
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A picks field: the boxes ticked (`a-<key>`, an option's key each) and, under each offered
+    option, its subfields (`a-<key>-<option key>-<sub>`). Returns one group per option ticked or
+    written about ({"pick", "label", "picked", subfields...}: nothing typed is lost when a box is
+    unticked), and the field's own problem. Subfield problems go into `errors` for picked ones."""
+    offered = {o.key: o.label for o in options}
+    posted = [_clean(v) for v in form.getlist(input_name(field.key))]
+    ticked = list(dict.fromkeys(v for v in posted if v in offered))
+    groups: list[dict[str, Any]] = []
+    for key, label in offered.items():
+        parsed = {sub.key: _parse_simple(sub, form.get(input_name(field.key, key, sub.key)), final=False)
+                  for sub in field.subfields}
+        picked = key in ticked
+        if not picked and all(_value_is_empty(value) for value, _err in parsed.values()):
+            continue
+        group: dict[str, Any] = {"pick": key, "label": label, "picked": picked}
+        for sub in field.subfields:
+            value, problem = parsed[sub.key]
+            if problem is None and final and picked:
+                value, problem = _parse_simple(sub, value, final=True)
+            group[sub.key] = value
+            if problem:
+                errors[error_key(field.key, key, sub.key)] = problem
+        groups.append(group)
+    if len(ticked) != len([v for v in posted if v]):
+        return groups, _("Please choose only from the list shown here.")
+    count_problem = _picked_message(field, len(ticked))
+    too_many = field.max_items is not None and len(ticked) > field.max_items
+    stood_in = field.or_field is not None and not ticked  # the other field may stand in (either_or)
+    if count_problem and (final or too_many) and not stood_in:
+        return groups, count_problem
+    return groups, None
+
+
+def picked_only(answers: dict[str, Any], exercise: Exercise) -> dict[str, Any]:
+    """The answers as sent: a picks field keeps only the options ticked (what was written under
+    an unticked one is dropped once the form is sent without problems)."""
+    out = dict(answers)
+    for field in exercise.fields:
+        if field.kind == "picks":
+            ticked = [g for g in out.get(field.key) or [] if g.get("picked")]
+            out[field.key] = [{k: v for k, v in g.items() if k != "picked"} for g in ticked]
+    return out
+
+
+def either_or(exercise: Exercise, answers: dict[str, Any], errors: dict[str, str]) -> None:
+    """A picks field with an `or_field`: at least one of the two is filled in when sending."""
+    for field in exercise.fields:
+        if field.kind != "picks" or field.or_field is None or field.key in errors:
+            continue
+        ticked = [g for g in answers.get(field.key) or [] if g.get("picked")]
+        if not ticked and _value_is_empty(answers.get(field.or_field)):
+            errors[field.key] = _("Please choose one from your list, or write your own below.")
+
+
 def parse_answers(
-    exercise: Exercise, form: FormLike, *, final: bool
+    exercise: Exercise, form: FormLike, *, final: bool, options: Mapping[str, Options] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Read an exercise form. Returns (answers, errors); answers keep everything typed.
 
     With final=False (saving a draft) nothing is required and minimum counts are not checked;
-    types, lengths and maximum counts always are.
+    types, lengths and maximum counts always are. `options`: for each picks field, the choices
+    this partner is offered (clinic.exercises.picks); anything else posted is refused.
     """
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -217,6 +289,9 @@ def parse_answers(
             value, problem = _parse_items(field, form, final=final)
         elif field.kind == "repeated":
             value, problem = _parse_groups(field, form, final=final, errors=errors), None
+        elif field.kind == "picks":
+            value, problem = parse_picks(field, form, (options or {}).get(field.key, ()), final=final,
+                                         errors=errors)
         else:
             value, problem = _parse_simple(field, form.get(input_name(field.key)), final=final)
         answers[field.key] = value
@@ -225,6 +300,10 @@ def parse_answers(
             problem = str(CONTROL_MESSAGE)  # what else was typed is kept, the characters taken out
         if problem:
             errors[field.key] = problem
+    if final:
+        either_or(exercise, answers, errors)
+        if not errors:
+            answers = picked_only(answers, exercise)
     return answers, errors
 
 

@@ -26,6 +26,7 @@ from ..extensions import limiter
 from ..i18n import SESSION_KEY
 from ..inputs import bounded_int
 from ..notes.services import session_days
+from ..records import picks
 from ..records import progress as records_progress
 from ..records import services as records
 from ..records.models import TAG_CATEGORIES
@@ -187,7 +188,12 @@ def _exercise_page(partner, assignment, answers, errors, privacy):
     return render_template(
         "portal/exercise.html", partner=partner, assignment=assignment, exercise=exercise,
         answers=answers, errors=errors, privacy=privacy,
+        options=picks.options_for(partner, exercise, _stored(assignment)),
     )
+
+
+def _stored(assignment) -> dict | None:
+    return assignment.submission.answers if assignment.submission is not None else None
 
 
 @bp.route("/exercises/<int:assignment_id>", methods=["GET", "POST"])
@@ -205,7 +211,8 @@ def exercise(assignment_id: int):
     privacy = PrivacyForm()
     if request.method == "POST":
         final = request.form.get("action") == "submit"
-        answers, errors = parse_answers(exercise, request.form, final=final)
+        answers, errors = parse_answers(exercise, request.form, final=final,
+                                        options=picks.options_for(partner, exercise, _stored(assignment)))
         if errors:
             flash(_("Some answers need another look — everything you wrote is still here."), "error")
             return _exercise_page(partner, assignment, answers, errors, privacy), 422

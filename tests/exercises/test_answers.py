@@ -9,10 +9,17 @@ from werkzeug.datastructures import MultiDict
 
 from clinic.exercises import catalogue
 from clinic.exercises.answers import empty_answers, input_name, is_empty, parse_answers
+from clinic.exercises.picks import PickOption
 
 ROOT = Path(__file__).parents[2]
 EXERCISES = catalogue.all_exercises()
 IDS = [ex.key for ex in EXERCISES]
+# What a picks field offers one partner (their own entries or actions), with text to escape.
+PICKS = [PickOption(str(n), f"{n} March: we cooked <b>&</b> together") for n in range(11, 17)]
+
+
+def options(exercise):
+    return {f.key: PICKS for f in exercise.fields if f.kind == "picks"}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +86,7 @@ class Form(HTMLParser):
         """The MultiDict a browser would post, after the person typed `changes`."""
         data = MultiDict()
         for _tag, a in self.controls:
-            if a.get("type") == "radio":
+            if a.get("type") in ("radio", "checkbox"):
                 if "checked" in a:
                     data.add(a["name"], a["value"])
             else:
@@ -92,7 +99,8 @@ class Form(HTMLParser):
 def render_form(macros, exercise, answers=None, errors=None):
     answers = answers or {}
     return "".join(
-        str(macros.exercise_field(f, answers.get(f.key), errors or {})) for f in exercise.fields
+        str(macros.exercise_field(f, answers.get(f.key), errors or {}, options(exercise).get(f.key)))
+        for f in exercise.fields
     )
 
 
@@ -113,6 +121,9 @@ def sample_value(f):
         return [*reversed(f.suggestions[: count - 1]), "being silly together"]
     if f.kind == "repeated":
         return [{s.key: sample_value(s) for s in f.subfields} for _ in range(f.min_items or 1)]
+    if f.kind == "picks":
+        return [{"pick": o.key, "label": o.label, **{s.key: sample_value(s) for s in f.subfields}}
+                for o in PICKS[: f.min_items or 1]]
     raise AssertionError(f.kind)
 
 
@@ -142,6 +153,13 @@ def test_every_field_renders_inputs_named_by_the_convention(macros, exercise):
             for i in range(groups):
                 for s in f.subfields:
                     assert f"a-{f.key}-{i}-{s.key}" in names
+        elif f.kind == "picks":
+            boxes = form.by_name(f"a-{f.key}")
+            assert [b["value"] for b in boxes] == [o.key for o in PICKS]
+            assert all(b["type"] == "checkbox" for b in boxes)
+            for o in PICKS:
+                for s in f.subfields:
+                    assert f"a-{f.key}-{o.key}-{s.key}" in names
         else:
             raise AssertionError(f.kind)
     assert set(names) >= {input_name(f.key) for f in exercise.fields if f.kind != "repeated"}
@@ -166,7 +184,7 @@ def test_forms_are_accessible_and_never_block_a_draft(macros, exercise):
 def test_what_is_rendered_and_posted_back_comes_out_unchanged(macros, exercise):
     answers = sample_answers(exercise)
     posted = Form(render_form(macros, exercise, answers)).submit()
-    parsed, errors = parse_answers(exercise, posted, final=True)
+    parsed, errors = parse_answers(exercise, posted, final=True, options=options(exercise))
     assert errors == {}
     assert parsed == answers
 
@@ -174,12 +192,13 @@ def test_what_is_rendered_and_posted_back_comes_out_unchanged(macros, exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_a_blank_form_saves_as_an_empty_draft_but_cannot_be_submitted(macros, exercise):
     posted = Form(render_form(macros, exercise)).submit()
-    draft, draft_errors = parse_answers(exercise, posted, final=False)
+    draft, draft_errors = parse_answers(exercise, posted, final=False, options=options(exercise))
     assert draft_errors == {}
     assert draft == empty_answers(exercise)
     assert is_empty(draft)
-    _final, final_errors = parse_answers(exercise, posted, final=True)
-    required = {f.key for f in exercise.fields if f.required or f.min_items}
+    _final, final_errors = parse_answers(exercise, posted, final=True, options=options(exercise))
+    # A picks field with an or_field: one of the two is asked for, the message beside the picks.
+    required = {f.key for f in exercise.fields if f.required or f.min_items or f.or_field}
     assert set(final_errors) == required
 
 
@@ -248,7 +267,7 @@ def test_ranked_values_are_numbered_with_suggestions_offered(macros):
     ],
 )
 def test_repeated_groups_render_one_fieldset_per_entry(macros, key, field_key, existing, expected):
-    f = catalogue.get(key).field(field_key)
+    f = catalogue.get(key, 1).field(field_key)  # the first versions: repeated groups throughout
     groups = [{f.subfields[0].key: "x"} for _ in range(existing)]
     html = str(macros.exercise_field(f, groups, {}))
     assert html.count('<fieldset class="group"') == expected
@@ -410,7 +429,7 @@ def _deep(i, moment="", context="", **more):
 
 
 def test_repeated_groups_drop_blank_entries_and_renumber():
-    ex = catalogue.get("exception-deep-description")
+    ex = catalogue.get("exception-deep-description", 1)
     form = MultiDict(
         _deep(0) | _deep(1, "Sunday cooking", "kitchen", body="warm") | _deep(2) | _deep(3, "walk")
     )
@@ -422,7 +441,7 @@ def test_repeated_groups_drop_blank_entries_and_renumber():
 
 
 def test_repeated_groups_are_checked_per_entry_on_submit():
-    ex = catalogue.get("exception-deep-description")
+    ex = catalogue.get("exception-deep-description", 1)
     form = MultiDict(_deep(0, "Sunday cooking", "kitchen") | _deep(1) | _deep(2, "walk"))
     answers, errors = parse_answers(ex, form, final=True)
     assert errors == {
@@ -551,7 +570,7 @@ def test_answer_view_shows_each_kind_readably(macros):
     html = str(macros.answer_view(ranked, ["trust", "<fun>"]))
     assert "<ol" in html and "<li>trust</li>" in html and "<li>&lt;fun&gt;</li>" in html
 
-    moments = catalogue.get("exception-deep-description").field("moments")
+    moments = catalogue.get("exception-deep-description", 1).field("moments")
     html = str(macros.answer_view(moments, [{"moment": "walk", "body": "calm"}]))
     assert "Entry 1" in html and "Which moment?" in html and "<dd>walk</dd>" in html
 

@@ -100,22 +100,36 @@ def test_value_ranking_offers_suggested_values_and_a_focus():
 
 
 @pytest.mark.parametrize(
-    ("key", "field_key", "kind", "low", "high"),
+    ("key", "version", "field_key", "kind", "low", "high"),
     [
-        ("coping-list", "ways", "list", None, 30),
-        ("action-menu", "actions", "list", 10, 20),
-        ("exception-deep-description", "moments", "repeated", 3, 5),
-        ("micro-experiment", "days", "repeated", 3, 3),
-        ("commitment-experiment", "experiments", "repeated", 1, 2),
+        ("coping-list", None, "ways", "list", None, 30),
+        ("action-menu", None, "actions", "list", 10, 20),
+        ("exception-deep-description", 1, "moments", "repeated", 3, 5),
+        # Picked from the partner's own log: three to five of them.
+        ("exception-deep-description", None, "moments", "picks", 3, 5),
+        ("micro-experiment", None, "days", "repeated", 3, 3),
+        ("commitment-experiment", 2, "experiments", "repeated", 1, 2),
+        # One or two from their own menu, or in their own words (either is enough).
+        ("commitment-experiment", None, "from_menu", "picks", None, 2),
+        ("commitment-experiment", None, "experiments", "repeated", None, 2),
     ],
 )
-def test_counted_fields_have_the_agreed_limits(key, field_key, kind, low, high):
-    f = catalogue.get(key).field(field_key)
+def test_counted_fields_have_the_agreed_limits(key, version, field_key, kind, low, high):
+    f = catalogue.get(key, version).field(field_key)
     assert (f.kind, f.min_items, f.max_items) == (kind, low, high)
 
 
-def test_repeated_groups_ask_the_right_things():
+def test_picks_come_from_the_partners_own_log_and_menu():
     deep = catalogue.get("exception-deep-description").field("moments")
+    assert (deep.source, deep.required, deep.or_field) == ("exception_log", True, None)
+    assert catalogue.get("exception-deep-description").mode == "individual"
+    menu = catalogue.get("commitment-experiment").field("from_menu")
+    assert (menu.source, menu.required, menu.or_field) == ("action_menu", False, "experiments")
+    assert [s.key for s in menu.subfields] == ["hope_to_learn", "how_know"]
+
+
+def test_repeated_groups_ask_the_right_things():
+    deep = catalogue.get("exception-deep-description", 1).field("moments")
     assert [s.key for s in deep.subfields] == [
         "moment",
         "context",
@@ -126,6 +140,10 @@ def test_repeated_groups_ask_the_right_things():
         "more_of_it",
     ]
     assert deep.subfields[0].kind == "short_text"
+    picked = catalogue.get("exception-deep-description").field("moments")
+    assert [s.key for s in picked.subfields] == [
+        "context", "thoughts", "actions", "body", "capacity", "more_of_it",
+    ]  # the moment itself is picked, not named
     micro = catalogue.get("micro-experiment")
     assert [s.key for s in micro.field("days").subfields] == ["day", "tried", "noticed"]
     assert micro.field("days").subfields[0].kind == "date"
@@ -161,8 +179,10 @@ def test_snapshot_is_plain_json_with_prompts_and_subfields():
         for f, data in zip(ex.fields, snap["fields"], strict=True):
             assert (data["label"], data["kind"], data["help"]) == (f.label, f.kind, f.help)
             assert [s["key"] for s in data["subfields"]] == [s.key for s in f.subfields]
-    deep = catalogue.get("exception-deep-description").snapshot()["fields"][0]
+    deep = catalogue.get("exception-deep-description", 1).snapshot()["fields"][0]
     assert deep["subfields"][0]["label"] == "Which moment?"
+    picked = catalogue.get("exception-deep-description").snapshot()["fields"][0]
+    assert (picked["kind"], picked["source"]) == ("picks", "exception_log")
 
 
 def test_suggested_first_puts_the_current_stage_first():

@@ -163,7 +163,7 @@ def test_a_translation_beside_the_english_is_picked_by_locale(data):
 
 def test_a_text_without_its_chinese_is_shown_in_english_and_listed(data):
     drop_line(data / "1-partnership.toml", 'purpose.zh_Hans = "把注意力')
-    drop_line(data / "4-exceptions.toml", 'label.zh_Hans = "那时你的身体')
+    drop_line(data / "4-exceptions.toml", 'help.zh_Hans = "写几个字')
 
     loaded = catalogue.load(data)
 
@@ -173,7 +173,7 @@ def test_a_text_without_its_chinese_is_shown_in_english_and_listed(data):
     assert loaded.untranslated("zh_Hans") == [
         "1-partnership.toml: exercise 'hope-question' v1: purpose",
         "4-exceptions.toml: exercise 'exception-deep-description' v1, field 'moments', "
-        "field 'body': label",
+        "field 'moment': help",
     ]
     assert loaded.untranslated("en") == []
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from clinic.exercises import catalogue
 from clinic.exercises.models import Submission
 from clinic.extensions import db
+from clinic.records.services import add_in_session
 
 
 def page(response) -> str:
@@ -43,6 +44,9 @@ def test_every_exercise_is_shown_in_chinese_to_a_partner_reading_chinese(
     family, assign, portal_client
 ):
     speaks(family.a, "zh_Hans")
+    # One moment in their own log, so the questions asked under each picked moment are shown.
+    add_in_session(family.clinician, family.couple.id, family.a.id, "exception",
+                   {"date": "2026-11-01", "context": "我们一起做了饭"}, shared=False)
     browser = portal_client(family.a)
     everything = catalogue.all_exercises()
     assert len(everything) == 18

@@ -70,6 +70,7 @@ _FIELD = {
     "required": (_boolean, False), "min_items": (_whole_number, False),
     "max_items": (_whole_number, False), "max_length": (_whole_number, False),
     "noun": (_text, False), "suggestions": (_texts, False), "subfield": (_tables, False),
+    "source": (_string, False), "or_field": (_string, False),
 }  # fmt: skip
 _EXERCISE = {
     "key": (_string, True), "version": (_whole_number, True), "mode": (_string, True),
@@ -154,6 +155,8 @@ def _field(raw: dict, locale: str) -> Field:
         subfields=tuple(_field(sub, locale) for sub in raw.get("subfield", ())),
         max_length=raw.get("max_length"),
         noun=_pick(raw.get("noun"), locale),
+        source=raw.get("source"),
+        or_field=raw.get("or_field"),
     )
 
 

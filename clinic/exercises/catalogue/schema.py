@@ -7,9 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("short_text", "long_text", "list", "ranked", "scale", "date", "repeated")
+KINDS = ("short_text", "long_text", "list", "ranked", "scale", "date", "repeated", "picks")
 SIMPLE_KINDS = ("short_text", "long_text", "scale", "date")
-COUNTED_KINDS = ("list", "ranked", "repeated")
+COUNTED_KINDS = ("list", "ranked", "repeated", "picks")
+# Where a `picks` field's choices come from: the writing partner's own exception-log entries, or
+# the actions of their own latest action menu. Each picked one may carry the field's subfields.
+PICK_SOURCES = ("exception_log", "action_menu")
 # individual: each partner on their own; joint: only together; either: the clinician chooses.
 MODES = ("individual", "joint", "either")
 RECORDS = (None, "exception", "scale")
@@ -58,6 +61,10 @@ class Field:
     subfields: tuple[Field, ...] = ()
     max_length: int | None = None
     noun: str = ""  # plural word for counted items in messages: "values", "actions"
+    source: str | None = None  # a picks field's choices (PICK_SOURCES)
+    # A picks field that may be left empty when this other field of the exercise is filled in
+    # (the partner's own words instead of a choice from the list); one of the two is required.
+    or_field: str | None = None
 
     @property
     def limit(self) -> int | None:
@@ -74,7 +81,7 @@ class Field:
     def items_word(self) -> str:
         if self.noun:
             return self.noun
-        return "entries" if self.kind == "repeated" else "items"
+        return "entries" if self.kind in ("repeated", "picks") else "items"
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -88,6 +95,7 @@ class Field:
             "suggestions": list(self.suggestions),
             "max_length": self.limit,
             "subfields": [sub.snapshot() for sub in self.subfields],
+            **({"source": self.source, "or_field": self.or_field} if self.kind == "picks" else {}),
         }
 
 
@@ -166,12 +174,16 @@ def _field_problems(where: str, f: Field, *, nested: bool) -> list[str]:
         problems.append(f"{at}: max_length only applies to text, list and ranked fields")
     if f.max_length is not None and f.max_length < 1:
         problems.append(f"{at}: max_length must be positive")
-    if f.kind == "repeated":
-        if not f.subfields:
-            problems.append(f"{at}: a repeated field needs subfields")
+    if f.kind == "picks" and f.source not in PICK_SOURCES:
+        problems.append(f"{at}: a picks field needs a source, one of {PICK_SOURCES}")
+    if f.kind != "picks" and (f.source is not None or f.or_field is not None):
+        problems.append(f"{at}: only picks fields take a source or an or_field")
+    if f.kind == "repeated" and not f.subfields:
+        problems.append(f"{at}: a repeated field needs subfields")
+    if f.kind in ("repeated", "picks"):
         problems.extend(_fields_problems(at, f.subfields, "subfield", nested=True))
     elif f.subfields:
-        problems.append(f"{at}: only repeated fields take subfields")
+        problems.append(f"{at}: only repeated and picks fields take subfields")
     return problems
 
 
@@ -202,6 +214,12 @@ def exercise_problems(where: str, ex: Exercise) -> list[str]:
         problems.append(f"{where}: no fields")
     keys = [f.key for f in ex.fields]
     problems.extend(_fields_problems(where, ex.fields, "field", nested=False))
+    for f in ex.fields:
+        if f.or_field is not None and (f.or_field not in keys or f.or_field == f.key):
+            problems.append(f"{where}, field {f.key!r}: or_field names no other field of the exercise")
+        if f.source == "exception_log" and ex.mode != "individual":
+            # A partner's private entries are never offered in an answer the other partner reads.
+            problems.append(f"{where}, field {f.key!r}: exception-log picks only in individual exercises")
     if ex.record is not None:
         missing = set(RECORD_FIELDS.get(ex.record, ())) - set(keys)
         if missing:
