@@ -195,6 +195,14 @@ def test_suggestions_for_new_chinese_patterns_keep_the_full_name():
     assert f.phrase == "刘佳像个长不大的孩子" and f.suggestions[1] == "刘佳还在学习……"
 
 
+def test_a_chinese_clause_that_leaves_its_subject_unsaid_speaks_of_the_topic():
+    [f] = check("刘佳根本不懂得体谅别人，是个自私鬼。")
+    assert f.phrase == "是个自私鬼" and f.suggestions[1] == "刘佳还在学习……"
+    for text in ("周婷哭了，不是玻璃心。", "赵磊今天来得很早，总是很焦虑。",
+                 "王浩不再逃避，是个很大的进步。"):
+        assert not check(text), text
+
+
 def test_suggestions_for_a_chinese_relationship_label_speak_of_the_couple():
     for text in ("这段婚姻功能失调。", "他们的婚姻早已名存实亡。", "赵磊和周婷之间是创伤联结。"):
         [f] = check(text)

@@ -43,6 +43,8 @@ _CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
 _SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩)?"
 _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
 _REAL_SUBJ = re.compile(_SUBJ)
+_OPENING = re.compile(rf"\s*({_SUBJ})")
+_UNSAID = re.compile(rf"\s*(?:{v.ZH_CHAIN}|{v.ZH_ASPECT})+")  # 是个, 总是很: no negation, no subject
 # After a label said straight after a person (孙伟冷漠无情。): only the clause's end or a particle.
 _PREDICATE_END = re.compile(
     r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|到了?极点|到家了?)?"
@@ -131,10 +133,13 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
     hits: list[Hit] = []
     last: Hit | None = None
     clause_start = start
+    topic = None  # the person a clause opened with, who later clauses may leave unsaid
     bounds = [m.start() + start for m in _CLAUSE.finditer(text[start:end])] + [end]
     for clause_end in bounds:
         clause = text[clause_start:clause_end]
         pos = 0
+        if (opening := _OPENING.match(clause)) and not v.ZH_NOT_TOPIC.match(opening[1]):
+            topic = opening[1]
         labels = _labels(clause)
         # A label ends the clause's predicate when only particles, or further labels, follow it
         # (孙伟冷漠无情。 赵磊冷漠自私。).
@@ -174,6 +179,13 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                     and not v.ZH_NEGATORS.search(text[max(last.end, clause_start + pos):a]) \
                     and not time_bound:
                 last = Hit(a, b, label, last.person)
+                hits.append(last)
+                pos = m_end
+            elif topic and clause_start > start and _UNSAID.fullmatch(prefix) and not (
+                    label.passing and (v.ZH_TIME.search(text, start, a) or "有" in prefix)) \
+                    and not v.ZH_FEEL.search(prefix) and not _VERB_USE.match(clause, m_end):
+                # 刘佳不懂得体谅别人 + 是个自私鬼: the clause's subject is the sentence's topic
+                last = Hit(clause_start + len(prefix) - len(prefix.lstrip()), b, label, _person(topic))
                 hits.append(last)
                 pos = m_end
         clause_start = clause_end + 1

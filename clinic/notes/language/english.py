@@ -80,7 +80,7 @@ class _Sentence:
             return (k, english_person(t.text)) if 2 <= len(t.text) <= 4 else None
         if n[k] in v.PRONOUNS:
             return k, english_person(t.text)
-        if n[k] == "them" and k >= 2 and n[k - 1] == "of" and n[k - 2] in ("both", "all", "each"):
+        if n[k] == "them" and k >= 2 and n[k - 1] == "of" and n[k - 2] in ("both", "all", "each", "two"):
             return k - 2, english_person(self.span(k - 2, k + 1), plural=True)
         if n[k] in ("both", "everyone", "everybody"):
             return k, english_person(t.text, plural=True)
