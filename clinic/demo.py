@@ -238,4 +238,4 @@ def _write_notes(couple: Couple, clinician: User, start) -> None:
         )
         db.session.commit()
         if signed:  # on the session's day, so its snapshot (chart, quotes) is as of that day
-            notes.sign_note(clinician, note.id, at=written + timedelta(minutes=40))
+            notes.sign_demo_note(clinician, note.id, at=written + timedelta(minutes=40))

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -228,17 +229,28 @@ def draft_version(note: SessionNote) -> str:
     return signing.draft_fingerprint(seal.as_mapping(note), entries)
 
 
-def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -> SessionNote:
-    """Sign and lock a draft: signer, time (UTC) and a SHA-256 of the canonical content.
-
-    `at` is for the demo alone, whose story is told in the past (a note signed on its session's
-    day); the web and the CLI always sign now.
+def sign_note(user, note_id: int, *, seen_version: str | None = None) -> SessionNote:
+    """Sign and lock a draft now: signer, time (UTC) and a SHA-256 of the canonical content.
 
     `seen_version` (from draft_version) is the draft the signer read; if the draft changed since,
     nothing is signed. The UPDATE is conditional on the row still being that unsigned draft, so
     of two clinicians signing at once exactly one succeeds. Raises DomainError when the note is
     already signed, changed meanwhile, or empty.
     """
+    return _sign(user, note_id, seen_version=seen_version, signed_at=utcnow())
+
+
+def sign_demo_note(user, note_id: int, *, at) -> SessionNote:
+    """The demo's story is told in the past: its notes are signed on their session's day. Only
+    seeding a development (or test) installation may backdate a signature; never later than now."""
+    if not (current_app.config.get("DEVELOPMENT") or current_app.testing):
+        raise RuntimeError("a backdated signature is for the demo on a development installation only")
+    if at > utcnow():
+        raise RuntimeError("a note cannot be signed in the future")
+    return _sign(user, note_id, seen_version=None, signed_at=at)
+
+
+def _sign(user, note_id: int, *, seen_version: str | None, signed_at) -> SessionNote:
     note = get_note(user, note_id)
     if note.status != NoteStatus.DRAFT:
         raise DomainError(_locked_message(note))
@@ -248,8 +260,7 @@ def sign_note(user, note_id: int, *, seen_version: str | None = None, at=None) -
         raise DomainError(_("The draft changed since you opened it. Read it again, then sign."))
     if not any((text or "").strip() for text in (note.sections or {}).values()):
         raise DomainError(_("Write at least one section before signing."))
-    # Kept to the microsecond: it is the moment that divides this note's record from the next's.
-    signed_at = at if at is not None else utcnow()
+    # Kept to the microsecond (signed_at): the moment that divides this note's record from the next's.
     # What the page and the PDF will show from now on, frozen and signed with the note.
     kept = snapshot.build(note, entries, as_of=signed_at)
     content = {**content, "snapshot": kept}
