@@ -6,6 +6,7 @@ over a shoulder. The link itself is not in the stored text either: the body hold
 """
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
@@ -19,12 +20,14 @@ PLACEHOLDER = "{{portal_link}}"
 
 
 def compose(*, name: str, practice: str, therapist: str, expires_at: datetime | None,
-            locale: str) -> tuple[str, str]:
-    """Subject and plain-text body, in the partner's language."""
+            locale: str, zone: str) -> tuple[str, str]:
+    """Subject and plain-text body, in the partner's language; the expiry is the day in the
+    practice's zone (`zone`), whoever composes it (a request, the CLI, the worker)."""
     with force_locale(locale):
         subject = _("Your personal link from %(practice)s", practice=practice)
         if expires_at is not None:
-            validity = _("The link works until %(date)s.", date=format_date(expires_at, "long"))
+            day = expires_at.astimezone(ZoneInfo(zone)).date()
+            validity = _("The link works until %(date)s.", date=format_date(day, "long"))
         else:
             validity = _("The link works until %(therapist)s replaces or withdraws it.",
                          therapist=therapist)
@@ -49,7 +52,8 @@ def queue_link_mail(partner: Partner, *, url: str, practice: str, therapist: str
     """Put the link's message in the outbox (the caller's transaction; the caller commits)."""
     locale = partner.locale
     subject, body = compose(name=partner.display_name, practice=practice, therapist=therapist,
-                            expires_at=expires_at, locale=locale)
+                            expires_at=expires_at, locale=locale,
+                            zone=partner.couple.practice.timezone)
     return queue_message(
         practice_id=partner.couple.practice_id, kind=MessageKind.PORTAL_LINK,
         to_address=partner.email, to_name=partner.display_name, subject=subject, body=body,

@@ -179,3 +179,22 @@ def test_an_undelivered_link_shows_on_the_couple_page_and_the_owners_list(
     listing = owner.get("/mail/").get_data(as_text=True)
     assert "Chen-Wang case" in listing and "550 5.1.1 No such mailbox here" in listing
     assert client.get("/mail/").status_code == 404  # a clinician has no such page
+
+
+@pytest.mark.parametrize(("locale", "day"), [("en", "January 1, 2027"), ("zh_Hans", "2027年1月1日")])
+def test_the_link_mails_expiry_is_the_practices_day_in_the_partners_language_outside_a_request(
+    app, locale, day
+):
+    from datetime import UTC, datetime
+
+    from flask import has_request_context
+
+    from clinic.portal.link_mail import compose
+
+    assert not has_request_context()  # as the CLI or the worker would compose it
+    # 20:00 UTC on 31 December is already 1 January in Shanghai.
+    _subject, body = compose(name="Chen Jing", practice="Harbour Lane", therapist="Mei Lin",
+                             expires_at=datetime(2026, 12, 31, 20, 0, tzinfo=UTC), locale=locale,
+                             zone="Asia/Shanghai")
+    assert day in body
+    assert "December 31" not in body and "12月31日" not in body

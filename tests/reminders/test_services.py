@@ -276,6 +276,22 @@ def test_a_reminder_whose_partner_lost_their_link_meanwhile_is_withdrawn_not_sen
     assert withdrawn.object_id == message.id and withdrawn.couple_id == w.couple.id
 
 
+def test_a_chinese_reminder_names_the_practices_day_in_chinese(w, app, mailing):
+    w.a.locale = "zh_Hans"
+    db.session.commit()
+    # 17:30 UTC on Tuesday 10 November is 01:30 on Wednesday in Shanghai: closed. At 09:00
+    # there (01:00 UTC on Wednesday) the due-day reminder goes, dated the practice's Wednesday.
+    assert reminders.send_due(datetime(2026, 11, 10, 17, 30, tzinfo=UTC)) == 0
+    assert reminders.send_due(datetime(2026, 11, 11, 1, 0, tzinfo=UTC)) == 1
+    deliver_due()
+    [mail] = mailing.mailbox.wait_for(1)
+    body = mail.get_content()
+    assert "2026年11月11日" in body and "Chen Jing，你好：" in body  # noqa: RUF001
+    assert "打开你的个人空间：" in body and "November" not in body  # noqa: RUF001
+    assert "Hello" not in body
+    assert keys() == [f"reminder:{w.a.id}:2026-11-11:due"]
+
+
 def test_two_runs_at_once_queue_each_reminder_once(w):
     due = reminders.due_reminders(at(10, 10))
     assert reminders.send_due(at(10, 10)) == 1
