@@ -104,6 +104,9 @@ class Defaults:
     JOBS_SQLITE_PATH = None
     JOBS_NAME = "clinic"
     JOBS_WORKERS = 2
+    # The worker lowers its own CPU priority by this much (os.nice): on a machine it shares with
+    # the web processes, a page being served goes before mail being sent. 0 leaves it alone.
+    JOBS_NICE = 10
     JOBS_WAKE = True  # a commit that queues mail wakes the worker instead of waiting a minute
 
     # Outgoing mail (clinic/mail). MAIL_URL: smtp://user:pass@host:587 (STARTTLS),

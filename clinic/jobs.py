@@ -20,6 +20,7 @@ to put a wake-up call on the queue. `flask --app wsgi worker` runs the consumer.
 """
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,10 @@ def worker_command(workers: int | None) -> None:
     # One line per message through the app's logger (id and subject: never an address or a
     # body); Huey's own warnings and errors reach stderr, its routine lines stay quiet.
     app.logger.setLevel(logging.INFO)
+    if app.config["JOBS_NICE"]:
+        # Background work yields the CPU to the web processes on the same machine (bench/
+        # reminders_delivery.py: at equal priority, pages slowed while 2,000 reminders went out).
+        os.nice(int(app.config["JOBS_NICE"]))
     with force_locale(operator_language()):
         where = "Redis" if storage_url(app) else _("an SQLite file in the instance folder")
         click.echo(_("Worker started (queue: %(where)s); Ctrl+C stops it.", where=where))
