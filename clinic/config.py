@@ -131,6 +131,9 @@ class Defaults:
     MAIL_RETRY_SECONDS = 60  # first retry after this; doubling up to MAIL_RETRY_MAX_SECONDS
     MAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
     MAIL_BATCH_SIZE = 20  # messages a worker takes at once (one SMTP connection)
+    # After a full batch, the worker rests this many times as long as the batch took before the
+    # next (1: busy at most half the time while a large backlog goes out). 0: no rest.
+    MAIL_BATCH_REST = 1.0
     MAIL_SMTP_TIMEOUT = 15
     MAIL_TLS_CA_FILE = None  # trust this CA bundle instead of the system's (a private relay)
     # A message taken by a worker that then vanished is taken back after this long. Must exceed
