@@ -40,7 +40,7 @@ _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|
 # "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
 _TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中|里)"
 _CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
-_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩)?"
+_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩|这个人|这人|此人)?"
 _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
 _REAL_SUBJ = re.compile(_SUBJ)
 _OPENING = re.compile(rf"\s*({_SUBJ})")
@@ -54,6 +54,7 @@ _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
 _NOT_NEGATION = re.compile("动不动|不折不扣|时不时|不时|不断|不停|不管|不论|忍不住|禁不住|免不了|少不了")
 # A label word used as a verb on something else: 他总是扭曲她的话, 他冷漠了她一整周.
 _VERB_USE = re.compile("[了着过](?![。！？!?，,；;]|$)|[她他我你它]|别人|事实|对方")
+_NOUN_OF = re.compile("对[^，。；]*的$")  # 周婷对钱的焦虑来自……: a feeling named, not a verdict
 _HAS_ONE = re.compile("有(?:一)?(?:个|位|种|些)")  # 他有一个很难缠的上司: said of someone else
 # "周婷患有双相情感障碍": a diagnosis she has, in person-first words.
 _HAS_DIAGNOSIS = re.compile(
@@ -70,11 +71,15 @@ _SOME = "[^，。；,;、]{0,6}?"  # what "…" in a Chinese label stands for: �
 _FILL = "(?:最基本的|基本的|最起码的|起码的|一点|一点点|任何|丝毫的?|半点|一丝|应有的|必要的)?"
 
 
-def _index() -> tuple[dict[str, tuple[re.Pattern[str], list[Label]]], dict[str, Label]]:
-    """Chinese forms by their first character, one pattern of alternatives each (a "~" takes
-    degree words: 控制欲~强; a "…" a few characters: 像个…孩子), and the English adjectives and
-    identity nouns, which count after Chinese words ("他很 resistant")."""
-    by_first: dict[str, list[tuple[str, Label]]] = {}
+_Patterns = tuple[re.Pattern[str], list[Label]]
+
+
+def _index() -> tuple[dict[str, _Patterns], dict[str, Label]]:
+    """Chinese forms by their first two characters (or the first alone when a "~", "…" or "^"
+    follows it), one pattern of alternatives each (a "~" takes degree words: 控制欲~强; a "…" a
+    few characters: 像个…孩子), and the English adjectives and identity nouns, which count after
+    Chinese words ("他很 resistant")."""
+    by_start: dict[str, list[tuple[str, Label]]] = {}
     english: dict[str, Label] = {}
     for family in FAMILIES:
         for label in family.labels:
@@ -83,19 +88,20 @@ def _index() -> tuple[dict[str, tuple[re.Pattern[str], list[Label]]], dict[str, 
                     rx = v.ZH_DEGREE.join(
                         _SOME.join(re.escape(w) for w in part.split("…"))
                         for part in form.split("~")).replace(r"\^", _FILL)
-                    by_first.setdefault(form[0], []).append((rx, label))
+                    key = form[:1] if len(form) < 2 or form[1] in "~…^" else form[:2]
+                    by_start.setdefault(key, []).append((rx, label))
                 elif label.kind in ("adj", "noun", "person"):
                     english[form] = label
     chinese = {}
-    for first, entries in by_first.items():
+    for key, entries in by_start.items():
         entries.sort(key=lambda e: -len(e[0]))  # the longest pattern is tried first
-        chinese[first] = (re.compile("|".join(f"({rx})" for rx, _ in entries)),
-                          [label for _, label in entries])
+        chinese[key] = (re.compile("|".join(f"({rx})" for rx, _ in entries)),
+                        [label for _, label in entries])
     return chinese, english
 
 
 _CHINESE, _ENGLISH = _index()
-_FIRST = re.compile("[" + "".join(re.escape(c) for c in _CHINESE) + "]")
+_FIRST = re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _CHINESE})) + "]")
 _ENGLISH_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\s*([A-Za-z][A-Za-z'-]*(?: [A-Za-z][A-Za-z'-]*){{0,3}})")
 
 
@@ -113,10 +119,14 @@ def _labels(clause: str):
     i = 0
     while first := _FIRST.search(clause, i):
         i = first.start()
-        rx, labels = _CHINESE[clause[i]]
-        if m := rx.match(clause, i):
-            found.append((i, m.end(), labels[m.lastindex - 1]))
-            i = m.end()
+        best = None  # the longer of the matches keyed by two characters and by one
+        for key in (clause[i:i + 2], clause[i]):
+            if (entry := _CHINESE.get(key)) and (m := entry[0].match(clause, i)) \
+                    and (best is None or m.end() > best[0]):
+                best = (m.end(), entry[1][m.lastindex - 1])
+        if best:
+            found.append((i, *best))
+            i = best[0]
         else:
             i += 1
     return sorted(found, key=lambda e: e[0])
@@ -164,9 +174,9 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                 chain = found["chain"]
                 listed = clause[m_end:m_end + 1] == "、" or (
                     closing and _REAL_SUBJ.fullmatch(found["subj"]) is not None)
-                if _HAS_DIAGNOSIS.search(prefix) or (
+                if _HAS_DIAGNOSIS.search(prefix) or _NOUN_OF.search(chain) or (
                         _HAS_ONE.search(chain) and clause.startswith("的", m_end)):
-                    continue  # 患有双相情感障碍; 他有一个很难缠的上司 (someone else)
+                    continue  # 患有双相情感障碍; 对钱的焦虑 (a noun); 他有一个很难缠的上司
                 if (not chain.strip() and not label.bare and not listed) \
                         or v.ZH_NEGATORS.search(_NOT_NEGATION.sub("", chain)) \
                         or v.ZH_FEEL.search(chain.replace("给人的感觉", "")) or time_bound \

@@ -168,8 +168,9 @@ class _Sentence:
         """A feeling in passing: felt, or tied to a moment ("before the call", "on Sunday")."""
         if not label.passing:
             return False
+        becomes = any(w in v.GETS for w in self.norms[left.start:left.start + 5])  # "gets jealous when"
         return left.feel or bool(v.TIME_WORDS.search(self.lower)) or (
-            left.past and bool(v.WHEN_WORDS.search(self.lower)))
+            (left.past or becomes) and bool(v.WHEN_WORDS.search(self.lower)))
 
     def has_object(self, j: int) -> bool:
         t = self.toks[j] if j < len(self.toks) else None

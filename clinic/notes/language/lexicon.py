@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .vocab import ZH_LACK, ZH_POOR
+from .vocab import ZH_LACK, ZH_LACK_AROUND, ZH_POOR
 
 LEXICON = Path(__file__).with_name("lexicon")
 
@@ -198,7 +198,8 @@ def _chinese(key: str, zh: dict, passing: set[str], state: bool) -> list[Label]:
     labels = []
     for word in words:
         if word in lacks:  # 同理心: 毫无同理心, 缺乏同理心, 同理心很差 …
-            forms = {f"{p}^{word}" for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR}
+            forms = {f"{p}^{word}" for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR} | {
+                f"{a}^{word}{b}" for a, b in ZH_LACK_AROUND}
         else:
             forms = {word} | {word + s for s in zh.get("suffixes", []) if not word.endswith(s)}
         labels.append(Label(

@@ -18,6 +18,7 @@ LINKS = words("is are was were am be been being 's 're 'm seem seems seemed appe
               "appeared remain remains remained become becomes became becoming get gets got "
               "getting grow grows grew look looks looked sound sounds sounded act acts acted "
               "stay stays stayed turn turns turned acting seeming behave behaves behaved behaving")
+GETS = words("get gets getting become becomes becoming")  # a state one enters: "gets jealous when"
 AS_LINKS = words("across present presents presented presenting described")  # "comes across as"
 LIKE_LINKS = words("act acts acted acting seem seems seemed look looks looked sound sounds sounded "
                    "behave behaves behaved behaving")  # "acts like a child"
@@ -129,7 +130,7 @@ ZH_CHAIN = ("是|很|有|太|总是|总|老是|比较|非常|特别|十分|挺|�
             "确实|本来就|本身就|天生|简直|完全|根本|其实|可能|应该|已经|开始|有一点|一点|多少有点|"
             "感到|觉得|感觉|感受到|很强的|极强的|强烈的|严重的|很重的|很大的|明显的|极度的|"
             "非常强的|一对|对|早已|早就|已|过度|根本就|彻底|彻头彻尾|十足的|十足|纯粹|真是|活脱脱|"
-            "就|一场|场|表现得|表现出|表现为|表现|给人的感觉是|给人的感觉|给人感觉|给人的印象是|给人一种|看着|"
+            "就|一场|场|那种|这种|那类|这类|那样的|这样的|表现得|表现出|表现为|表现|给人的感觉是|给人的感觉|给人感觉|给人的印象是|给人一种|看着|"
             "只是|只不过是|不折不扣的|不折不扣|地地道道的|地道的|名副其实的|货真价实的|标准的|妥妥的|"
             "遇事|遇到事情|遇到事|一遇到事情|一遇到事|碰到事情|不过是|无非是|就像|像是|如同|犹如|堪称|算是|称得上|可以说是|一名|名|一副|副|整个|整天|成天|动不动就|越发|愈发|日益|本质上|骨子里|说到底|说白了")
 # Aspects named between a person and a label: 他性格很软弱, 王浩情感发育不成熟, 赵磊在情感上很疏离.
@@ -137,7 +138,7 @@ ZH_ASPECT = ("(?:在)?(?:情感|感情|心理|心智|人格|性格|为人|做人
              "待人|做事|处世|性情|本性|人品|品性|心态|态度|说话|行事|办事|言行|举止|言谈举止|行为)(?:发育|上|方面|层面)?")
 # What "~" in a Chinese label stands for: 控制欲~强 reads 控制欲很强, 控制欲非常强 …
 ZH_DEGREE = ("(?:很|太|非常|特别|比较|极其|极度|极|十分|相当|有点|有些|过于|过度|越来越|更|最|超级|超|挺|"
-             "太过)*")
+             "太过|严重|完全|彻底|极为|格外|异常|出奇地?|越发|实在)*")
 ZH_NEGATORS = re.compile("不|没|未|(?<!特)别|非(?!常)|无(?!比)|毫不|绝不")
 ZH_FEEL = re.compile("感到|觉得|感觉|感受到")
 ZH_NOT_TOPIC = re.compile("今天|昨天|明天|最近|现在|平时|有时|周末|晚上|早上|这周|那天|当时|后来|其实|所以|"
@@ -153,4 +154,7 @@ ZH_CONNECTORS = "、|，|,|和|与|及|以及|而且|并且|也|又|还|且|同�
 ZH_LACK = ("毫无", "缺乏", "缺少", "欠缺", "没有", "没什么", "没啥", "完全没有", "根本没有", "几乎没有",
            "一点也没有", "一点都没有", "没有任何", "毫无任何", "严重缺乏", "极度缺乏", "完全缺乏", "缺失",
            "不具备", "没有一点", "全无", "零")
+# 连最起码的担当都没有: a lack said around the capacity.
+ZH_LACK_AROUND = (("连", "都没有"), ("连", "也没有"), ("一点", "都没有"), ("一点", "也没有"),
+                  ("连", "都不具备"), ("半点", "都没有"))
 ZH_POOR = ("差", "低", "弱", "不足", "为零", "几乎为零", "欠缺", "缺失", "不够")
