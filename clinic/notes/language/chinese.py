@@ -40,7 +40,7 @@ _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|
 # "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
 _TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中|里)"
 _CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
-_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩|这个人|这人|此人)?"
+_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩|两口子|夫妻俩|夫妻|这个人|这人|此人)?"
 _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
 _REAL_SUBJ = re.compile(_SUBJ)
 _OPENING = re.compile(rf"\s*({_SUBJ})")
@@ -54,6 +54,7 @@ _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
 _NOT_NEGATION = re.compile("动不动|不折不扣|时不时|不时|不断|不停|不管|不论|忍不住|禁不住|免不了|少不了")
 # A label word used as a verb on something else: 他总是扭曲她的话, 他冷漠了她一整周.
 _VERB_USE = re.compile("[了着过](?![。！？!?，,；;]|$)|[她他我你它]|别人|事实|对方")
+_DISORDER = re.compile("(?:症|障碍|疾病)$")  # 她有抑郁症: a disorder she has, in person-first words
 _NOUN_OF = re.compile("对[^，。；]*的$")  # 周婷对钱的焦虑来自……: a feeling named, not a verdict
 _HAS_ONE = re.compile("有(?:一)?(?:个|位|种|些)")  # 他有一个很难缠的上司: said of someone else
 # "周婷患有双相情感障碍": a diagnosis she has, in person-first words.
@@ -175,6 +176,7 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                 listed = clause[m_end:m_end + 1] == "、" or (
                     closing and _REAL_SUBJ.fullmatch(found["subj"]) is not None)
                 if _HAS_DIAGNOSIS.search(prefix) or _NOUN_OF.search(chain) or (
+                        "有" in chain and "是" not in chain and _DISORDER.search(clause, 0, m_end)) or (
                         _HAS_ONE.search(chain) and clause.startswith("的", m_end)):
                     continue  # 患有双相情感障碍; 对钱的焦虑 (a noun); 他有一个很难缠的上司
                 if (not chain.strip() and not label.bare and not listed) \
@@ -191,7 +193,8 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
                 last = Hit(a, b, label, last.person)
                 hits.append(last)
                 pos = m_end
-            elif topic and clause_start > start and _UNSAID.fullmatch(prefix) and not (
+            elif topic and clause_start > start and (_UNSAID.fullmatch(prefix) or (
+                    label.bare and not prefix.strip())) and not (
                     label.passing and (v.ZH_TIME.search(text, start, a) or "有" in prefix)) \
                     and not v.ZH_FEEL.search(prefix) and not _VERB_USE.match(clause, m_end):
                 # 刘佳不懂得体谅别人 + 是个自私鬼: the clause's subject is the sentence's topic
