@@ -40,7 +40,8 @@ _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|
 # "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
 _TOWARD = "(?:对|对于)[^，。；,;、是很不没]{1,8}?|在[^，。；,;、是很不没]{1,8}?(?:上|方面|中|里)"
 _CHAIN = rf"(?:{v.ZH_CHAIN}|{_NEG_WORDS}|{v.ZH_ASPECT}|{_TOWARD}|\s)*"
-_SUBJ = rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*(?:之间|两人|两个人|俩|两口子|夫妻俩|夫妻|这个人|这人|此人)?"
+_SUBJ = (rf"{_ONE}(?:(?:和|与|跟|、){_ONE})*"
+         "(?:之间|两人|两个人|俩|两口子|夫妻俩|夫妻|这个人|这人|此人|这种人|这样的人|这类人)?")
 _PREFIX = re.compile(rf"(?P<subj>{_SUBJ}|^{_GIVEN}{{2,3}})\s*(?P<chain>{_CHAIN})$")
 _REAL_SUBJ = re.compile(_SUBJ)
 _OPENING = re.compile(rf"\s*({_SUBJ})")
@@ -67,6 +68,7 @@ _PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?(?:诊断|治疗|药)|的困�
 _CLAUSE = re.compile(r"[，,；;：:]")
 
 
+_ALONE = f"(?![{CJK}])"  # what a final "$" stands for: the word ends there (自我$, not 自我反省)
 _SOME = "[^，。；,;、]{0,6}?"  # what "…" in a Chinese label stands for: 像个…孩子
 # What "^" stands for between a lack and a capacity: 缺乏最基本的同理心, 没有一点责任感.
 _FILL = "(?:最基本的|基本的|最起码的|起码的|一点|一点点|任何|丝毫的?|半点|一丝|应有的|必要的)?"
@@ -88,7 +90,7 @@ def _index() -> tuple[dict[str, _Patterns], dict[str, Label]]:
                 if label.kind == "zh":
                     rx = v.ZH_DEGREE.join(
                         _SOME.join(re.escape(w) for w in part.split("…"))
-                        for part in form.split("~")).replace(r"\^", _FILL)
+                        for part in form.split("~")).replace(r"\^", _FILL).replace(r"\$", _ALONE)
                     key = form[:1] if len(form) < 2 or form[1] in "~…^" else form[:2]
                     by_start.setdefault(key, []).append((rx, label))
                 elif label.kind in ("adj", "noun", "person"):

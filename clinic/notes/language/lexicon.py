@@ -200,10 +200,12 @@ def _chinese(key: str, zh: dict, passing: set[str], state: bool) -> list[Label]:
         if word in lacks:  # 同理心: 毫无同理心, 缺乏同理心, 同理心很差 …
             forms = {f"{p}^{word}" for p in ZH_LACK} | {f"{word}~{p}" for p in ZH_POOR} | {
                 f"{a}^{word}{b}" for a, b in ZH_LACK_AROUND}
+        elif word.endswith("$"):  # 自我$: only where no Chinese character follows (他很自我。)
+            forms = {word}
         else:
             forms = {word} | {word + s for s in zh.get("suffixes", []) if not word.endswith(s)}
         labels.append(Label(
-            family=key, word=word, kind="zh", forms=tuple(sorted(forms, key=len, reverse=True)),
+            family=key, word=word.rstrip("$"), kind="zh", forms=tuple(sorted(forms, key=len, reverse=True)),
             bare=word in bare, passing=state or word in passing, name=names.get(word, ""),
             what=what.get(word, ""),
             tries=_check_templates(f"{key}/{word}", tries[word]) if word in tries else (),
