@@ -60,16 +60,30 @@ def w(make_practice, make_user, make_couple, make_link, assign):
                            a=a, b=b, hope=hope, links=links, assign=assign)
 
 
-def test_the_schedule_two_days_before_on_the_day_and_once_overdue(w):
+def test_the_schedule_two_days_before_on_the_day_and_once_overdue(w, app, smtp_server):
+    app.config.update(MAIL_URL=smtp_server.url)
     a = w.a.id
+
+    def arrived():
+        deliver_due()
+        bodies = [m.get_content() for m in smtp_server.mailbox.messages]
+        return [b.replace("\r\n", "\n").split("\n\n")[1] for b in bodies]
+
     assert reminders.send_due(at(9, 15)) == 0  # the day it was assigned
     assert reminders.send_due(at(10, 10)) == 1
     assert keys() == [f"reminder:{a}:2026-11-11:before"]
     assert reminders.send_due(at(10, 16)) == 0  # every later run that day: nothing new
+    assert arrived() == [
+        "You have 1 exercise due on November 11, 2026 from Harbour Lane Couples Practice."]
     assert reminders.send_due(at(11, 9)) == 1
     assert reminders.send_due(at(12, 9, 30)) == 1
     assert reminders.send_due(at(13, 10)) == 0
     assert keys() == [f"reminder:{a}:2026-11-11:{kind}" for kind in ("before", "due", "overdue")]
+    assert arrived()[1:] == [
+        "You have 1 exercise due today, November 11, 2026, from Harbour Lane Couples Practice.",
+        "1 exercise from Harbour Lane Couples Practice was due on November 11, 2026. You can "
+        "still do it.",
+    ]
     assert [e.detail["kind"] for e in db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "reminder.queue").order_by(AuditEvent.id)
     )] == ["before", "due", "overdue"]
@@ -97,7 +111,8 @@ def test_a_missed_day_is_caught_up_at_the_next_opening_once(w):
     assert keys() == [f"reminder:{w.a.id}:2026-11-11:due"]
 
 
-def test_a_paused_partner_gets_none_and_the_other_still_does(w):
+def test_a_paused_partner_gets_none_and_the_other_still_does(w, app, smtp_server):
+    app.config.update(MAIL_URL=smtp_server.url)
     joint = w.assign(w.clinician, w.couple, "listening-practice", due_on=DUE)[0]
     db.session.execute(sa.update(Assignment).values(created_at=at(9, 10)))
     db.session.commit()
@@ -107,6 +122,8 @@ def test_a_paused_partner_gets_none_and_the_other_still_does(w):
     [message] = outbox()
     assert (message.partner_id, message.to_address) == (w.b.id, "hao@example.org")
     assert joint.joint
+    deliver_due()
+    assert [m["To"] for m in smtp_server.mailbox.wait_for(1)] == ["Wang Hao <hao@example.org>"]
 
     reminders.set_paused(w.a, False)
     assert reminders.send_due(at(10, 11)) == 1  # A's, now they resumed; B's is not repeated
