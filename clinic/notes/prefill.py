@@ -289,9 +289,9 @@ def _suggested_sections(last, scale, open_, done) -> dict[str, str]:
     sections: dict[str, str] = {}
     if last is not None and (last.sections or {}).get("problem_name"):
         sections["problem_name"] = last.sections["problem_name"]
-    # A partner's private answers stay out of the text (the editor shows them beside it, marked).
-    moved = [line for s in scale if s.value is not None
-             for line in (s.summary, *(s.own_words if s.shared else ()))]
+    # A placement its partner kept private stays out of the text, its value as well as their
+    # answers: the editor shows them beside it, marked, for the clinician to use as they judge.
+    moved = [line for s in scale if s.value is not None and s.shared for line in (s.summary, *s.own_words)]
     if moved:
         sections["scale_notes"] = "\n".join(moved)
     review = _review(last, open_, done)

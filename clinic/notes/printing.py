@@ -13,7 +13,7 @@ from ..domain import Attendees
 from ..i18n import current_language, pattern
 from ..records.progress import chart_of
 from ..timeutil import utcnow
-from . import snapshot
+from . import release, snapshot
 from .prefill import ExceptionQuote
 from .sections import SECTIONS
 
@@ -73,6 +73,8 @@ class NotePrint:
     withheld: list[str] = field(default_factory=list)  # what that version leaves out, and whose
     individual: bool = False  # one partner's session: never released jointly
     withheld_scale: list[str] = field(default_factory=list)  # the same for the chart's placements
+    withheld_words: list[str] = field(default_factory=list)  # whose private words the text loses
+    withheld_today: list[str] = field(default_factory=list)  # whose scale today is left out
 
 
 def long_date(day) -> str:
@@ -110,24 +112,58 @@ def _release(quotes: list[ExceptionQuote], joint: bool,
     return [q for q in quotes if not q.private], withheld
 
 
+def _joint_text(sections: dict, partners: list, private_words: dict[int, list[str]]):
+    """The sections of a joint release with each partner's private words taken out, and a line
+    for each partner whose words were (clinic.notes.release)."""
+    out, lines = dict(sections), []
+    for p in partners:
+        private = release.runs(private_words.get(p["id"], []))
+        hit = False
+        for key, text in out.items():
+            out[key], found = release.redact(text or "", private)
+            hit = hit or found
+        if hit:
+            lines.append(_("Words %(name)s kept private are left out of this joint release "
+                           "(marked %(mark)s).", name=p["display_name"], mark=release.LEFT_OUT))
+    return out, lines
+
+
+def _joint_scale(frozen: dict, scale_today: dict, hold: set | None):
+    """The scale today a joint release prints: a partner's only when it is their latest
+    placement and that reaches both; a line for each one left out."""
+    kept, lines = {}, []
+    for p in frozen["partners"]:
+        value = scale_today.get(p["position"])
+        if release.shared_today(frozen["scale"].get(str(p["id"]), []), value, hold):
+            kept[p["position"]] = value
+        elif value is not None:
+            lines.append(_("%(name)s's scale today is left out of this joint release: it is not a "
+                           "placement they shared.", name=p["display_name"]))
+    return kept, lines
+
+
 def note_print(note, verification, frozen: dict, *, exported_by: str, joint: bool = False,
-               hold: set | None = None) -> NotePrint:
+               hold: set | None = None, private_words: dict[int, list[str]] | None = None) -> NotePrint:
     """Everything the PDF shows, as plain values (render_pdf refuses ORM objects).
 
     `frozen` is the note's snapshot (clinic.notes.snapshot): the partners, quotes and chart
     data as they were when it was signed, so the PDF reads the same on any later day. `hold`:
     for a joint release of a couple with a safety flag, the shares let through (see
-    safety.services.sharing_hold); None when nothing is held.
+    safety.services.sharing_hold); None when nothing is held. `private_words`: for a joint
+    release, partner id -> what they wrote that does not reach the other (records.private).
     """
     partners = frozen["partners"]
     names = {p["position"]: p["display_name"] for p in partners}
-    sections = note.sections or {}
+    sections, scale_today = note.sections or {}, note.scale_today or {}
+    withheld_words, withheld_today = [], []
+    if joint:
+        sections, withheld_words = _joint_text(sections, partners, private_words or {})
+        scale_today, withheld_today = _joint_scale(frozen, scale_today, hold)
     chart = chart_of(
         snapshot.series_of(frozen, joint=joint, hold=hold), snapshot.stages_of(frozen),
         snapshot.sessions_of(frozen, joint=joint),
         title=_("Scale placements up to this session (1 to 10)"),
     )
-    scale_today = note.scale_today or {}
     quotes, withheld = _release(snapshot.quotes_of(frozen), joint, hold)
     withheld_scale = [] if not joint else [
         ngettext("%(num)d scale placement private to %(name)s is left out of this joint release.",
@@ -153,6 +189,8 @@ def note_print(note, verification, frozen: dict, *, exported_by: str, joint: boo
         quotes=quotes,
         joint=joint,
         withheld=withheld,
+        withheld_words=withheld_words,
+        withheld_today=withheld_today,
         individual=note.attendees != Attendees.BOTH,
         withheld_scale=withheld_scale,
         scale=[

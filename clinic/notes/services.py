@@ -27,6 +27,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import supported
 from ..pdf import render_pdf
+from ..records.private import private_words
 from ..records.services import records_by_ids
 from ..safety import services as safety
 from ..timeutil import utcnow
@@ -366,9 +367,10 @@ def note_pdf(user, note_id: int, *, channel: str = "web", joint: bool = False) -
     # Under a safety flag, what one partner shared reaches the other only once let through.
     hold = safety.sharing_hold(note.couple_id) if joint else None
     author_language = supported(note.clinician.locale)
+    private = private_words(note.couple_id, hold) if joint else None
     with force_locale(author_language):
         data = note_print(note, verification(note), frozen(note), exported_by=user.name, joint=joint,
-                          hold=hold)
+                          hold=hold, private_words=private)
     # Exported on a GET: audited on its own (see audit.services.record_access).
     record_access(
         "note.export", user=user, object_type="note", object_id=note.id, couple_id=note.couple_id,
