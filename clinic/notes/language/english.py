@@ -1,10 +1,9 @@
 """English: find the lexicon's labels in a sentence and keep those said of a person.
 
-A label counts when the sentence says it of someone: "X is/seems/remains (very) L", "a L
-partner", "X is a L", "has poor L", "lacks L", "shows L traits", "his L" (verdict nouns), "X
-keeps L-ing" (behaviour), and every further label joined to one of those ("X and Y, Z"). It does
-not count inside quotes, under a negation, as a capitalised (externalized) name, in another
-sense ("anxious to start"), or as a feeling in passing ("felt anxious before the call").
+It counts when said of someone: "X is/seems (very) L", "a L partner", "X is a L", "has poor L",
+"lacks L", "his L", "X keeps L-ing", and every label joined to one ("X and Y, Z"); not inside
+quotes, under a negation, as an externalized Name, in another sense ("anxious to start"), or as
+a feeling in passing ("felt anxious before the call").
 """
 
 from __future__ import annotations
@@ -220,6 +219,8 @@ class _Sentence:
         if left.found and (left.link or has):
             return self.hit(left.start, noun + 1, label, left.person, left.past)
         person = None
+        if head in ("personality", "type", "character") and not left.found:
+            return None  # "studying histrionic personality": a topic, not a person
         if head in v.PERSON_NOUNS:
             person = english_person("the " + self.toks[noun].text.lower(), plural=head.endswith("s"))
         hit = self.hit(a, noun + 1, label, person, False)
@@ -246,8 +247,8 @@ class _Sentence:
         n = self.norms
         a = self.premod_start(i)
         if any(n[k] in v.NEGATORS for k in range(a, i)) or self.left(a, free=0).neg \
-                or any(w in v.FEEL for w in n[max(0, a - 3):a]):  # "feeling like a coward"
-            return None
+                or any(w in v.FEEL for w in n[max(0, a - 3):a]) or n[a - 1:a] in (["about"], ["on"]):
+            return None  # "feeling like a coward", "a book about narcissists"
         if self.has_object(j):
             return None  # "a drunk driver": an adjective here
         if a == i and not n[j - 1].endswith("s") and (not i or n[i - 1] not in ("like", "as")):
@@ -321,8 +322,7 @@ class _Sentence:
         return self.hit(start, j, label, left.person, left.past or n[k] in ("had", "lacked"))
 
     def judged(self, i: int, j: int, label: Label) -> Hit | None:
-        """"Jing's judgement is poor", "his empathy seems non-existent", "has the maturity of a
-        teenager": a capacity said to be missing, after the noun."""
+        """A capacity said to be missing after it: "Jing's judgement is poor", "the maturity of a child"."""
         n, e, k = self.norms, j, i - 1
         if n[j:j + 2] in (["of", "a"], ["of", "an"]) and (  # "the maturity of a child"
                 self.next_norm(j + 2) in v.CHILDREN or self.next_norm(j + 2).endswith("-year-old")):
