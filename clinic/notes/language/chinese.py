@@ -48,7 +48,8 @@ _OPENING = re.compile(rf"\s*({_SUBJ})")
 _UNSAID = re.compile(rf"\s*(?:{v.ZH_CHAIN}|{v.ZH_ASPECT})+")  # 是个, 总是很: no negation, no subject
 # After a label said straight after a person (孙伟冷漠无情。): only the clause's end or a particle.
 _PREDICATE_END = re.compile(
-    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|到了?极点|到家了?)?"
+    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|得厉害|得可怕|得离谱|"
+    r"到了?极点|到家了?)?"
     r"\s*(?:了|啦|呢|吧)?\s*[。！？!?.…）)」”]*\s*")
 _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
 # Words with 不 in them that negate nothing: 动不动就歇斯底里, 不折不扣的巨婴.
@@ -152,7 +153,7 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
         clause = text[clause_start:clause_end]
         pos = 0
         if (opening := _OPENING.match(clause)) and not v.ZH_NOT_TOPIC.match(opening[1]):
-            topic = opening[1]
+            topic = None if clause.startswith("的", opening.end()) else opening[1]  # 周婷的女儿
         labels = _labels(clause)
         # A label ends the clause's predicate when only particles, or further labels, follow it
         # (孙伟冷漠无情。 赵磊冷漠自私。).

@@ -40,7 +40,7 @@ ADVERBS = words("always still often usually sometimes generally clearly obviousl
 PREMODS = words("a an the bit little kind sort of classic typical real total true textbook "
                 "complete full-blown genuine absolute utter proper major huge massive bit "
                 "borderline-level covert covertly malignant chronic habitual serial raging notorious "
-                "inveterate incurable overt functioning high-functioning full-on overgrown big")
+                "inveterate incurable overt functioning high-functioning full-on overgrown big walking")
 NOT_ADVERBS = words("only early family friendly lonely likely silly belly jelly holy ugly daily "
                     "weekly monthly elderly lovely")
 DETS = words("the a an this that these those his her their my our your both each one another "
@@ -131,7 +131,7 @@ ZH_CHAIN = ("是|很|有|太|总是|总|老是|比较|非常|特别|十分|挺|�
             "确实|本来就|本身就|天生|简直|完全|根本|其实|可能|应该|已经|开始|有一点|一点|多少有点|"
             "感到|觉得|感觉|感受到|很强的|极强的|强烈的|严重的|很重的|很大的|明显的|极度的|"
             "非常强的|一对|对|早已|早就|已|过度|根本就|彻底|彻头彻尾|十足的|十足|纯粹|真是|活脱脱|"
-            "就|只会|只知道|就会|总会|老会|一场|场|一身的|一身|满身的|满身|到了|彻彻底底的|彻彻底底|彻底的|完完全全的|完完全全|百分百的|一个比一个还|一个比一个|一个赛一个|那种|这种|那类|这类|那样的|这样的|表现得|表现出|表现为|表现|给人的感觉是|给人的感觉|给人感觉|给人的印象是|给人一种|看着|"
+            "就|充满了|充满|充斥着|满是|只会|只知道|就会|总会|老会|一场|场|一身的|一身|满身的|满身|到了|彻彻底底的|彻彻底底|彻底的|完完全全的|完完全全|百分百的|一个比一个还|一个比一个|一个赛一个|那种|这种|那类|这类|那样的|这样的|表现得|表现出|表现为|表现|给人的感觉是|给人的感觉|给人感觉|给人的印象是|给人一种|看着|"
             "只是|只不过是|不折不扣的|不折不扣|地地道道的|地道的|名副其实的|货真价实的|标准的|妥妥的|"
             "遇事|遇到事情|遇到事|一遇到事情|一遇到事|碰到事情|不过是|无非是|就像|像是|如同|犹如|堪称|算是|称得上|可以说是|一名|名|一副|副|整个|整天|成天|动不动就|越发|愈发|日益|本质上|骨子里|说到底|说白了")
 # Aspects named between a person and a label: 他性格很软弱, 王浩情感发育不成熟, 赵磊在情感上很疏离.
