@@ -2,14 +2,13 @@
 the same for the web download and `flask supervision-report`."""
 
 import csv
-import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from .. import catalogue_texts, svg
 from ..exercises.catalogue import STAGES
@@ -32,16 +31,30 @@ def _blank(value):
     return "" if value is None else value
 
 
-def _line(row: Iterable) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(
-        [safe_cell(v) for v in row]
-    )
-    return buffer.getvalue()
+class _Taken:
+    """A file for csv.writer whose text is taken after each row: one writer for the whole file."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
 
 
 def csv_lines(report: Report, rows: Iterable[CoupleRow]) -> Iterator[str]:
     """CSV text one line at a time (a tidy layout: section, subject, measure, value)."""
+    out = _Taken()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+    def _line(row: Iterable) -> str:
+        writer.writerow([safe_cell(v) for v in row])
+        return out.take()
+
     yield _line(["section", "subject", "measure", "value"])
     yield _line(["report", report.practice, "scope", report.scope])
     yield _line(["report", "", "period", f"{report.since.isoformat()} to {report.until.isoformat()}"])
@@ -100,21 +113,25 @@ def _bar_chart(title: str, bars: list[tuple[str, float]], *, unit: str = "", wid
     )
 
 
+def change_bars(changes: list[int]) -> list[tuple[str, float]]:
+    """How many partners moved by how much: one bar per step from -3 or less to +3 or more, so the
+    chart keeps its size however many couples the report lists (the table gives each one)."""
+    counted = Counter(max(-3, min(3, change)) for change in changes)
+    labels = {-3: _("-3 or less"), 3: _("+3 or more")}
+    return [(labels.get(step, f"{step:+d}" if step else "0"), counted[step]) for step in range(-3, 4)]
+
+
 def pdf_context(report: Report) -> dict:
     """Plain data for templates/pdf/report.html."""
     stages = catalogue_texts.stages()  # the reader's language; the CSV keeps English data
     stage_bars = [(f"{s.number}. {s.title}", report.by_stage[s.number]) for s in stages]
-    change_bars = []
-    for row in report.couples:
-        for scale in row.scales:
-            if scale.change is not None:
-                change_bars.append((f"{row.couple} {scale.partner}"[:32], scale.change))
+    changes = [scale.change for row in report.couples for scale in row.scales if scale.change is not None]
     return {
         "report": asdict(report) | {"moved_up_two": report.moved_up_two},
         "stages": [{"number": s.number, "title": s.title} for s in stages],
         "stage_chart": _bar_chart(_("Active couples by stage"), stage_bars),
-        "change_chart": _bar_chart(_("Scale change, first to latest placement"), change_bars, unit=_(" pts"))
-        if change_bars else None,
+        "change_chart": _bar_chart(_("Partners by scale change, first to latest placement"),
+                                   change_bars(changes)) if changes else None,
     }
 
 
@@ -147,9 +164,9 @@ def _counted(rows: Iterable[CoupleRow], each_row: Callable[[], object] | None) -
 def report_file(user, request: ReportRequest, fmt: str) -> ReportFile:
     """The supervision report as a PDF or CSV file. Audited; raises as build_report does.
 
-    The CSV's couples are read batch by batch while its lines are sent, through a session of
-    their own (a streamed response outlives the request's): memory stays flat however large the
-    practice is.
+    The CSV's couples are read batch by batch while its lines are sent, through a connection of
+    their own (a streamed response outlives the request's session): memory stays flat however
+    large the practice is.
     """
     practice_id = user.practice_id
     reader_language = supported(user.locale)
@@ -163,8 +180,8 @@ def report_file(user, request: ReportRequest, fmt: str) -> ReportFile:
         engine = db.engine
 
         def lines(each_row=None) -> Iterator[str]:
-            with Session(engine) as session:
-                rows = couple_rows(practice_id, request, clinician_ids, session=session)
+            with engine.connect() as connection:
+                rows = couple_rows(practice_id, request, clinician_ids, session=connection)
                 yield from csv_lines(report, _counted(rows, each_row))
 
         return ReportFile(f"{name}.csv", "text/csv; charset=utf-8", couples, lines)

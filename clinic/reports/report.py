@@ -22,7 +22,7 @@ from ..records.models import ExceptionEntry, ScalePlacement
 from ..timeutil import UTC, utcnow
 from .supervision import reportable_clinicians
 
-BATCH = 200
+BATCH = 100
 UNSIGNED_AFTER = timedelta(hours=72)
 
 
@@ -219,7 +219,7 @@ def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
     or up to now for a period that has not ended yet). The clock stops while a couple is
     closed: a case closed in stage 5 a year ago has not spent that year in stage 5."""
     end_at = min(end_at, utcnow())
-    totals: dict[int, list[float]] = {n: [] for n in range(1, 7)}
+    totals = {n: [0.0, 0] for n in range(1, 7)}  # per stage: days summed, couples counted
     couple: int | None = None
     stage = 0
     days = 0.0
@@ -227,50 +227,93 @@ def _days_per_stage(couple_ids, end_at: datetime) -> dict[int, float | None]:
 
     def finish(at: datetime) -> None:
         if running is not None:
-            totals[stage].append(days + (at - running).total_seconds() / 86400)
+            totals[stage][0] += days + (at - running).total_seconds() / 86400
+            totals[stage][1] += 1
         elif days:
-            totals[stage].append(days)
+            totals[stage][0] += days
+            totals[stage][1] += 1
 
-    rows = db.session.execute(
+    query = (
         sa.select(CoupleChange.couple_id, CoupleChange.kind, CoupleChange.to_value, CoupleChange.changed_at)
         .where(CoupleChange.couple_id.in_(couple_ids), CoupleChange.changed_at < end_at)
         .order_by(CoupleChange.couple_id, CoupleChange.changed_at, CoupleChange.id)
     )
-    for couple_id, kind, value, at in rows:
-        if couple_id != couple:
-            if couple is not None:
-                finish(end_at)
-            couple, stage, days, running = couple_id, 0, 0.0, None
-        if kind == "created":
-            stage, days, running = int(value), 0.0, at
-        elif kind == "stage":
-            if stage:
-                finish(at)
-            stage, days = int(value), 0.0
-            running = at if running is not None else None
-        elif value == CoupleStatus.CLOSED and running is not None:
-            days += (at - running).total_seconds() / 86400
-            running = None
-        elif value != CoupleStatus.CLOSED and running is None:
-            running = at
+    # A few rows per couple, folded as they come: fetched in chunks (a server-side cursor on
+    # PostgreSQL), never all at once, so memory does not grow with the practice.
+    with db.session.connection().execute(query, execution_options={"yield_per": 500}) as rows:
+        for couple_id, kind, value, at in rows:
+            if couple_id != couple:
+                if couple is not None:
+                    finish(end_at)
+                couple, stage, days, running = couple_id, 0, 0.0, None
+            if kind == "created":
+                stage, days, running = int(value), 0.0, at
+            elif kind == "stage":
+                if stage:
+                    finish(at)
+                stage, days = int(value), 0.0
+                running = at if running is not None else None
+            elif value == CoupleStatus.CLOSED and running is not None:
+                days += (at - running).total_seconds() / 86400
+                running = None
+            elif value != CoupleStatus.CLOSED and running is None:
+                running = at
     if couple is not None:
         finish(end_at)
-    return {n: (round(sum(v) / len(v), 1) if v else None) for n, v in totals.items()}
-
-
-def _count_per_couple(session, model, day_column, ids: list[int], request: ReportRequest) -> dict[int, int]:
-    """How many rows of `model` each couple has with `day_column` inside the report's period."""
-    return dict(
-        session.execute(
-            sa.select(model.couple_id, sa.func.count(model.id))
-            .where(model.couple_id.in_(ids), day_column >= request.since, day_column <= request.until)
-            .group_by(model.couple_id)
-        ).all()
-    )
+    return {n: (round(total / count, 1) if count else None) for n, (total, count) in totals.items()}
 
 
 def _week(start: datetime, day: date) -> int:
     return max((day - start.date()).days // 7 + 1, 1)
+
+
+@dataclass(frozen=True)
+class _BatchQueries:
+    """The statements read for each batch of couples, built once per report: building them anew
+    for every batch would leave garbage (SQLAlchemy's expression objects refer to each other) that
+    only the cyclic collector frees, so memory would creep up with the number of batches."""
+
+    partners: sa.Select
+    ends: sa.Select
+    exceptions: sa.Select
+    sessions: sa.Select
+
+
+def _batch_queries(request: ReportRequest) -> _BatchQueries:
+    ids = sa.bindparam("ids", expanding=True)
+
+    def per_couple(model, day_column) -> sa.Select:
+        """How many rows of `model` each couple has with `day_column` inside the period."""
+        return (
+            sa.select(model.couple_id, sa.func.count(model.id))
+            .where(model.couple_id.in_(ids), day_column >= request.since, day_column <= request.until)
+            .group_by(model.couple_id)
+        )
+
+    # Each partner's first and latest placement up to the period's end: two rows per partner
+    # from the database (window functions), however many placements they made.
+    ranked = (
+        sa.select(
+            ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value,
+            sa.func.row_number().over(
+                partition_by=ScalePlacement.partner_id,
+                order_by=(ScalePlacement.placed_on, ScalePlacement.id),
+            ).label("from_first"),
+            sa.func.row_number().over(
+                partition_by=ScalePlacement.partner_id,
+                order_by=(ScalePlacement.placed_on.desc(), ScalePlacement.id.desc()),
+            ).label("from_latest"),
+        )
+        .where(ScalePlacement.couple_id.in_(ids), ScalePlacement.placed_on <= request.until)
+        .subquery()
+    )
+    return _BatchQueries(
+        partners=sa.select(Partner.id, Partner.couple_id, Partner.position, Partner.name)
+        .where(Partner.couple_id.in_(ids)).order_by(Partner.position),
+        ends=sa.select(ranked).where(sa.or_(ranked.c.from_first == 1, ranked.c.from_latest == 1)),
+        exceptions=per_couple(ExceptionEntry, ExceptionEntry.occurred_on),
+        sessions=per_couple(SessionNote, SessionNote.session_date),
+    )
 
 
 def couple_rows(
@@ -278,69 +321,75 @@ def couple_rows(
 ) -> Iterator[CoupleRow]:
     """One row per couple in scope, read in batches so memory stays flat as the practice grows.
 
-    Takes plain ids (not the user) and optionally its own SQLAlchemy session, so it can run
-    while a CSV response streams, after the request's context is gone.
+    Takes plain ids (not the user) and optionally a session or connection of its own, so it can
+    run while a CSV response streams, after the request's context is gone; that one's read
+    transaction ends after each batch is read.
     """
     own_session = session is not None
     session = session or db.session
     _, end_at = _bounds(request.since, request.until)
-    in_scope = _couple_filter(practice_id, clinician_ids, end_at)
+    queries = _batch_queries(request)
+    next_batch = (
+        sa.select(
+            Couple.id, Couple.pseudonym, Couple.case_label, Couple.status, Couple.current_stage,
+            Couple.created_at, User.name,
+        )
+        .join(User, User.id == Couple.primary_clinician_id)
+        .where(_couple_filter(practice_id, clinician_ids, end_at), Couple.id > sa.bindparam("after"))
+        .order_by(Couple.id)
+        .limit(BATCH)
+    )
     last_id = 0
     while True:
-        batch = session.execute(
-            sa.select(
-                Couple.id, Couple.pseudonym, Couple.case_label, Couple.status, Couple.current_stage,
-                Couple.created_at, User.name,
-            )
-            .join(User, User.id == Couple.primary_clinician_id)
-            .where(in_scope, Couple.id > last_id)
-            .order_by(Couple.id)
-            .limit(BATCH)
-        ).all()
+        batch = session.execute(next_batch, {"after": last_id}).all()
         if not batch:
             return
-        ids = [row.id for row in batch]
-        last_id = ids[-1]
-        partners: dict[int, list[tuple[int, str, str]]] = {}
-        for pid, cid, position, name in session.execute(
-            sa.select(Partner.id, Partner.couple_id, Partner.position, Partner.name)
-            .where(Partner.couple_id.in_(ids)).order_by(Partner.position)
-        ):
-            partners.setdefault(cid, []).append((pid, position, name))
-        placements: dict[int, list[tuple[date, int]]] = {}
-        for pid, day, value in session.execute(
-            sa.select(ScalePlacement.partner_id, ScalePlacement.placed_on, ScalePlacement.value)
-            .where(ScalePlacement.couple_id.in_(ids), ScalePlacement.placed_on <= request.until)
-            .order_by(ScalePlacement.placed_on, ScalePlacement.id)
-        ):
-            placements.setdefault(pid, []).append((day, value))
-        exceptions = _count_per_couple(session, ExceptionEntry, ExceptionEntry.occurred_on, ids, request)
-        sessions = _count_per_couple(session, SessionNote, SessionNote.session_date, ids, request)
-        if own_session:
-            # End the read transaction before the rows go out, so the client's download pace never
-            # holds the database: on SQLite every transaction is BEGIN IMMEDIATE, the write lock.
-            session.commit()
-        for row in batch:
-            scales = []
-            for pid, position, name in partners.get(row.id, []):
-                points = placements.get(pid, [])
-                first, latest = (points[0], points[-1]) if points else (None, None)
-                scales.append(
-                    PartnerScale(
-                        partner=name if request.identified else f"Partner {position}",
-                        first=first[1] if first else None,
-                        first_week=_week(row.created_at, first[0]) if first else None,
-                        latest=latest[1] if latest else None,
-                        latest_week=_week(row.created_at, latest[0]) if latest else None,
-                    )
+        last_id = batch[-1].id
+        # One batch's partners and placements at a time: the previous batch's are freed with the
+        # generator below before the next batch is read, so memory does not grow with the practice.
+        yield from _batch_rows(session, queries, batch, request, commit=own_session)
+        del batch
+
+
+def _batch_rows(session, queries: _BatchQueries, batch, request: ReportRequest, *,
+                commit: bool) -> Iterator[CoupleRow]:
+    ids = {"ids": [row.id for row in batch]}
+    partners: dict[int, list[tuple[int, str, str]]] = {}
+    for pid, cid, position, name in session.execute(queries.partners, ids):
+        partners.setdefault(cid, []).append((pid, position, name))
+    ends: dict[int, list] = {}
+    for pid, day, value, from_first, from_latest in session.execute(queries.ends, ids):
+        pair = ends.setdefault(pid, [None, None])
+        if from_first == 1:
+            pair[0] = (day, value)
+        if from_latest == 1:
+            pair[1] = (day, value)
+    exceptions = dict(session.execute(queries.exceptions, ids).all())
+    sessions = dict(session.execute(queries.sessions, ids).all())
+    if commit:
+        # End the read transaction before the rows go out, so the client's download pace never
+        # holds the database: on SQLite every transaction is BEGIN IMMEDIATE, the write lock.
+        session.commit()
+    for row in batch:
+        scales = []
+        for pid, position, name in partners.get(row.id, []):
+            first, latest = ends.get(pid, (None, None))
+            scales.append(
+                PartnerScale(
+                    partner=name if request.identified else f"Partner {position}",
+                    first=first[1] if first else None,
+                    first_week=_week(row.created_at, first[0]) if first else None,
+                    latest=latest[1] if latest else None,
+                    latest_week=_week(row.created_at, latest[0]) if latest else None,
                 )
-            yield CoupleRow(
-                couple=f"{row.pseudonym} · {row.case_label}" if request.identified else row.pseudonym,
-                clinician=row.name,
-                status=row.status,
-                stage=row.current_stage,
-                week_of_case=_week(row.created_at, min(request.until, utcnow().date())),
-                exceptions=exceptions.get(row.id, 0),
-                sessions=sessions.get(row.id, 0),
-                scales=tuple(scales),
             )
+        yield CoupleRow(
+            couple=f"{row.pseudonym} · {row.case_label}" if request.identified else row.pseudonym,
+            clinician=row.name,
+            status=row.status,
+            stage=row.current_stage,
+            week_of_case=_week(row.created_at, min(request.until, utcnow().date())),
+            exceptions=exceptions.get(row.id, 0),
+            sessions=sessions.get(row.id, 0),
+            scales=tuple(scales),
+        )
