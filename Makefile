@@ -47,13 +47,16 @@ run: $(STAMP) $(MO_FILES) instance/config.py
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The suite runs on SQLite; with TEST_DATABASE_URL set it runs again on that PostgreSQL.
+# The suite runs on SQLite; with TEST_DATABASE_URL set it runs again on that PostgreSQL. Both
+# runs are spread over TEST_WORKERS processes (pytest-xdist; tests/parallel.py says what each keeps
+# to itself): one per core, e.g. `make test TEST_WORKERS=4`.
+TEST_WORKERS ?= auto
 test: $(STAMP) $(MO_FILES)
 	$(BIN)/ruff check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest
+	env -u TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		$(BIN)/pytest; \
+		$(BIN)/pytest -n $(TEST_WORKERS); \
 	fi
 
 # Every benchmark runs; the target fails at the end if any of them missed a goal (exit status 1).

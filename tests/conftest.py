@@ -25,6 +25,7 @@ from flask_migrate import upgrade
 from clinic import create_app
 from clinic.database import normalise_url
 from clinic.extensions import db, limiter
+from tests.parallel import REDIS_TAG, forget_redis_keys, worker_database_url
 from tests.render_guard import templates_never_query
 from tests.smtp_server import SmtpServer
 
@@ -55,6 +56,8 @@ def _base_config(url: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": PG_NO_FLUSH} if url.startswith("postgresql") else {},
         # Tests call the worker's jobs themselves; a commit that queues mail wakes nobody.
         "JOBS_WAKE": False,
+        # A queue in Redis is this test process's own (tests/parallel.py).
+        "JOBS_NAME": REDIS_TAG,
     }
 
 
@@ -126,7 +129,7 @@ def _migrate(url: str) -> None:
 def test_database(tmp_path_factory):
     """Build the schema once per run with the real migrations (triggers included)."""
     if PG_URL:
-        url = normalise_url(PG_URL)
+        url = worker_database_url(normalise_url(PG_URL))
         engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -310,7 +313,8 @@ def make_couple(app):
 
 @pytest.fixture
 def jobs_redis():
-    """A Redis database for the worker's queue (emptied before and after), or a skip."""
+    """A Redis database for the worker's queue (this test process's keys in it deleted before and
+    after: tests/parallel.py), or a skip."""
     url = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/5")
     client = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
@@ -318,9 +322,9 @@ def jobs_redis():
     except redis.ConnectionError:
         client.close()
         pytest.skip(f"no Redis at {url}")
-    client.flushdb()
+    forget_redis_keys(client)
     yield url
-    client.flushdb()
+    forget_redis_keys(client)
     client.close()
 
 

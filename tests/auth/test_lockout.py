@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from clinic.audit.models import AuditEvent
 from clinic.auth.throttle import DEVICE_COOKIE
 from clinic.extensions import db
+from tests.parallel import REDIS_TAG, forget_redis_keys
 
 PASSWORD = "correct horse battery"
 WRONG = "not the password at all"
@@ -43,23 +44,25 @@ def _redis_available() -> bool:
 STORAGES = [
     pytest.param("memory", marks=pytest.mark.config(**LIMITS, RATELIMIT_STORAGE_URI="memory://"),
                  id="memory"),
-    pytest.param("redis", marks=pytest.mark.config(**LIMITS, RATELIMIT_STORAGE_URI=REDIS_URL),
-                 id="redis"),
+    pytest.param("redis", marks=pytest.mark.config(
+        **LIMITS, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_STORAGE_OPTIONS={"key_prefix": REDIS_TAG},
+    ), id="redis"),
 ]
 
 
 @pytest.fixture
 def storage(request):
-    """Empty rate-limit storage before and after the test."""
+    """Empty rate-limit storage before and after the test (in Redis: this test process's keys,
+    tests/parallel.py)."""
     if request.param == "redis":
         if not _redis_available():
             if os.environ.get("CI"):
                 pytest.fail(f"Redis is not reachable at {REDIS_URL}")
             pytest.skip(f"Redis is not reachable at {REDIS_URL}")
         server = redis.Redis.from_url(REDIS_URL)
-        server.flushdb()
+        forget_redis_keys(server)
         yield request.param
-        server.flushdb()
+        forget_redis_keys(server)
         server.close()
         return
     yield request.param
@@ -227,5 +230,5 @@ def test_the_limits_keep_no_staff_email_in_their_log_lines_or_storage(app, make_
     assert "exceeded" in logged  # the limiter did log the refusals ...
     assert "real.person" not in logged and "example.org" not in logged  # ... without the address
     if storage == "redis":
-        keys = redis.Redis.from_url(REDIS_URL).keys("*")
+        keys = redis.Redis.from_url(REDIS_URL).keys(f"*{REDIS_TAG}*")  # this test process's
         assert keys and not any(b"real.person" in key for key in keys)

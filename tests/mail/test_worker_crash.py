@@ -34,6 +34,7 @@ def _start_worker(app, tmp_path: Path, smtp_url: str, name: str, queue_url: str 
         "CLINIC_MAIL_URL": smtp_url,
         "CLINIC_MAIL_BATCH_SIZE": "20",
         "CLINIC_MAIL_LEASE_SECONDS": "2",
+        "CLINIC_JOBS_NAME": app.config["JOBS_NAME"],  # the test process's own queue in Redis
     }
     env.pop("REDIS_URL", None)
     if queue_url:
