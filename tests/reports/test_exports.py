@@ -260,3 +260,18 @@ def test_pdf_charts_are_named_and_described_by_their_figures(world):
     busiest = max(report.by_stage.values())
     assert busiest > 0
     assert [w == max(bars) for w in bars] == [n == busiest for n in report.by_stage.values()]
+
+
+def test_the_streamed_csv_is_the_same_text_whatever_the_batch_size(world, signed_in, monkeypatch):
+    browser = signed_in(world.owner)
+    whole = download(browser, "csv").get_data(as_text=True)
+
+    monkeypatch.setattr("clinic.reports.report.BATCH", 2)
+    batched = download(browser, "csv").get_data(as_text=True)
+
+    assert batched == whole
+    assert whole.count("\r\n") > 40  # every couple's lines, not only the summary
+    # One writer serves the whole file: each line is what a fresh writer makes of its cells.
+    rewritten = io.StringIO()
+    csv.writer(rewritten, lineterminator="\r\n").writerows(rows_of(whole))
+    assert rewritten.getvalue() == whole
