@@ -72,7 +72,8 @@ _CLAUSE = re.compile(r"[，,；;：:]")
 _ALONE = f"(?![{CJK}])"  # what a final "$" stands for: the word ends there (自我$, not 自我反省)
 _SOME = "[^，。；,;、]{0,6}?"  # what "…" in a Chinese label stands for: 像个…孩子
 # What "^" stands for between a lack and a capacity: 缺乏最基本的同理心, 没有一点责任感.
-_FILL = "(?:最基本的|基本的|最起码的|起码的|一点|一点点|任何|丝毫的?|半点|一丝|应有的|必要的)?"
+_FILL = ("(?:最基本的|基本的|最起码的|起码的|一点|一点点|任何|丝毫的?|半点|一丝|应有的|必要的|男人的|女人的|"
+         "丈夫的|妻子的|父亲的|母亲的|成年人的|大人的){0,2}")
 
 
 _Patterns = tuple[re.Pattern[str], list[Label]]
