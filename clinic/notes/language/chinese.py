@@ -31,7 +31,9 @@ _SINGLE, _COMPOUND = _surnames()
 _NOT_GIVEN = ("是很有太总老比非特十挺真极过越变显就属实那这超蛮还也都又更最典个位种似看依仍在的确本简完"
               "根其可应已感觉了地得不没未别并从毫绝和与跟、她他它们我你说对被把让给会要能想做患确诊早过之像")
 _GIVEN = rf"(?:[{CJK}](?<![{_NOT_GIVEN}]))"
-_NAME = (rf"(?:{_COMPOUND}|{_SINGLE}){_GIVEN}{{1,2}}(?:先生|女士|太太|小姐)?|(?:小|老|阿){_SINGLE}|"
+_GIVEN_FIRST = rf"(?:[{CJK}](?<![{_NOT_GIVEN.replace('超', '')}]))"  # 马超 is a name; 周婷超自私 is not
+_NAME = (rf"(?!任何)(?:{_COMPOUND}|{_SINGLE}){_GIVEN_FIRST}{_GIVEN}?(?:先生|女士|太太|小姐)?|"
+         rf"(?:小|老|阿){_SINGLE}|"
          rf"{_SINGLE}(?:先生|女士|太太|小姐|老师)|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
 _WHO = rf"(?:{v.ZH_PRONOUNS}|{_NAME})"
 _ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN})|(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION})|这段(?:{v.ZH_RELATION})|"
@@ -48,7 +50,7 @@ _OPENING = re.compile(rf"\s*({_SUBJ})")
 _UNSAID = re.compile(rf"\s*(?:{v.ZH_CHAIN}|{v.ZH_ASPECT})+")  # 是个, 总是很: no negation, no subject
 # After a label said straight after a person (孙伟冷漠无情。): only the clause's end or a particle.
 _PREDICATE_END = re.compile(
-    r"\s*(?:了|啦|呢|吧|的|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|得厉害|得可怕|得离谱|"
+    r"\s*(?:了|啦|呢|吧|的|得像[^，。；,;]{1,10}?(?:一样|似的)?|极了|透了|至极|透顶|得很|得不行|得要命|得不得了|得厉害|得可怕|得离谱|"
     r"到了?极点|到家了?)?"
     r"\s*(?:了|啦|呢|吧)?\s*[。！？!?.…）)」”]*\s*")
 _LIST_GAP = re.compile(r"\s*(?:、|和|又|且|而且|并且|也)?\s*")
@@ -57,7 +59,8 @@ _NOT_NEGATION = re.compile("动不动|不折不扣|时不时|不时|不断|不�
 # A label word used as a verb on something else: 他总是扭曲她的话, 他冷漠了她一整周.
 _VERB_USE = re.compile("[了着过](?![。！？!?，,；;]|$)|[她他我你它]|别人|事实|对方")
 _DISORDER = re.compile("(?:症|障碍|疾病)$")  # 她有抑郁症: a disorder she has, in person-first words
-_NOUN_OF = re.compile("对[^，。；]*的$")  # 周婷对钱的焦虑来自……: a feeling named, not a verdict
+# 周婷对钱的焦虑来自……, 她在会谈中的阻抗: a feeling or a stance named as a noun, not a verdict
+_NOUN_OF = re.compile("对[^，。；]*的$|在[^，。；]*(?:中|里|上|方面)的$")
 _HAS_ONE = re.compile("有(?:一)?(?:个|位|种|些)")  # 他有一个很难缠的上司: said of someone else
 # "周婷患有双相情感障碍": a diagnosis she has, in person-first words.
 _HAS_DIAGNOSIS = re.compile(
@@ -66,6 +69,9 @@ _JOINED = re.compile(rf"^(?:{v.ZH_CONNECTORS}|{v.ZH_CHAIN}|\s)*$")
 _RELATIONSHIP = re.compile(rf"(?:{v.ZH_RELATION})$")
 # "有双相障碍的诊断": a diagnosis said as something a person has, not who they are.
 _PERSON_FIRST = re.compile("(?:障碍|症)?(?:的)?(?:诊断|治疗|药)|的困扰|的问题")
+# "没有证据表明周婷有任何人格障碍": the label's existence is denied before the person is named.
+_NO_EVIDENCE = re.compile(
+    "(?:没有|并无|毫无|无|尚无|未见|找不到|缺乏)(?:任何)?(?:证据|迹象|依据|表现)|排除了?")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
 
@@ -175,11 +181,14 @@ def find(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> list
             if found and found["subj"] == prefix[:len(found["subj"])] and v.ZH_NOT_TOPIC.search(
                     found["subj"]) and not re.match(_ONE, found["subj"]):
                 found = None  # "周末很忙": a time or a thing, not a person
+            if found and prefix[found.start() - 1:found.start()] in ("对", "跟", "和") \
+                    and prefix[max(found.start() - 2, 0):found.start()] not in ("这对", "那对", "一对"):
+                found = None  # "她对张强太依赖": the person named is whom she depends on
             if found and not inside(quotes, clause_start + found.start(), a):
                 chain = found["chain"]
                 listed = clause[m_end:m_end + 1] == "、" or (
                     closing and _REAL_SUBJ.fullmatch(found["subj"]) is not None)
-                if _HAS_DIAGNOSIS.search(prefix) or _NOUN_OF.search(chain) or (
+                if _HAS_DIAGNOSIS.search(prefix) or _NO_EVIDENCE.search(prefix) or _NOUN_OF.search(chain) or (
                         "有" in chain and "是" not in chain and _DISORDER.search(clause, 0, m_end)) or (
                         _HAS_ONE.search(chain) and clause.startswith("的", m_end)):
                     continue  # 患有双相情感障碍; 对钱的焦虑 (a noun); 他有一个很难缠的上司
