@@ -36,7 +36,8 @@ _NAME = (rf"(?!任何)(?:{_COMPOUND}|{_SINGLE}){_GIVEN_FIRST}{_GIVEN}?(?:先生|
          rf"(?:小|老|阿){_SINGLE}|"
          rf"{_SINGLE}(?:先生|女士|太太|小姐|老师)|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
 _WHO = rf"(?:{v.ZH_PRONOUNS}|{_NAME})"
-_ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN})|(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION})|这段(?:{v.ZH_RELATION})|"
+_ONE = (rf"(?:{_WHO}的(?:{v.ZH_KIN}|{v.ZH_CONDUCT})|"
+        rf"(?:{_WHO}(?:之间)?的)?(?:{v.ZH_RELATION})|这段(?:{v.ZH_RELATION})|"
         rf"{_WHO})")
 _NEG_WORDS = "不是|不再|不太|不会|并不|并非|从不|从来不|从没|从来没|没有|没|不|未|别|毫不|绝不|并"
 # "对自己的问题毫无自知之明", "对周婷很冷漠": whom or what the label is said about.
@@ -144,6 +145,7 @@ def _labels(clause: str):
 
 
 def _person(subj: str) -> Person:
+    subj = re.sub(f"的(?:{v.ZH_CONDUCT})$", "", subj)  # 赵磊的沉默: the verdict is on 赵磊
     if _RELATIONSHIP.search(subj) and not subj.endswith(("她", "他")):
         return Person("他们", True)
     return Person(subj.strip(), plural=bool(re.search("们|两|俩|双方|夫妻|和|与|跟|、", subj)))
