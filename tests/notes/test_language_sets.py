@@ -32,7 +32,7 @@ FLOORS = {
     "heldout4_zh": (0.95, 0.95),
     # Worked from its Chinese misses in the third round (families, not sentences), so no longer
     # untouched either; its honest first-run figures are in the README.
-    "heldout5_en": (0.95, 0.93),
+    "heldout5_en": (0.95, 0.95),
     "heldout5_zh": (0.95, 0.97),
 }
 
