@@ -34,6 +34,9 @@ FLOORS = {
     # untouched either; its honest first-run figures are in the README.
     "heldout5_en": (0.95, 0.95),
     "heldout5_zh": (0.95, 0.97),
+    # Untouched when added: no rule has been written from held-out 6 (see the README).
+    "heldout6_en": (0.9, 0.9),
+    "heldout6_zh": (0.95, 0.85),
 }
 
 
