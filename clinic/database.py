@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 # An execution option: this connection's transactions write (audit.services.record_access).
@@ -25,6 +26,34 @@ def reading():
         yield
     finally:
         _reading.reset(token)
+
+
+# Answers a transaction already looked up, {key: value}: a page asks some questions (may this
+# user reach this couple, is the couple flagged, how many items are new) once per feature it
+# shows. Nothing changes them before this session writes, so they are forgotten at every flush,
+# commit and rollback.
+_REMEMBERED = "clinic_remembered"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_REMEMBERED, None)
+
+
+def remembered(session: Session, key: tuple, look_up):
+    """`look_up()`, asked once per transaction for this key (exceptions are not remembered)."""
+    answers = session.info.setdefault(_REMEMBERED, {})
+    if key not in answers:
+        answers[key] = look_up()
+    return answers[key]
+
+
+def remember(session: Session, key: tuple, value):
+    """Let `remembered` answer `key` with `value` for the rest of this transaction."""
+    session.info.setdefault(_REMEMBERED, {})[key] = value
+    return value
 
 
 def takes_write_lock(connection: Connection) -> bool:

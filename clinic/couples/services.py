@@ -9,6 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
 from ..auth.models import User
+from ..database import remember, remembered
 from ..domain import CASELOAD_ROLES, ChangeKind, CoupleStatus, Role, Stage
 from ..errors import DomainError
 from ..extensions import db
@@ -48,8 +49,17 @@ def caseload_query(user: User) -> sa.Select:
 
 
 def get_couple(user: User, couple_id: int) -> Couple:
-    """The one place that decides who reaches a couple: NotFound for anything outside."""
-    couple = db.session.scalar(caseload_query(user).where(Couple.id == couple_id))
+    """The one place that decides who reaches a couple: NotFound for anything outside.
+
+    The couple comes with its partners; asked again for the same user and couple in the same
+    transaction, it answers from memory (database.remembered)."""
+    return remembered(db.session, ("couple", user.id, couple_id), lambda: _reach(user, couple_id))
+
+
+def _reach(user: User, couple_id: int) -> Couple:
+    couple = db.session.execute(
+        caseload_query(user).where(Couple.id == couple_id).options(sa.orm.joinedload(Couple.partners))
+    ).unique().scalar_one_or_none()
     if couple is None:
         raise NotFound()
     return couple
@@ -59,17 +69,17 @@ def view_couple(user: User, couple_id: int) -> Couple:
     """Open a couple's record; the read is audited (in its own short transaction, so nothing
     loaded here is expired). The couple comes with the clinician, partners and changes its page
     shows."""
-    couple = db.session.scalar(
+    couple = db.session.execute(
         caseload_query(user).where(Couple.id == couple_id).options(
-            sa.orm.joinedload(Couple.primary_clinician), sa.orm.selectinload(Couple.partners),
-            sa.orm.selectinload(Couple.changes),
+            sa.orm.joinedload(Couple.primary_clinician), sa.orm.joinedload(Couple.partners),
+            sa.orm.joinedload(Couple.changes),
         )
-    )
+    ).unique().scalar_one_or_none()
     if couple is None:
         raise NotFound()
     record_access("couple.view", user=user, object_type="couple", object_id=couple_id,
                   couple_id=couple_id)
-    return couple
+    return remember(db.session, ("couple", user.id, couple_id), couple)
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ def list_caseload(user: User, filters: CaseloadFilter, *, page: int, per_page: i
         query = query.where(Couple.current_stage == filters.stage)
     if filters.status:
         query = query.where(Couple.status == filters.status)
-    query = query.options(sa.orm.selectinload(Couple.partners)).order_by(
+    query = query.options(sa.orm.joinedload(Couple.partners)).order_by(
         Couple.last_activity_at.desc(), Couple.id.desc()
     )
     record_access("caseload.view", user=user, detail={"page": page})

@@ -101,6 +101,9 @@ def create():
 @bp.route("/<int:couple_id>")
 def detail(couple_id: int):
     couple = services.view_couple(web.user(), couple_id)
+    couple_mail = mail.couple_mail(couple.id, [p.id for p in couple.partners], MessageKind.PORTAL_LINK)
+    couple_notes = notes.notes_for_couple(couple)
+    session_days, cutoff = notes.sessions_of(couple_notes)
     return render_template(
         "couples/detail.html",
         couple=couple,
@@ -110,13 +113,11 @@ def detail(couple_id: int):
         assignments=exercises.couple_assignments(couple),
         links=portal.links_for_couple(web.user(), couple.id),
         link_form=LinkForm(valid_days=current_app.config["PORTAL_LINK_DAYS"]),
-        link_mail={p.id: next(iter(_link_mail(p.id, limit=1)), None) for p in couple.partners},
-        mail_failures=mail.couple_failures(couple.id),
-        exceptions=records.couple_records(couple.id, "exception", limit=5),
-        progress=records_progress.couple_progress(
-            couple, notes.session_days(couple.id), cutoff=notes.last_cutoff(couple.id)
-        ),
-        notes=notes.notes_for_couple(couple),
+        link_mail=couple_mail.latest,
+        mail_failures=couple_mail.failures,
+        exceptions=records.couple_records(couple, "exception", limit=5),
+        progress=records_progress.couple_progress(couple, session_days, cutoff=cutoff),
+        notes=couple_notes,
         patterns=records_progress.patterns(couple.id),
         safety=safety.couple_safety(web.user(), couple.id),
         held=records.held_shares(couple.id),

@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
@@ -130,13 +131,13 @@ def withdraw_assignment(user, assignment_id: int) -> Assignment:
 
 
 def couple_assignments(couple: Couple) -> list[Assignment]:
-    """A couple's assignments (withdrawn ones last), for a page that already checked access."""
+    """A couple's assignments (withdrawn ones last; partners from the scoped getter's couple)."""
     order = sa.case((Assignment.status == AssignmentStatus.WITHDRAWN, 1), else_=0)
     return list(
         db.session.scalars(
             sa.select(Assignment)
             .where(Assignment.couple_id == couple.id)
-            .options(selectinload(Assignment.submission), selectinload(Assignment.partner))
+            .options(sa.orm.joinedload(Assignment.submission))
             .order_by(order, Assignment.created_at.desc(), Assignment.id.desc())
         )
     )
@@ -209,21 +210,20 @@ def _partner_assignment_query(partner: Partner) -> sa.Select:
 
 
 def partner_assignments(partner: Partner) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            _partner_assignment_query(partner)
-            # Each submission knows its assignment (no query: it is the row just loaded).
-            .options(selectinload(Assignment.submission).selectinload(Submission.assignment))
-            .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
-        )
-    )
+    assignments = list(db.session.scalars(
+        _partner_assignment_query(partner).options(selectinload(Assignment.submission))
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
+    ))
+    for a in assignments:  # each submission knows its assignment: the row just loaded, no query
+        if a.submission is not None:
+            set_committed_value(a.submission, "assignment", a)
+    return assignments
 
 
 def get_partner_assignment(partner: Partner, assignment_id: int) -> Assignment:
-    """The portal's scoped getter for assignments; NotFound for the other partner's and others'."""
-    assignment = db.session.scalar(
-        _partner_assignment_query(partner).where(Assignment.id == assignment_id)
-    )
+    """The portal's scoped getter for assignments (with the submission); NotFound for others'."""
+    assignment = db.session.scalar(_partner_assignment_query(partner).where(Assignment.id == assignment_id)
+                                   .options(sa.orm.joinedload(Assignment.submission)))
     if assignment is None:
         raise NotFound()
     return assignment
@@ -353,7 +353,7 @@ def shared_by_other(partner: Partner) -> list[Submission]:
                 Assignment.status != AssignmentStatus.WITHDRAWN,
                 sa.or_(sa.and_(Submission.partner_id != partner.id, shared), Assignment.joint.is_(True)),
             )
-            .options(selectinload(Submission.assignment))
+            .options(sa.orm.contains_eager(Submission.assignment))  # joined above
             .order_by(Submission.submitted_at.desc())
         )
     )

@@ -23,6 +23,7 @@ from ..audit.services import record, record_access
 from ..columns import UTCDateTime
 from ..couples.models import Couple, Partner
 from ..couples.services import caseload_query
+from ..database import remembered
 from ..domain import InboxKind, Source, SubmissionState
 from ..exercises.models import Assignment, Submission
 from ..extensions import db
@@ -133,9 +134,14 @@ def _count(query: sa.Select) -> int:
 def unread_count(user) -> int:
     """The number on the inbox badge: only what came in after the user's cursor is looked at.
 
-    One query on every clinician page: the cursor is a subquery (the beginning of time without
-    one), so each part of the union still seeks its (couple, time) index from the cursor on.
+    One query on every clinician page (once per transaction: the inbox page shows it too): the
+    cursor is a subquery (the beginning of time without one), so each part of the union still
+    seeks its (couple, time) index from the cursor on.
     """
+    return remembered(db.session, ("inbox_unread", user.id), lambda: _unread_count(user))
+
+
+def _unread_count(user) -> int:
     cursor = sa.select(InboxCursor.read_through).where(InboxCursor.user_id == user.id)
     read_through = sa.func.coalesce(cursor.scalar_subquery(), sa.literal(NEVER, UTCDateTime()))
     items = _items(user, since=read_through)

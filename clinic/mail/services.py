@@ -167,16 +167,40 @@ def partner_deliveries(partner_id: int, kind: str, *, limit: int = 5) -> list[De
     return [_delivery(m) for m in rows]
 
 
-def couple_failures(couple_id: int, *, limit: int = 10) -> list[Delivery]:
-    """Undelivered mail about a couple the caller already reached through its scoped getter."""
-    rows = db.session.scalars(
-        sa.select(OutboundMessage)
-        .where(OutboundMessage.couple_id == couple_id,
-               OutboundMessage.status == MessageStatus.FAILED)
-        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
-        .limit(limit)
+@dataclass(frozen=True)
+class CoupleMail:
+    """What a couple's page shows of its mail: each partner's latest message of one kind, and
+    the couple's undelivered mail, newest first."""
+
+    latest: dict[int, Delivery | None]
+    failures: list[Delivery]
+
+
+def couple_mail(couple_id: int, partner_ids: list[int], kind: str, *, limit: int = 10) -> CoupleMail:
+    """partner_deliveries(limit=1) for each partner and the couple's undelivered mail (the latest
+    `limit`), in one query, for a couple the caller already reached through its scoped getter."""
+    newest = (OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+    parts = [
+        sa.select(OutboundMessage.id).where(OutboundMessage.partner_id == partner_id,
+                                            OutboundMessage.kind == kind).order_by(*newest).limit(1)
+        for partner_id in partner_ids
+    ]
+    parts.append(
+        sa.select(OutboundMessage.id).where(OutboundMessage.couple_id == couple_id,
+                                            OutboundMessage.status == MessageStatus.FAILED)
+        .order_by(*newest).limit(limit)
     )
-    return [_delivery(m) for m in rows]
+    ids = sa.union_all(*(sa.select(part.subquery().c.id) for part in parts))
+    rows = list(db.session.scalars(
+        sa.select(OutboundMessage).where(OutboundMessage.id.in_(ids)).order_by(*newest)
+    ))
+    latest = {
+        partner_id: next((_delivery(m) for m in rows if m.partner_id == partner_id and m.kind == kind), None)
+        for partner_id in partner_ids
+    }
+    failures = [_delivery(m) for m in rows
+                if m.couple_id == couple_id and m.status == MessageStatus.FAILED][:limit]
+    return CoupleMail(latest, failures)
 
 
 def practice_failures(viewer, *, page: int, per_page: int):

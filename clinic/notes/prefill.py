@@ -189,14 +189,8 @@ def cutoff(note: SessionNote) -> datetime:
     return rules.note_cutoff(note.session_date, note.signed_at or note.updated_at, tz)
 
 
-def last_cutoff(couple_id: int) -> tuple[date, datetime] | None:
-    """The couple's latest note as (session day, cutoff moment), for drop flags; None without."""
-    last = previous_note(couple_id)
-    return None if last is None else (last.session_date, cutoff(last))
-
-
 def _new_exceptions(couple, last: SessionNote | None, names) -> list[ExceptionQuote]:
-    entries = couple_records(couple.id, "exception")
+    entries = couple_records(couple, "exception")
     if last is not None:
         moment = cutoff(last)
         already = {int(i) for i in last.cited_exception_ids or []}
@@ -210,7 +204,7 @@ def _new_exceptions(couple, last: SessionNote | None, names) -> list[ExceptionQu
 
 
 def _scale(couple, last: SessionNote | None) -> list[ScaleNow]:
-    placements = couple_records(couple.id, "scale")  # newest first
+    placements = couple_records(couple, "scale")  # newest first
     before = (last.scale_today or {}) if last is not None else {}
     out = []
     for partner in couple.partners:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_number
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
@@ -78,7 +78,7 @@ def notes_for_couple(couple) -> list[SessionNote]:
         db.session.scalars(
             sa.select(SessionNote)
             .where(SessionNote.couple_id == couple.id)
-            .options(selectinload(SessionNote.clinician), selectinload(SessionNote.signed_by))
+            .options(joinedload(SessionNote.clinician), joinedload(SessionNote.signed_by))
             .order_by(SessionNote.session_date.desc(), SessionNote.id.desc())
         )
     )
@@ -94,10 +94,13 @@ def session_days(couple_id: int, *, position: str | None = None) -> list[date]:
     return list(db.session.scalars(query.distinct().order_by(SessionNote.session_date)))
 
 
-def last_cutoff(couple_id: int):
-    """The couple's latest note as (session day, the moment it closed its record), or None: the
-    couple page measures a fall on the scale from what that note could have seen."""
-    return gathering.last_cutoff(couple_id)
+def sessions_of(notes: list[SessionNote]) -> tuple[list[date], tuple[date, datetime] | None]:
+    """A couple's session days (oldest first) and its latest note as (session day, the moment it
+    closed its record), from its notes (notes_for_couple): the couple page measures a fall on the
+    scale from what that note could have seen."""
+    days = sorted({n.session_date for n in notes})
+    last = max(notes, key=lambda n: (n.session_date, n.id), default=None)
+    return days, None if last is None else (last.session_date, gathering.cutoff(last))
 
 
 def prefill(user, couple_id: int) -> Prefill:

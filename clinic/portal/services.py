@@ -19,6 +19,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..mail.services import cancel_queued
+from ..safety import services as safety
+from ..safety.models import SafetySettings
 from ..timeutil import utcnow
 from .link_mail import queue_link_mail
 from .models import PortalLink, PortalReturn
@@ -90,9 +92,18 @@ def view_link(user, couple_id: int, partner_id: int) -> LinkOverview:
 
 
 def links_for_couple(user, couple_id: int) -> dict[int, PortalLink | None]:
-    """The live link (if any) of each partner of a couple the user may open."""
+    """The live link (if any) of each partner of a couple the user may open: one query."""
     couple = get_couple(user, couple_id)
-    return {p.id: current_link(p) for p in couple.partners}
+    found: dict[int, PortalLink | None] = dict.fromkeys((p.id for p in couple.partners), None)
+    newest_first = db.session.scalars(
+        sa.select(PortalLink)
+        .where(PortalLink.partner_id.in_(list(found)), PortalLink.revoked_at.is_(None))
+        .order_by(PortalLink.created_at.desc())
+    )
+    for link in newest_first:  # re-issuing revokes the old link: about one live link each
+        if found[link.partner_id] is None:
+            found[link.partner_id] = link
+    return found
 
 
 def _end_portal_sessions(partner: Partner) -> None:
@@ -306,13 +317,21 @@ def portal_partner(
     if not link_id or not partner_id or version is None:
         return None
     # One query for what every portal page reads: the partner, the couple, its practice (time
-    # zone, name) and therapist (portal_owner).
-    link = db.session.get(PortalLink, link_id, options=[
-        sa.orm.joinedload(PortalLink.partner).joinedload(Partner.couple).options(
-            sa.orm.joinedload(Couple.practice), sa.orm.joinedload(Couple.primary_clinician))
-    ])
-    if link is None or link.partner_id != partner_id or not link.usable(now):
+    # zone, name), therapist (portal_owner) and safety settings (the support contacts).
+    found = db.session.execute(
+        sa.select(PortalLink, SafetySettings)
+        .join(PortalLink.partner).join(Partner.couple)
+        .outerjoin(SafetySettings, SafetySettings.practice_id == Couple.practice_id)
+        .where(PortalLink.id == link_id)
+        .options(sa.orm.contains_eager(PortalLink.partner).contains_eager(Partner.couple).options(
+            sa.orm.joinedload(Couple.practice), sa.orm.joinedload(Couple.primary_clinician)))
+    ).first()
+    if found is None:
         return None
+    link, settings = found
+    if link.partner_id != partner_id or not link.usable(now):
+        return None
+    safety.settings_found(link.partner.couple.practice_id, settings)
     partner = link.partner
     if partner.portal_session_version != version:
         return None

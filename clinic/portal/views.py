@@ -313,7 +313,7 @@ def entries():
             per_page=current_app.config["TIMELINE_PAGE_SIZE"],
         ),
         placements=records.visible_to_partner(
-            partner, "scale", per_page=current_app.config["TIMELINE_PAGE_SIZE"]
+            partner, "scale", per_page=current_app.config["TIMELINE_PAGE_SIZE"], count=False
         ),
         form=SimpleForm(),
     )

@@ -11,6 +11,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..auth.twofactor import reset_two_factor
 from ..couples.models import Couple
+from ..database import remembered
 from ..domain import Role
 from ..errors import DomainError
 from ..extensions import db
@@ -51,7 +52,23 @@ def get_practice(practice_id: int) -> Practice:
 
 
 def timezone_name(*, practice_id: int | None = None, couple_id: int | None = None) -> str:
-    """The IANA time zone dates are shown in: a practice's, or that of a couple's practice."""
+    """The IANA time zone dates are shown in: a practice's, or that of a couple's practice.
+
+    Looked up once per transaction, and not at all when the practice is already loaded (the
+    signed-in user's comes with them)."""
+    return remembered(db.session, ("timezone", practice_id, couple_id),
+                      lambda: _timezone_name(practice_id, couple_id))
+
+
+def _timezone_name(practice_id: int | None, couple_id: int | None) -> str:
+    loaded = db.session.identity_map
+    if couple_id is not None:
+        couple = loaded.get(sa.orm.Session.identity_key(Couple, couple_id))
+        practice_id = couple.practice_id if couple is not None and "practice_id" in couple.__dict__ else None
+    if practice_id is not None:
+        practice = loaded.get(sa.orm.Session.identity_key(Practice, practice_id))
+        if practice is not None and "timezone" in practice.__dict__:
+            return practice.timezone or "UTC"
     query = sa.select(Practice.timezone)
     if couple_id is not None:
         query = query.join(Couple, Couple.practice_id == Practice.id).where(Couple.id == couple_id)

@@ -48,10 +48,8 @@ class Progress:
 
 
 def _markers(couple: Couple, sessions: list[date]) -> list[Marker]:
-    stage_changes = db.session.scalars(
-        sa.select(CoupleChange)
-        .where(CoupleChange.couple_id == couple.id, CoupleChange.kind.in_(("created", "stage")))
-        .order_by(CoupleChange.changed_at)
+    stage_changes = sorted(
+        (c for c in couple.changes if c.kind in ("created", "stage")), key=lambda c: c.changed_at
     )
     markers = [
         Marker(day=c.changed_at.date(), label=_("Stage %(number)s", number=c.to_value), kind="stage")
@@ -87,7 +85,7 @@ def couple_progress(
     `sessions` are the days of the couple's sessions, oldest first (the notes feature keeps
     them: `notes.services.session_days`). Two queries whatever the number of placements:
     placements and stage changes. `cutoff` is the last note's (session day, moment) from
-    `notes.services.last_cutoff`: a drop is measured from what that note could have seen.
+    `notes.services.sessions_of`: a drop is measured from what that note could have seen.
     `phone` draws the chart for a phone-first page: narrow, so that scaled to a 324 px column
     its text is about 13 px.
     """

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 
 from ..audit.services import record, record_access
-from ..couples.models import Partner
+from ..couples.models import Couple, Partner
 from ..couples.services import get_couple
 from ..domain import Source
 from ..errors import DomainError
@@ -164,9 +164,10 @@ def add_in_session(user, couple_id: int, partner_id: int, kind: str, answers: di
     return row
 
 
-def visible_to_partner(partner: Partner, kind: str, *, page: int = 1, per_page: int = 20):
+def visible_to_partner(partner: Partner, kind: str, *, page: int = 1, per_page: int = 20,
+                       count: bool = True):
     """A partner's own records and the ones their partner chose to share, newest first, a page
-    at a time."""
+    at a time (`count=False`: the latest page alone, without the total a page list needs)."""
     model = KINDS[kind]
     day = model.occurred_on if kind == "exception" else model.placed_on
     query = (
@@ -177,7 +178,7 @@ def visible_to_partner(partner: Partner, kind: str, *, page: int = 1, per_page: 
         )
         .order_by(day.desc(), model.id.desc())
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=count)
 
 
 def get_own(partner: Partner, kind: str, record_id: int):
@@ -204,14 +205,14 @@ def set_sharing(partner: Partner, kind: str, record_id: int, shared: bool):
     return row
 
 
-def couple_records(couple_id: int, kind: str, *, limit: int | None = None) -> list:
-    """All of a couple's records of one kind, newest first (the caller checked access)."""
+def couple_records(couple: Couple, kind: str, *, limit: int | None = None) -> list:
+    """All of a couple's records of one kind, newest first (the caller checked access; their
+    partners are the couple's, loaded by the scoped getter)."""
     model = KINDS[kind]
     day = model.occurred_on if kind == "exception" else model.placed_on
     query = (
         sa.select(model)
-        .where(model.couple_id == couple_id)
-        .options(sa.orm.selectinload(model.partner))
+        .where(model.couple_id == couple.id)
         .order_by(day.desc(), model.id.desc())
     )
     if limit:

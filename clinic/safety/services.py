@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from ..audit.services import record
 from ..couples.models import Couple
 from ..couples.services import get_couple
+from ..database import remember, remembered
 from ..errors import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
@@ -24,8 +25,20 @@ from .models import REASON_MAX, RELEASE_KINDS, SHARING_POLICIES, SafetyFlag, Saf
 # --- settings ---------------------------------------------------------------------------------
 
 def settings_for(practice_id: int) -> SafetySettings:
-    """The practice's safety settings; an unsaved row with the defaults if it never saved any."""
-    found = db.session.get(SafetySettings, practice_id)
+    """The practice's safety settings; an unsaved row with the defaults if it never saved any.
+    Looked up once per transaction."""
+    return remembered(db.session, ("safety_settings", practice_id), lambda: _settings(practice_id))
+
+
+def settings_found(practice_id: int, found: SafetySettings | None) -> None:
+    """The practice's settings row (or its absence) was read with something else: settings_for
+    answers from it for the rest of the transaction."""
+    remember(db.session, ("safety_settings", practice_id),
+             found if found is not None else _settings(practice_id, look=False))
+
+
+def _settings(practice_id: int, *, look: bool = True) -> SafetySettings:
+    found = db.session.get(SafetySettings, practice_id) if look else None
     if found is not None:
         return found
     return SafetySettings(practice_id=practice_id, sharing_policy="confirm", questions=None,
@@ -64,10 +77,11 @@ def set_sharing_policy(owner, policy: str, offer_at_first_visit: bool) -> Safety
 # --- the flag -----------------------------------------------------------------------------------
 
 def open_flag(couple_id: int) -> SafetyFlag | None:
-    """The couple's open flag, if any (for services that apply its policy; shows nothing)."""
-    return db.session.scalar(
+    """The couple's open flag, if any (for services that apply its policy; shows nothing).
+    Looked up once per transaction."""
+    return remembered(db.session, ("open_flag", couple_id), lambda: db.session.scalar(
         sa.select(SafetyFlag).where(SafetyFlag.couple_id == couple_id, SafetyFlag.cleared_at.is_(None))
-    )
+    ))
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,7 @@ def couple_safety(user, couple_id: int) -> CoupleSafety:
         .order_by(SafetyFlag.set_at.desc(), SafetyFlag.id.desc())
     ).all()
     views = [_view(f, names) for f in flags]
+    remember(db.session, ("open_flag", couple.id), next((f for f in flags if f.cleared_at is None), None))
     current = next((v for f, v in zip(flags, views, strict=True) if f.cleared_at is None), None)
     return CoupleSafety(
         flag=current, history=[v for v in views if v is not current],

@@ -205,9 +205,9 @@ def test_couple_records_are_newest_first_and_can_be_limited(w):
         services.add_from_portal(w.a, "exception", {**MOMENT, "date": day}, shared=False)
     services.add_from_portal(w.stranger, "exception", MOMENT, shared=False)
 
-    days = [e.occurred_on.isoformat() for e in services.couple_records(w.couple.id, "exception")]
+    days = [e.occurred_on.isoformat() for e in services.couple_records(w.couple, "exception")]
     assert days == ["2025-03-01", "2025-02-01", "2025-01-01"]
-    assert len(services.couple_records(w.couple.id, "exception", limit=2)) == 2
+    assert len(services.couple_records(w.couple, "exception", limit=2)) == 2
 
 
 # --- in session, by the clinician --------------------------------------------------------------
