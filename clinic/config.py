@@ -89,6 +89,7 @@ class Defaults:
     SCALE_DIVERGENCE_THRESHOLD = 3  # partners this many points apart
     SCALE_DROP_THRESHOLD = 2  # a partner fell this many points since the last session
     ATTENTION_INACTIVE_DAYS = 14  # nothing submitted for this many days
+    ATTENTION_PAGE_SIZE = 20  # couples per page of the caseload's "Needs attention"
     AUDIT_PAGE_SIZE = 50
 
     # argon2id cost: m = 19 MiB, t = 2, p = 1 is the OWASP minimum, well above Werkzeug's scrypt

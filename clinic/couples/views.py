@@ -48,7 +48,8 @@ def index():
     couples = services.list_caseload(
         web.user(), filters, page=max(page, 1), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
-    attention = needs_attention(web.user()) if page == 1 else []
+    attention_page = max(request.args.get("attention", 1, type=bounded_int), 1)
+    attention = needs_attention(web.user(), page=attention_page)
     return render_template(
         "couples/index.html", couples=couples, form=form, filters=filters, attention=attention,
         flagged=safety.flagged_couples([c.id for c in couples.items]),

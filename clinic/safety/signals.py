@@ -85,6 +85,17 @@ def unseen_for(couple_ids: list[int]) -> dict[int, list[SignalView]]:
     return result
 
 
+def unseen_in(couples: sa.Select) -> dict[int, list[SignalView]]:
+    """unseen_for the couples a query (already scoped by the caller) selects the ids of: one
+    query, whose cost follows the unseen signals, not the couples."""
+    result: dict[int, list[SignalView]] = {}
+    for view in _views(sa.select(DangerSignal).where(
+        DangerSignal.seen_at.is_(None), DangerSignal.couple_id.in_(couples.scalar_subquery())
+    )):
+        result.setdefault(view.couple_id, []).append(view)
+    return result
+
+
 def couple_signals(user, couple_id: int) -> list[SignalView]:
     """The couple's unseen signals for its page. NotFound outside the user's caseload."""
     couple = get_couple(user, couple_id)

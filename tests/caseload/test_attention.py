@@ -196,3 +196,31 @@ def test_the_caseload_page_never_lists_paused_or_closed_couples(client, login, c
     section = _attention_section(client.get("/couples/"))
 
     assert "Silent couple" in section and "Fell since session" not in section
+
+
+def test_the_attention_list_comes_a_page_at_a_time_in_caseload_order(app, client, login, make_user,
+                                                                    make_couple, log_exception):
+    """An owner of a large practice reads the list a page at a time, newest activity first,
+    with whose caseload each couple is on; nothing is listed twice or left out."""
+    app.config["ATTENTION_PAGE_SIZE"] = 2
+    owner = make_user(role="owner")
+    clinician = make_user(owner.practice, name="Dr Lin")
+    silent = []
+    for n in range(5):
+        couple = make_couple(clinician, label=f"Silent {n}")
+        log_exception(couple.partners[0], D1)
+        _age(couple, 20 + n)
+        silent.append(couple)
+    make_couple(clinician, label="Just started")
+    db.session.execute(sa.update(Couple).values(last_activity_at=Couple.created_at))
+    db.session.commit()
+
+    pages = [attention(owner, page=n) for n in (1, 2, 3)]
+
+    assert [[a.case_label for a in p] for p in pages] == [
+        ["Silent 0", "Silent 1"], ["Silent 2", "Silent 3"], ["Silent 4"]]
+    assert [p.has_next for p in pages] == [True, True, False]
+    login(owner)
+    section = _attention_section(client.get("/couples/?attention=2"))
+    assert "Silent 2" in section and "Silent 1" not in section and "Dr Lin" in section
+    assert 'href="/couples/?attention=3"' in section and 'href="/couples/?attention=1"' in section
