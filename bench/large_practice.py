@@ -215,8 +215,10 @@ def build(url: str) -> None:
                              f"coalesce((SELECT max(id) FROM \"{table.name}\"), 1))")  # our own tables
                     db.session.execute(sa.text(query))
             db.session.commit()
-            db.session.execute(sa.text("ANALYZE"))
-            db.session.commit()
+            # VACUUM as autovacuum would soon after a bulk load (it sets the visibility map that
+            # index-only scans need; a live database is vacuumed): outside a transaction.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
         else:
             db.session.execute(sa.text("ANALYZE"))
             db.session.commit()

@@ -30,7 +30,8 @@ class Couple(db.Model):
     __table_args__ = (
         between("current_stage", Stage, name="stage"),
         sa.UniqueConstraint("practice_id", "pseudonym", name="uq_couple_practice_pseudonym"),
-        sa.Index("ix_couple_practice_activity", "practice_id", "last_activity_at"),
+        # The caseload's order, most recent activity first, then by id (migration 0024).
+        sa.Index("ix_couple_practice_activity", "practice_id", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

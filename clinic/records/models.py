@@ -31,8 +31,10 @@ class ExceptionEntry(_RecordMixin, db.Model):
         sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_exception_entry_partner_key"),
         sa.Index("ix_exception_entry_partner_day", "partner_id", "occurred_on"),
         sa.Index("ix_exception_entry_couple_day", "couple_id", "occurred_on"),
-        # The inbox's question: what came in for these couples since the clinician last looked?
-        sa.Index("ix_exception_entry_couple_created", "couple_id", "created_at"),
+        # The inbox's question: what came in from the portal for these couples (since the clinician
+        # last looked)? Covering: answered from the index alone (migration 0024).
+        sa.Index("ix_exception_entry_couple_source_created", "couple_id", "source", "created_at",
+                 "partner_id", "id"),
     )
 
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
@@ -57,7 +59,8 @@ class ScalePlacement(_RecordMixin, db.Model):
         sa.UniqueConstraint("partner_id", "idempotency_key", name="uq_scale_placement_partner_key"),
         sa.Index("ix_scale_placement_partner_day", "partner_id", "placed_on"),
         sa.Index("ix_scale_placement_couple_day", "couple_id", "placed_on"),
-        sa.Index("ix_scale_placement_couple_created", "couple_id", "created_at"),
+        sa.Index("ix_scale_placement_couple_source_created", "couple_id", "source", "created_at",
+                 "partner_id", "id"),
     )
 
     couple_id: Mapped[int] = mapped_column(sa.ForeignKey("couple.id"))
