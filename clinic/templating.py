@@ -11,7 +11,7 @@ from .couples.models import STATUS_LABELS as COUPLE_STATUS_LABELS
 from .exercises.catalogue import all_exercises, stages
 from .exercises.models import ASSIGNMENT_STATUS_LABELS
 from .i18n import LANGUAGES, current_language, html_lang, pattern
-from .inbox.services import unread_count
+from .inbox.services import badge, unread_count
 
 
 def practice_timezone() -> str | None:
@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["longdate"] = _longdate
+    app.jinja_env.filters["badge"] = badge
     # <html lang="{{ page_lang() }}">: the language the page is written in (zh-Hans, en).
     app.jinja_env.globals["page_lang"] = lambda: html_lang(get_locale())
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())

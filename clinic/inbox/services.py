@@ -33,6 +33,9 @@ from ..timeutil import utcnow
 from .models import InboxCursor, InboxRead
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the cursor of someone who never marked anything read
+# The badge counts this far and says "99+" beyond: an owner's badge looks at a whole practice,
+# and counting all that is new there would read all of it on every page.
+BADGE_CAP = 99
 
 def _kind(kind: InboxKind):
     return sa.literal_column(f"'{kind.value}'", sa.String).label("kind")
@@ -136,17 +139,24 @@ def unread_count(user) -> int:
 
     One query on every clinician page (once per transaction: the inbox page shows it too): the
     cursor is a subquery (the beginning of time without one), so each part of the union still
-    seeks its (couple, time) index from the cursor on.
+    seeks its (couple, time) index from the cursor on. It stops at BADGE_CAP + 1 (shown as
+    "99+", templating's `badge` filter).
     """
-    return remembered(db.session, ("inbox_unread", user.id), lambda: _unread_count(user))
+    return remembered(db.session, ("inbox_unread", user.id), lambda: _unread_count(user, BADGE_CAP))
 
 
-def _unread_count(user) -> int:
+def badge(count: int) -> str:
+    """The badge's text: the count, or "99+" past the cap (unread_count stops there)."""
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)
+
+
+def _unread_count(user, cap: int | None) -> int:
     cursor = sa.select(InboxCursor.read_through).where(InboxCursor.user_id == user.id)
     read_through = sa.func.coalesce(cursor.scalar_subquery(), sa.literal(NEVER, UTCDateTime()))
     items = _items(user, since=read_through)
     query, unread = _with_read_state(user, items, read_through)
-    return _count(query.where(unread))
+    query = query.where(unread)
+    return _count(query if cap is None else query.limit(cap + 1))
 
 
 def _title(key: str, version: int, as_sent: str) -> str:
@@ -271,7 +281,7 @@ def mark_read(user, kind: str, item_id: int, *, now: datetime | None = None) -> 
 def mark_all_read(user, *, now: datetime | None = None) -> int:
     """Mark everything in the user's inbox read (moves their cursor); returns how many were new."""
     now = now or utcnow()
-    count = unread_count(user)
+    count = _unread_count(user, None)
 
     def move_cursor():
         cursor = db.session.get(InboxCursor, user.id)

@@ -185,3 +185,18 @@ def test_mark_all_read_moves_one_cursor_instead_of_marking_each_item(w, place):
     inbox.mark_read(w.clinician, "scale", later.id)
     assert inbox.unread_count(w.clinician) == 0
     assert all(not unread for _kind, _id, unread in listed(w.clinician))
+
+
+def test_the_badge_counts_to_its_cap_and_mark_all_read_counts_everything(
+    w, log_exception, monkeypatch, client, login
+):
+    """An owner's badge looks at a whole practice: it stops counting past the cap ("2+" here),
+    while "Mark all read" still says how many it marked."""
+    monkeypatch.setattr(inbox, "BADGE_CAP", 2)
+    for n in range(4):
+        log_exception(w.a, date(2026, 11, 1) + timedelta(days=n))
+
+    assert inbox.unread_count(w.clinician) == 3
+    login(w.clinician)
+    assert '<span class="count">2+<span' in client.get("/couples/").get_data(as_text=True)
+    assert inbox.mark_all_read(w.clinician) == 4
