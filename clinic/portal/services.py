@@ -20,7 +20,6 @@ from ..extensions import db
 from ..i18n import LANGUAGES
 from ..mail.services import cancel_queued
 from ..safety import services as safety
-from ..safety.models import SafetySettings
 from ..timeutil import utcnow
 from .link_mail import queue_link_mail
 from .models import PortalLink, PortalReturn
@@ -319,9 +318,8 @@ def portal_partner(
     # One query for what every portal page reads: the partner, the couple, its practice (time
     # zone, name), therapist (portal_owner) and safety settings (the support contacts).
     found = db.session.execute(
-        sa.select(PortalLink, SafetySettings)
-        .join(PortalLink.partner).join(Partner.couple)
-        .outerjoin(SafetySettings, SafetySettings.practice_id == Couple.practice_id)
+        safety.with_settings(sa.select(PortalLink).join(PortalLink.partner).join(Partner.couple),
+                             Couple.practice_id)
         .where(PortalLink.id == link_id)
         .options(sa.orm.contains_eager(PortalLink.partner).contains_eager(Partner.couple).options(
             sa.orm.joinedload(Couple.practice), sa.orm.joinedload(Couple.primary_clinician)))

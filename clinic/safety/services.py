@@ -30,6 +30,13 @@ def settings_for(practice_id: int) -> SafetySettings:
     return remembered(db.session, ("safety_settings", practice_id), lambda: _settings(practice_id))
 
 
+def with_settings(query: sa.Select, practice_id) -> sa.Select:
+    """`query` with one more column: the settings row of the practice `practice_id` names (None
+    when it never saved any); hand it to settings_found."""
+    return query.add_columns(SafetySettings).outerjoin(
+        SafetySettings, SafetySettings.practice_id == practice_id)
+
+
 def settings_found(practice_id: int, found: SafetySettings | None) -> None:
     """The practice's settings row (or its absence) was read with something else: settings_for
     answers from it for the rest of the transaction."""
