@@ -30,14 +30,13 @@ def reading():
 
 # Answers a transaction already looked up, {key: value}: a page asks some questions (may this
 # user reach this couple, is the couple flagged, how many items are new) once per feature it
-# shows. Nothing changes them before this session writes, so they are forgotten at every flush,
-# commit and rollback.
+# shows. Nothing changes them before this session writes, so they are forgotten at every flush
+# and whenever a transaction ends (commit, rollback, or the session closed).
 _REMEMBERED = "clinic_remembered"
 
 
 @event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
+@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_REMEMBERED, None)
 
