@@ -63,6 +63,19 @@ class AttentionPage:
     items: list[Attention]
     page: int
     has_next: bool
+    pages = None  # not counted: that would walk the whole caseload (macros/ui.html pagination)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
     def __bool__(self) -> bool:
         return bool(self.items)
