@@ -49,8 +49,9 @@ run: $(STAMP) $(MO_FILES) instance/config.py
 
 # The suite runs on SQLite; with TEST_DATABASE_URL set it runs again on that PostgreSQL. Both
 # runs are spread over TEST_WORKERS processes (pytest-xdist; tests/parallel.py says what each keeps
-# to itself): one per core, e.g. `make test TEST_WORKERS=4`.
-TEST_WORKERS ?= auto
+# to itself): one per logical core (`auto` would count physical cores when psutil is installed,
+# one on a two-vCPU machine), or say how many: `make test TEST_WORKERS=4`.
+TEST_WORKERS ?= logical
 test: $(STAMP) $(MO_FILES)
 	$(BIN)/ruff check .
 	env -u TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)

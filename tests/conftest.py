@@ -4,11 +4,14 @@ and record builders.
 The app is built once (routes, Jinja templates compiled once) and every test runs in its own app
 context on the migrated, empty database: SQLite gets the migrated template copied back over its
 file, PostgreSQL has its tables truncated. A test marked `@pytest.mark.config(KEY=value)` gets an
-app of its own with that configuration, on the same database.
+app of its own with that configuration, on the same database. A large set of records many tests
+start from is built once per test process with `built_once` and copied back for each test.
 """
 
 import contextlib
 import contextvars
+import copy
+import dataclasses
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from flask_migrate import upgrade
 from clinic import create_app
 from clinic.database import normalise_url
 from clinic.extensions import db, limiter
+from clinic.practice.models import Practice
 from tests.parallel import REDIS_TAG, forget_redis_keys, worker_database_url
 from tests.render_guard import templates_never_query
 from tests.smtp_server import SmtpServer
@@ -79,24 +83,76 @@ class SuiteDatabase:
     path: Path | None = None  # SQLite: the file the apps use
     emptying: str = ""  # PostgreSQL: the statements that empty every table and restart the ids
     engine: sa.Engine | None = None  # PostgreSQL: the connection that runs them
+    superuser: bool = False  # PostgreSQL: may switch triggers off (what a snapshot's copy needs)
 
-    def reset(self, *apps: Flask) -> None:
-        """Empty the database; the `apps` using it drop their connections first."""
+    @staticmethod
+    def _disconnect(apps) -> None:
+        if has_app_context():  # the test's own session (a new app context gets a session of its own)
+            db.session.remove()
         for app in apps:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+    def reset(self, *apps: Flask) -> None:
+        """Empty the database; the `apps` using it drop their connections first."""
+        self._disconnect(apps)
         if self.template is not None:
             _copy_sqlite(self.template, self.path)
         else:
             with self.engine.begin() as conn:
                 conn.exec_driver_sql(self.emptying)
 
+    @property
+    def can_snapshot(self) -> bool:
+        return self.template is not None or self.superuser
+
+    def snapshot(self, name: str, *apps: Flask):
+        """Every row as it is now: SQLite, a copy of the file; PostgreSQL, each table's COPY text
+        and the sequences' positions. `restore` puts them back into the empty database."""
+        self._disconnect(apps)
+        if self.template is not None:
+            kept = self.template.with_name(f"snapshot-{name}.sqlite3")
+            _copy_sqlite(self.path, kept)
+            return kept
+        with self.engine.connect() as conn:
+            tables = conn.execute(sa.text(PG_TABLES)).scalars().all()
+            sequences = conn.execute(sa.text(
+                "SELECT sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )).all()
+            cursor = conn.connection.dbapi_connection.cursor()
+            rows = {}
+            for table in tables:
+                with cursor.copy(f'COPY "{table}" TO STDOUT') as stream:
+                    rows[table] = b"".join(bytes(chunk) for chunk in stream)
+            conn.rollback()
+        return rows, sequences
+
+    def restore(self, snapshot, *apps: Flask) -> None:
+        self._disconnect(apps)
+        if self.template is not None:
+            _copy_sqlite(snapshot, self.path)
+            return
+        rows, sequences = snapshot
+        with self.engine.begin() as conn:
+            # Triggers (the foreign keys', the audit log's) off: the tables come back in any order.
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            cursor = conn.connection.dbapi_connection.cursor()
+            for table, data in rows.items():
+                if data:
+                    with cursor.copy(f'COPY "{table}" FROM STDIN') as stream:
+                        stream.write(data)
+            for sequence, value in sequences:
+                conn.execute(sa.text("SELECT setval(:sequence, :value)"),
+                             {"sequence": f'"{sequence}"', "value": value})
+
+
+PG_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+
 
 def _postgresql_emptying(conn) -> str:
-    tables = conn.execute(sa.text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-    )).scalars().all()
+    tables = conn.execute(sa.text(PG_TABLES)).scalars().all()
     sequences = conn.execute(
         sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
     ).scalars().all()
@@ -139,7 +195,8 @@ def test_database(tmp_path_factory):
         engine = sa.create_engine(url, pool_size=1, connect_args=PG_NO_FLUSH)
         with engine.connect() as conn:
             emptying = _postgresql_emptying(conn)
-        yield SuiteDatabase(url, emptying=emptying, engine=engine)
+            superuser = conn.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        yield SuiteDatabase(url, emptying=emptying, engine=engine, superuser=superuser)
         engine.dispose()
         return
     folder = tmp_path_factory.mktemp("database")
@@ -222,6 +279,69 @@ def app(request, test_database, shared_app, tmp_path):
         app.extensions.clear()
         app.extensions.update(saved_extensions)
         test_database.reset(*{app, shared_app})
+
+
+_BUILT: dict[str, tuple] = {}  # built_once's snapshots in this process: name -> (rows, recipe)
+
+
+def _recipe(value):
+    """`value` with every model object in it (in dataclasses, dicts, lists) as (class, id)."""
+    if isinstance(value, db.Model):
+        return ("model", type(value), value.id)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return ("dataclass", type(value), {f.name: _recipe(getattr(value, f.name))
+                                          for f in dataclasses.fields(value)})
+    if isinstance(value, dict):
+        return ("dict", {key: _recipe(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_recipe(item) for item in value])
+    return ("value", value)
+
+
+def _revive(recipe):
+    """The value `_recipe` took apart, its model objects loaded again in this test's session."""
+    kind, *parts = recipe
+    if kind == "model":
+        found = db.session.get(*parts)
+        assert found is not None, f"{parts} missing after the snapshot was restored"
+        return found
+    if kind == "dataclass":
+        return parts[0](**{name: _revive(item) for name, item in parts[1].items()})
+    if kind == "dict":
+        return {key: _revive(item) for key, item in parts[0].items()}
+    if kind in ("list", "tuple"):
+        items = [_revive(item) for item in parts[0]]
+        return items if kind == "list" else tuple(items)
+    return copy.deepcopy(parts[0])
+
+
+@pytest.fixture
+def built_once(app, test_database, shared_app):
+    """`built_once(name, build)`: what `build()` returns, built in this test process once.
+
+    The first test builds it and keeps a snapshot of the database; later tests get the snapshot's
+    rows back into their empty database and the returned objects loaded again by id (a test gets
+    its own, so what one test changes never reaches the next). Call it first, on the empty
+    database: the snapshot replaces whatever is there. A PostgreSQL role that may not switch
+    triggers off builds every time."""
+
+    def get(name: str, build):
+        if name in _BUILT:
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Practice)) == 0, (
+                "built_once restores a snapshot over the whole database: call it before adding rows"
+            )
+            rows, recipe = _BUILT[name]
+            test_database.restore(rows, app, shared_app)
+            return _revive(recipe)
+        built = build()
+        db.session.commit()
+        if test_database.can_snapshot:
+            recipe = _recipe(built)
+            _BUILT[name] = (test_database.snapshot(name, app, shared_app), recipe)
+            return _revive(recipe)
+        return built
+
+    return get
 
 
 @pytest.fixture

@@ -340,5 +340,6 @@ def build(make_practice, make_user, supervise) -> ReportWorld:
 
 
 @pytest.fixture
-def world(make_practice, make_user, supervise) -> ReportWorld:
-    return build(make_practice, make_user, supervise)
+def world(built_once, make_practice, make_user, supervise) -> ReportWorld:
+    """The practice above, built once per test process (tests/conftest.py's `built_once`)."""
+    return built_once("reports", lambda: build(make_practice, make_user, supervise))
