@@ -3,7 +3,7 @@ its form field, and file downloads."""
 
 from collections.abc import Iterable, Mapping
 
-from flask import Response, abort, flash
+from flask import Response, abort, flash, render_template
 from flask_login import current_user, login_required
 
 from .auth.models import User
@@ -29,6 +29,14 @@ def clinicians_only() -> None:
     """
     if not current_user.sees_charts:
         abort(404)
+
+
+def form_again(form, *, title: str, action: str, back: str, back_label: str):
+    """A form sent from a larger page that could not be accepted, shown again on its own with
+    everything typed and the message beside the field (422)."""
+    return render_template(
+        "form_again.html", form=form, title=title, action=action, back=back, back_label=back_label
+    ), 422
 
 
 def field_error(

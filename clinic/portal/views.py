@@ -23,6 +23,7 @@ from ..errors import DomainError
 from ..exercises import services as exercises
 from ..exercises.answers import parse_answers
 from ..extensions import limiter
+from ..formkit import CONTROL_MESSAGE
 from ..i18n import SESSION_KEY
 from ..inputs import bounded_int
 from ..notes.services import session_days
@@ -264,12 +265,13 @@ def add_record(kind: str):
     privacy = PrivacyForm()
     if request.method == "POST":
         answers, errors = parse_answers(exercise, request.form, final=True)
-        if errors or not privacy.validate():
+        tag_errors = {name: str(CONTROL_MESSAGE) for name in _tag_names() if name in request.refused_inputs}
+        if errors or tag_errors or not privacy.validate():
             flash(_("Some answers need another look — everything you wrote is still here."), "error")
             return render_template(
                 "portal/record.html", kind=kind, exercise=exercise, answers=answers,
                 errors=errors, privacy=privacy, assignment_id=assignment_id,
-                tag_values=request.form, **_tag_context(),
+                tag_values=request.form, tag_errors=tag_errors, **_tag_context(),
             ), 422
         try:
             records.add_from_portal(
@@ -290,8 +292,12 @@ def add_record(kind: str):
     privacy.idempotency_key.data = secrets.token_urlsafe(16)
     return render_template(
         "portal/record.html", kind=kind, exercise=exercise, answers={}, errors={},
-        privacy=privacy, assignment_id=assignment_id, tag_values={}, **_tag_context(),
+        privacy=privacy, assignment_id=assignment_id, tag_values={}, tag_errors={}, **_tag_context(),
     )
+
+
+def _tag_names() -> list[str]:
+    return [f"tag-{category}" for category in TAG_CATEGORIES]
 
 
 def _tag_context() -> dict:

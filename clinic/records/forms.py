@@ -39,4 +39,5 @@ class TimelineForm(ClinicForm):
 
 class TagForm(ClinicForm):
     category = SelectField(_l("Kind of condition"), choices=options(TAG_CATEGORIES.items()))
-    value = StringField(_l("Condition"), validators=[InputRequired(), Length(max=60)])
+    value = StringField(_l("Condition"), validators=[
+        InputRequired(_l("Choose a kind of condition and write it in a few words.")), Length(max=60)])

@@ -69,18 +69,20 @@ def timeline(couple_id: int):
 @bp.route("/couples/<int:couple_id>/exceptions/<int:entry_id>/tags", methods=["POST"])
 def tag(couple_id: int, entry_id: int):
     user = web.user()
-    get_couple(user, couple_id)
+    couple = get_couple(user, couple_id)
     form = TagForm()
+    back = url_for("records.timeline", couple_id=couple_id, _anchor=f"entry-{entry_id}")
     if form.validate_on_submit():
         try:
             services.tag_entry(user, couple_id, entry_id, form.category.data, form.value.data)
         except DomainError as error:
-            flash(error.message, "error")
+            web.field_error(form, error, default="value")
         else:
             flash(_("Tag added."), "success")
-    else:
-        flash(_("Choose a kind of condition and write it in a few words."), "error")
-    return redirect(url_for("records.timeline", couple_id=couple_id, _anchor=f"entry-{entry_id}"))
+            return redirect(back)
+    # Shown again on its own page, with the condition as typed and the message beside it.
+    return web.form_again(form, title=_("Add tag"), action=request.path, back=back,
+                          back_label=couple.case_label)
 
 
 @bp.route("/couples/<int:couple_id>/tags/<int:tag_id>/remove", methods=["POST"])

@@ -11,7 +11,9 @@ from .models import REASON_MAX
 class FlagForm(ClinicForm):
     partner = SelectField(_l("Concerning"), choices=[], default="")
     reason = TextAreaField(
-        _l("Why"), validators=[InputRequired(), Length(max=REASON_MAX)],
+        _l("Why"),
+        validators=[InputRequired(_l("Say why, in a few words: the next clinician to read this will "
+                                     "need it.")), Length(max=REASON_MAX)],
         description=_l("What you heard or saw, in a few words. Clinicians only: neither partner "
                        "ever sees the flag."),
     )
@@ -19,7 +21,8 @@ class FlagForm(ClinicForm):
 
 class ClearFlagForm(ClinicForm):
     clear_reason = TextAreaField(
-        _l("Why it can be cleared"), validators=[InputRequired(), Length(max=REASON_MAX)],
+        _l("Why it can be cleared"),
+        validators=[InputRequired(_l("Say why the flag can be cleared.")), Length(max=REASON_MAX)],
     )
 
 

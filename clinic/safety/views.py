@@ -48,28 +48,33 @@ def set_flag(couple_id: int):
             services.set_flag(web.user(), couple.id, form.reason.data,
                               partner_id=int(form.partner.data) if form.partner.data else None)
         except DomainError as error:
-            flash(error.message, "error")
+            web.field_error(form, error, default="reason")
         else:
             flash(_("Safety flag set. Only clinicians see it."), "success")
-    else:
-        flash(_("Say why, in a few words: the next clinician to read this will need it."), "error")
-    return _back(couple.id)
+            return _back(couple.id)
+    return _again(form, couple, _("Set a safety flag"), url_for("safety.set_flag", couple_id=couple.id))
 
 
 @bp.route("/couples/<int:couple_id>/flag/clear", methods=["POST"])
 def clear_flag(couple_id: int):
+    couple = get_couple(web.user(), couple_id)  # NotFound before anything is said
     form = ClearFlagForm()
     if form.validate_on_submit():
         try:
             services.clear_flag(web.user(), couple_id, form.clear_reason.data)
         except DomainError as error:
-            flash(error.message, "error")
+            web.field_error(form, error, default="clear_reason")
         else:
             flash(_("Safety flag cleared. Its history stays on the couple's page."), "success")
-    else:
-        get_couple(web.user(), couple_id)  # NotFound before anything is said
-        flash(_("Say why the flag can be cleared."), "error")
-    return _back(couple_id)
+            return _back(couple_id)
+    return _again(form, couple, _("Clear the safety flag"),
+                  url_for("safety.clear_flag", couple_id=couple.id))
+
+
+def _again(form, couple, title: str, action: str):
+    """The flag's form again on its own page: what was typed, and the message beside it."""
+    return web.form_again(form, title=title, action=action, back=url_for(
+        "couples.detail", couple_id=couple.id, _anchor="safety"), back_label=couple.case_label)
 
 
 @bp.route("/couples/<int:couple_id>/release/<any(exception, scale, submission):kind>/<int:item_id>",

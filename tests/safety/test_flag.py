@@ -12,7 +12,9 @@ from clinic.audit.models import AuditEvent
 from clinic.errors import DomainError
 from clinic.exercises.services import AssignmentRequest, assign_exercises, save_answers
 from clinic.extensions import db
+from clinic.inputs import without_control
 from clinic.safety import services as safety
+from tests import html_forms
 
 CANARY = "CANARY-FLAG-REASON-7Q"
 
@@ -172,3 +174,22 @@ def test_only_owners_change_the_policy(family, signed_in):
     assert owner.post("/safety/settings", data={"policy": "off"}).status_code == 302
     assert safety.settings_for(family.practice.id).sharing_policy == "off"
     assert owner.post("/safety/settings", data={"policy": "sometimes"}).status_code == 422
+
+
+@pytest.mark.parametrize(("path", "field", "typed", "message"), [
+    ("flag", "reason", "He took her phone\x00 again", "control characters"),
+    ("flag", "reason", "", "Say why, in a few words"),
+    ("flag/clear", "clear_reason", "Spoke with both\x07 today", "control characters"),
+])
+def test_a_flag_form_refused_comes_back_with_what_was_typed(family, signed_in, path, field, typed, message):
+    browser = signed_in(family.clinician)
+    if path == "flag/clear":
+        safety.set_flag(family.clinician, family.couple.id, "Raised voices")
+
+    response = browser.post(f"/safety/couples/{family.couple.id}/{path}", data={field: typed})
+
+    assert response.status_code == 422
+    assert message in text(response)
+    shown = [f.value for f in html_forms.fields(response.get_data(as_text=True)) if f.name == field]
+    assert shown == [without_control(typed)]
+    assert (safety.open_flag(family.couple.id) is None) == (path == "flag")
