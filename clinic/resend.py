@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 # Hidden bookkeeping fields: sent again, but not shown as "what you wrote".
@@ -114,11 +114,12 @@ def render_resend(reason: str, *, template: str = "resend.html", replace: dict |
     )
 
 
-def render_kept(fields: list[tuple[str, str]], action: str):
-    """A kept post (auth/kept.py) shown after signing in again, with its "Send again" button."""
+def render_kept(fields: list[tuple[str, str]], kept_id: int):
+    """A kept post (auth/kept.py) shown after signing in again, with a "Send again" button and
+    a "Discard it" one; both post to the kept page, which settles it and sends it on."""
     title, message, _without, status = MESSAGES["kept"]
     visible = [(name, value) for name, value in fields if name not in _QUIET and value.strip()]
     return render_template(
         "resend.html", title=str(title), message=str(message), fields=fields, visible=visible,
-        action=action, can_resend=True,
+        action=url_for("auth.kept_post"), can_resend=True, kept_id=kept_id,
     ), status

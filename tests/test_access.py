@@ -45,6 +45,7 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     ("auth.password", "GET"):        (302, 200, 200, 200, 200, 200, 200),
     # What one sent after one's session ended (nothing kept here: on to the start page).
     ("auth.kept_post", "GET"):       (302, 302, 302, 302, 302, 302, 302),
+    ("auth.kept_post", "POST"):      (302, 302, 302, 302, 302, 302, 302),
     ("auth.password", "POST"):       (302, 200, 200, 200, 200, 200, 200),
     # One's own language (an empty form changes nothing and goes back to the account page).
     ("auth.language", "POST"):       (302, 302, 302, 302, 302, 302, 302),
@@ -119,8 +120,8 @@ TABLE: dict[tuple[str, str], tuple[int, ...]] = {
     # The quick exit's neutral page: an everyday page anyone may see; it reads nothing.
     ("away.today", "GET"):           (200, 200, 200, 200, 200, 200, 200),
     # The clinician-only safety flag: an empty post is refused with a message on the couple page.
-    ("safety.set_flag", "POST"):     (302, 302, 302, 404, 404, 404, 404),
-    ("safety.clear_flag", "POST"):   (302, 302, 302, 404, 404, 404, 404),
+    ("safety.set_flag", "POST"):     (302, 422, 422, 404, 404, 404, 404),
+    ("safety.clear_flag", "POST"):   (302, 422, 422, 404, 404, 404, 404),
     # The clinician looked at the danger words found in the couple's text (none here).
     ("safety.signals_seen", "POST"): (302, 302, 302, 404, 404, 404, 404),
     # Private check-ins: offering one to partner A of X (a second offer is refused with a

@@ -1,8 +1,9 @@
 """Sign-in, second-factor and account forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+from wtforms.widgets import HiddenInput
 
 from ..formkit import ClinicForm, options
 from ..i18n import LANGUAGES
@@ -45,3 +46,10 @@ class LanguageForm(ClinicForm):
         _l("Language"), choices=options(LANGUAGES.items()),
         description=_l("The pages you see and the mail you get are in this language."),
     )
+
+
+class KeptForm(ClinicForm):
+    """Send a kept post again, or discard it (auth/kept.py): which post, and which button."""
+
+    kept_post_id = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+    kept_post_decision = SelectField(choices=options([("send", "send"), ("discard", "discard")]))

@@ -4,8 +4,9 @@ again) as soon as they have signed in anew.
 
 The portal keeps a partner's text in the page itself (resend.py); a clinician's note can be long
 and the way back runs through the sign-in and its second factor, so it waits here instead. Only
-the account that was signed in in that browser ever sees it, and only once; what nobody comes
-back for is dropped after KEPT_POST_HOURS.
+the account that was signed in in that browser ever sees it; it stays until they send it again or
+discard it (a post, with its CSRF token), and what nobody comes back for is dropped after
+KEPT_POST_HOURS.
 """
 
 from datetime import timedelta
@@ -13,8 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..audit.services import record
-from ..database import WRITES
+from ..audit.services import record, record_access
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import KeptPost, User
@@ -48,29 +48,42 @@ def keep(user: User | int, path: str, fields: list[tuple[str, str]]) -> KeptPost
     return post
 
 
+def _fresh(user: User):
+    """`user`'s kept posts that are not yet too old to offer, oldest first."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["KEPT_POST_HOURS"])
+    return (sa.select(KeptPost).where(KeptPost.user_id == user.id, KeptPost.created_at >= cutoff)
+            .order_by(KeptPost.id))
+
+
 def waiting(user: User) -> bool:
     """True when a post of `user`'s is waiting to be shown."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(KeptPost).where(KeptPost.user_id == user.id)
-    ) > 0
+    return db.session.scalars(_fresh(user).limit(1)).first() is not None
 
 
-def take(user: User) -> dict | None:
-    """The oldest post kept for `user`, removed as it is handed over (audited), after dropping
-    those older than KEPT_POST_HOURS. The page shows it with a button that sends it again."""
-    cutoff = utcnow() - timedelta(hours=current_app.config["KEPT_POST_HOURS"])
-    # Shown on a GET, whose transaction only reads (database.takes_write_lock): end it, and take
-    # the write lock for this one.
-    db.session.commit()
-    db.session.connection(execution_options={WRITES: True})
-    db.session.execute(sa.delete(KeptPost).where(KeptPost.created_at < cutoff))
-    post = db.session.scalars(
-        sa.select(KeptPost).where(KeptPost.user_id == user.id).order_by(KeptPost.id).limit(1)
-    ).first()
+def peek(user: User) -> dict | None:
+    """The oldest post kept for `user` (path, fields, id), to show with a button that sends it
+    again and one that discards it; showing it changes nothing but the audit log."""
+    post = db.session.scalars(_fresh(user).limit(1)).first()
+    if post is None:
+        return None
+    record_access("post.kept_shown", user=user, practice_id=user.practice_id,
+                  object_type="kept_post", object_id=post.id, detail={"path": post.path})
+    return {"path": post.path, "fields": [tuple(pair) for pair in post.fields], "id": post.id}
+
+
+def settle(user: User, post_id: int, *, send: bool) -> str | None:
+    """`user` sends their kept post `post_id` again or discards it: it is removed (audited
+    post.kept_sent or post.kept_discarded, without the text), and those of anyone's too old to
+    offer go with it. Returns the path it was sent to, or None when there is no such post of
+    theirs (already settled in another tab, or too old)."""
+    post = db.session.scalars(_fresh(user).where(KeptPost.id == post_id)).first()
+    path = post.path if post is not None else None
     if post is not None:
-        shown = {"path": post.path, "fields": [tuple(pair) for pair in post.fields], "id": post.id}
         db.session.delete(post)
-        record("post.kept_shown", user=user, practice_id=user.practice_id,
-               object_type="kept_post", object_id=shown["id"], detail={"path": shown["path"]})
+        record("post.kept_sent" if send else "post.kept_discarded", user=user,
+               practice_id=user.practice_id, object_type="kept_post", object_id=post_id,
+               detail={"path": path})
+    cutoff = utcnow() - timedelta(hours=current_app.config["KEPT_POST_HOURS"])
+    db.session.execute(sa.delete(KeptPost).where(KeptPost.created_at < cutoff))
     db.session.commit()
-    return shown if post is not None else None
+    return path

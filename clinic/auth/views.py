@@ -14,7 +14,7 @@ from ..extensions import limiter
 from ..resend import render_kept
 from . import challenge, kept, services, throttle, twofactor
 from . import session as staff_session
-from .forms import CodeForm, EnrolForm, LanguageForm, LoginForm, PasswordForm
+from .forms import CodeForm, EnrolForm, KeptForm, LanguageForm, LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -124,14 +124,30 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/kept")
+@bp.route("/kept", methods=["GET", "POST"])
 @login_required
 def kept_post():
-    """What this person sent after their session had ended, to send again in one press."""
-    post = kept.take(web.user())
+    """What this person sent after their session had ended: shown (GET), then sent again in one
+    press or discarded (POST, with its CSRF token). Sending removes it and hands the same post on
+    to where it was going (307 keeps the method and the body)."""
+    user = web.user()
+    if request.method == "POST":
+        form = KeptForm()
+        if not form.validate_on_submit():
+            return redirect(url_for("auth.kept_post"))
+        send = form.kept_post_decision.data == "send"
+        path = kept.settle(user, form.kept_post_id.data, send=send)
+        if path is None:
+            flash(_("This was already sent or discarded."), "info")
+        elif send:
+            return redirect(path, code=307)
+        else:
+            flash(_("It was discarded."), "info")
+        return redirect(url_for("auth.kept_post"))  # the next one waiting, if any
+    post = kept.peek(user)
     if post is None:
         return redirect(url_for("index"))
-    return render_kept(post["fields"], post["path"])
+    return render_kept(post["fields"], post["id"])
 
 
 @bp.route("/password", methods=["GET", "POST"])

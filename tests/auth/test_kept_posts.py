@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
+from clinic.auth.models import KeptPost
 from clinic.extensions import db
 from clinic.notes.models import SessionNote
 from clinic.notes.sections import SECTIONS
@@ -51,9 +52,8 @@ def world(make_practice, make_user, make_couple):
     return clinician, make_couple(clinician), make_user(practice)
 
 
-def _sign_in_and_send_again(client, login, clinician):
-    signed_in = login(clinician)
-    assert signed_in.location == "/auth/kept"
+def _kept_form(client) -> tuple[str, dict[str, list[str]]]:
+    """The kept page's form, as the browser would send it: its action and hidden fields."""
     kept = client.get("/auth/kept")
     assert kept.status_code == 200
     assert NOTE_TEXT in page(kept)
@@ -61,7 +61,22 @@ def _sign_in_and_send_again(client, login, clinician):
     fields: dict[str, list[str]] = {}
     for name, value in hidden_fields(kept):
         fields.setdefault(name, []).append(value)
-    return kept, client.post(action, data=fields)
+    return action, fields
+
+
+def _press(client, decision: str):
+    action, fields = _kept_form(client)
+    assert action == "/auth/kept"
+    return client.post(action, data={**fields, "kept_post_decision": decision}), fields
+
+
+def _sign_in_and_send_again(client, login, clinician):
+    signed_in = login(clinician)
+    assert signed_in.location == "/auth/kept"
+    pressed, fields = _press(client, "send")
+    # 307: the browser posts the same body again, to where it was going in the first place.
+    assert pressed.status_code == 307 and pressed.location.startswith("/notes/couples/")
+    return pressed, client.post(pressed.location, data={**fields, "kept_post_decision": "send"})
 
 
 def test_a_note_posted_after_the_idle_timeout_is_sent_after_signing_in(client, login, world):
@@ -78,8 +93,8 @@ def test_a_note_posted_after_the_idle_timeout_is_sent_after_signing_in(client, l
     _kept, sent = _sign_in_and_send_again(client, login, clinician)
     assert sent.status_code == 302 and "/notes/" in sent.location
     assert notes() == [NOTE_TEXT]
-    assert actions() == ["post.kept", "post.kept_shown"]
-    assert client.get("/auth/kept").location == "/"  # shown once
+    assert actions() == ["post.kept", "post.kept_shown", "post.kept_sent"]
+    assert client.get("/auth/kept").location == "/"  # settled: nothing waits any more
 
 
 def test_a_note_posted_after_signing_out_in_another_tab_is_kept(client, login, world):
@@ -130,3 +145,100 @@ def test_with_csrf_on_a_post_after_signing_out_elsewhere_is_kept_too(app, world)
 
     assert late.status_code == 302 and late.location == "/auth/login"
     assert actions() == ["post.kept"]
+
+
+def _kept_after_idle_timeout(client, login, clinician, couple):
+    login(clinician)
+    with client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    client.post(f"/notes/couples/{couple.id}/new", data=note_form())
+    assert login(clinician).location == "/auth/kept"
+
+
+def kept_rows() -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(KeptPost))
+
+
+def test_showing_a_kept_post_changes_nothing_but_the_audit_log(client, login, world):
+    clinician, couple, _colleague = world
+    _kept_after_idle_timeout(client, login, clinician, couple)
+
+    first, second = client.get("/auth/kept"), client.get("/auth/kept")
+
+    assert NOTE_TEXT in page(first) and NOTE_TEXT in page(second)
+    assert "Send again" in page(first) and "Discard it" in page(first)
+    assert kept_rows() == 1 and notes() == []
+    assert actions() == ["post.kept", "post.kept_shown", "post.kept_shown"]
+
+
+def test_a_kept_post_discarded_is_gone_and_nothing_saved(client, login, world):
+    clinician, couple, _colleague = world
+    _kept_after_idle_timeout(client, login, clinician, couple)
+
+    pressed, _fields = _press(client, "discard")
+
+    assert pressed.status_code == 302 and pressed.location == "/auth/kept"
+    assert client.get("/auth/kept").location == "/"
+    assert kept_rows() == 0 and notes() == []
+    assert actions() == ["post.kept", "post.kept_shown", "post.kept_discarded"]
+
+
+def test_a_kept_post_sent_from_two_tabs_is_saved_once(client, login, world):
+    clinician, couple, _colleague = world
+    _kept_after_idle_timeout(client, login, clinician, couple)
+    action, fields = _kept_form(client)
+
+    first = client.post(action, data={**fields, "kept_post_decision": "send"})
+    second = client.post(action, data={**fields, "kept_post_decision": "send"})
+
+    assert first.status_code == 307
+    assert second.status_code == 302 and second.location == "/auth/kept"
+    assert "already sent or discarded" in page(client.get("/auth/kept", follow_redirects=True))
+
+
+def test_someone_else_cannot_send_or_discard_it(client, login, world):
+    clinician, couple, colleague = world
+    _kept_after_idle_timeout(client, login, clinician, couple)
+    _action, fields = _kept_form(client)
+    client.post("/auth/logout")
+    login(colleague)
+
+    response = client.post("/auth/kept", data={**fields, "kept_post_decision": "discard"})
+
+    assert response.status_code == 302 and response.location == "/auth/kept"
+    assert kept_rows() == 1
+    assert "post.kept_discarded" not in actions()
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_sending_or_discarding_needs_the_pages_csrf_token(app, world):
+    clinician, couple, _colleague = world
+    browser = app.test_client()
+
+    def token(response) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]*)"', page(response)).group(1)
+
+    def sign_in():
+        return browser.post("/auth/login", data={
+            "email": clinician.email, "password": "correct horse battery",
+            "csrf_token": token(browser.get("/auth/login"))})
+
+    sign_in()
+    form_token = token(browser.get(f"/notes/couples/{couple.id}/new"))
+    browser.post("/auth/logout", data={"csrf_token": form_token})
+    browser.post(f"/notes/couples/{couple.id}/new", data={**note_form(), "csrf_token": form_token})
+    assert sign_in().location == "/auth/kept"
+    fields: dict[str, list[str]] = {}
+    for name, value in hidden_fields(browser.get("/auth/kept")):
+        fields.setdefault(name, []).append(value)
+
+    forged = browser.post("/auth/kept", data={**{k: v for k, v in fields.items() if k != "csrf_token"},
+                                               "kept_post_decision": "discard"})
+    assert forged.status_code == 400 and kept_rows() == 1
+
+    pressed = browser.post("/auth/kept", data={**fields, "kept_post_decision": "send"})
+    assert pressed.status_code == 307
+    sent = browser.post(pressed.location, data={**fields, "kept_post_decision": "send"})
+    assert sent.status_code == 302 and notes() == [NOTE_TEXT]
+    assert actions() == ["post.kept", "post.kept_shown", "post.kept_sent"]
