@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from clinic.audit.models import AuditEvent
 from clinic.couples.models import Couple
+from clinic.exercises.services import save_answers
 from clinic.extensions import db
+from clinic.notes.models import SessionNote
 from clinic.records.models import ExceptionEntry, ExceptionTag
 
 CONTROL = "control characters"
@@ -77,18 +79,32 @@ def test_a_nul_in_a_portal_answer_is_refused_and_everything_typed_comes_back(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExceptionEntry)) == 0
 
 
-def test_a_nul_in_a_portal_tag_or_key_is_taken_out_and_the_entry_stored(family, portal_client):
+def test_a_nul_in_a_portal_key_is_taken_out_and_the_entry_stored(family, portal_client):
     browser = portal_client(family.a)
 
     response = browser.post("/portal/add/exception", data={
         "a-date": "2025-03-14", "a-context": "We cooked together", "sharing": "private",
-        "tag-place": "kit\x00chen", "idempotency_key": "key\x00one",
+        "tag-place": "kitchen", "idempotency_key": "key\x00one",
     })
 
     assert response.status_code == 302
     entry = db.session.scalars(sa.select(ExceptionEntry)).one()
     assert entry.idempotency_key == "keyone"
     assert db.session.scalars(sa.select(ExceptionTag.value)).all() == ["kitchen"]
+
+
+def test_a_nul_in_a_portal_tag_is_said_beside_it_and_nothing_typed_is_lost(family, portal_client):
+    browser = portal_client(family.a)
+
+    response = browser.post("/portal/add/exception", data={
+        "a-date": "2025-03-14", "a-context": "We cooked together", "sharing": "private",
+        "tag-place": "kit\x00chen", "idempotency_key": "key-two",
+    })
+
+    assert response.status_code == 422
+    assert 'id="tag-place-error"' in response.get_data(as_text=True) and CONTROL in page(response)
+    assert 'value="kitchen"' in page(response) and "We cooked together" in page(response)
+    assert db.session.scalars(sa.select(ExceptionEntry)).all() == []
 
 
 # --- numbers ---------------------------------------------------------------------------------------
@@ -186,3 +202,48 @@ def test_every_form_of_the_app_stands_on_the_boundary(app):
     ours = [c for c in subclasses(FlaskForm) if c.__module__.startswith("clinic.")]
     assert len(ours) > 20
     assert [c.__qualname__ for c in ours if not issubclass(c, ClinicForm)] == []
+
+
+# --- a NUL in each kind of field, on the clinician's note ------------------------------------------
+
+
+NOTE = {"session_date": "2026-11-20", "duration_minutes": "50", "attendees": "both",
+        "problem_name": "the Silence", "problem_effects": "It kept them apart at dinner."}
+
+
+@pytest.mark.parametrize("field", [
+    "problem_name",  # a text input
+    "problem_effects",  # a text area
+    "attendees",  # a select
+    "duration_minutes",  # a number
+    "session_date",  # a date
+])
+def test_a_nul_in_any_kind_of_note_field_is_said_beside_it_and_nothing_typed_is_lost(
+    family, signed_in, field
+):
+    browser = signed_in(family.clinician)
+    typed = dict(NOTE)
+    typed[field] = typed[field][:2] + "\x00" + typed[field][2:]
+
+    response = browser.post(f"/notes/couples/{family.couple.id}/new", data=typed)
+
+    assert response.status_code in (200, 422)
+    shown = page(response)
+    assert CONTROL in shown
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    for name in ("problem_name", "problem_effects", "session_date"):
+        assert NOTE[name] in shown, name
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionNote)) == 0
+
+
+def test_a_nul_in_a_reply_to_a_partner_is_refused_beside_it_keeping_the_rest(family, signed_in, assign):
+    assignment = assign(family.clinician, family.couple, "relationship-narrative", target="A")[0]
+    submission = save_answers(family.a, assignment.id, {"matters": "Our Sunday walks."}, submit=True,
+                              shared=False)
+    browser = signed_in(family.clinician)
+
+    response = browser.post(f"/exercises/submissions/{submission.id}/reply",
+                            data={"reply": "Thank you\x00 for writing this."})
+
+    assert response.status_code in (200, 422)
+    assert CONTROL in page(response) and "Thank you for writing this." in page(response)

@@ -3,6 +3,7 @@ for them and offered again, in one press, right after they sign in."""
 
 import html
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -242,3 +243,30 @@ def test_sending_or_discarding_needs_the_pages_csrf_token(app, world):
     sent = browser.post(pressed.location, data={**fields, "kept_post_decision": "send"})
     assert sent.status_code == 302 and notes() == [NOTE_TEXT]
     assert actions() == ["post.kept", "post.kept_shown", "post.kept_sent"]
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=1)
+def test_a_note_posted_with_an_expired_csrf_token_comes_back_to_send_again(app, world):
+    clinician, couple, _colleague = world
+    browser = app.test_client()
+
+    def token(response) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]*)"', page(response)).group(1)
+
+    browser.post("/auth/login", data={"email": clinician.email, "password": "correct horse battery",
+                                      "csrf_token": token(browser.get("/auth/login"))})
+    editor_url = f"/notes/couples/{couple.id}/new"
+    old_token = token(browser.get(editor_url))
+    time.sleep(2.1)  # the page stays open past the token's lifetime; the session does not end
+
+    late = browser.post(editor_url, data={**note_form(), "csrf_token": old_token},
+                        headers={"Referer": f"http://localhost{editor_url}"})
+
+    assert late.status_code == 400
+    assert NOTE_TEXT in page(late) and "Send again" in page(late)
+    assert notes() == []
+    fields: dict[str, list[str]] = {}
+    for name, value in hidden_fields(late):
+        fields.setdefault(name, []).append(value)
+    sent = browser.post(editor_url, data=fields)
+    assert sent.status_code == 302 and notes() == [NOTE_TEXT]
