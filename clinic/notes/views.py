@@ -73,6 +73,9 @@ def _posted_choices() -> dict[int, dict]:
         if name.startswith("cite-") and name[5:].isdigit():
             entry_id = int(name[5:])
             out[entry_id] = {"mode": value, "text": request.form.get(paraphrase_field(entry_id), "")}
+    for name, text in request.form.items():  # a paraphrase posted without its choice is kept too
+        if name.startswith("paraphrase-") and name[11:].isdigit():
+            out.setdefault(int(name[11:]), {"mode": "quote", "text": text})
     return out
 
 
