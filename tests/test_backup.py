@@ -8,9 +8,11 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from clinic import backup
@@ -215,3 +217,111 @@ def test_a_postgresql_restore_is_refused_while_others_are_connected(runner, app,
     refused = runner.invoke(args=["restore", str(out)])  # the suite holds its own connection
 
     assert refused.exit_code != 0 and "other session" in refused.output
+
+
+PG_WRITER = textwrap.dedent("""
+    import sys
+    import psycopg
+    conn = psycopg.connect(sys.argv[1], autocommit=True)
+    n = 0
+    while True:
+        n += 1
+        conn.execute("INSERT INTO practice (name, created_at) VALUES (%s, now())", (f"write {n}",))
+        print(n, flush=True)
+""")
+
+
+@pytest.fixture
+def scratch_postgresql(app, database_url, tmp_path):
+    """A PostgreSQL database of the test's own beside the suite's, with the suite's schema (made
+    through `flask backup` and `flask restore` themselves); dropped afterwards."""
+    if not PG:
+        pytest.skip("PostgreSQL only")
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    base = sa.engine.make_url(database_url)
+    name = f"{base.database}_crash"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    drop()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    schema = tmp_path / "schema.dump"
+    backup.backup(database_url, schema)
+    backup.restore(url, schema)
+    try:
+        yield url
+    finally:
+        drop()
+        admin.dispose()
+
+
+def _pg_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(conn.scalars(sa.text("SELECT name FROM practice")))
+    finally:
+        engine.dispose()
+
+
+def _pg_write(url: str, name: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO practice (name, created_at) VALUES (:name, now())"),
+                         {"name": name})
+    finally:
+        engine.dispose()
+
+
+def _until_alone(url: str) -> None:
+    """Wait (a few seconds at most) until the server has noticed the killed writer is gone."""
+    engine = sa.create_engine(url)
+    try:
+        for _ in range(100):
+            with engine.connect() as conn:
+                others = conn.scalar(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"))
+            if not others:
+                return
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(
+        scratch_postgresql, tmp_path):
+    url = scratch_postgresql
+    dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    writer = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", PG_WRITER, dsn], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
+        out = tmp_path / "backup.dump"
+        backup.backup(url, out)  # pg_dump's snapshot, while the writer goes on
+        _pg_write(url, "after the backup")  # acknowledged once the backup was made
+        more = [int(writer.stdout.readline()) for _ in range(40)]
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+    assert more[-1] > acknowledged[-1]
+    assert "after the backup" in _pg_names(url)
+    _until_alone(url)
+
+    done = backup.restore(url, out)
+    checked = backup.check(url)
+
+    names = _pg_names(url)
+    assert {f"write {n}" for n in acknowledged} <= names  # every write acknowledged before the backup
+    assert "after the backup" not in names  # the database is back at the backup
+    assert any("Restored" in line for line in done.lines)
+    assert checked.lines
