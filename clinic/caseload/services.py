@@ -15,6 +15,7 @@ from ..domain import CoupleStatus, Source, SubmissionState
 from ..exercises.models import Submission
 from ..extensions import db
 from ..notes.models import SessionNote
+from ..paging import PageLinks
 from ..records import rules
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..safety.signals import SignalView, unseen_in
@@ -56,7 +57,7 @@ def _last_portal_activity(couple_id):
 
 
 @dataclass(frozen=True)
-class AttentionPage:
+class AttentionPage(PageLinks):
     """One page of the attention list: couples in caseload order (most recent activity first),
     those with unseen danger words ahead of them on the first page."""
 
@@ -64,18 +65,6 @@ class AttentionPage:
     page: int
     has_next: bool
     pages = None  # not counted: that would walk the whole caseload (macros/ui.html pagination)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
     def __bool__(self) -> bool:
         return bool(self.items)

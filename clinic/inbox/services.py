@@ -27,6 +27,7 @@ from ..database import remembered
 from ..domain import InboxKind, Source, SubmissionState
 from ..exercises.models import Assignment, Submission
 from ..extensions import db
+from ..paging import PageLinks
 from ..records.models import ExceptionEntry, ScalePlacement
 from ..records.services import EXERCISE_FOR
 from ..timeutil import utcnow
@@ -102,7 +103,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(PageLinks):
     items: list[Item]
     page: int
     per_page: int
@@ -114,20 +115,8 @@ class Page:
         return max(math.ceil(self.total / self.per_page), 1)
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _count(query: sa.Select) -> int:
