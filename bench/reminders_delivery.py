@@ -46,18 +46,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from _due_couples import insert_due_couples  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from clinic import create_app, jobs  # noqa: E402
 from clinic.auth.services import NewUser, create_user  # noqa: E402
-from clinic.couples.models import Couple, Partner  # noqa: E402
 from clinic.domain import MessageStatus  # noqa: E402
-from clinic.exercises import catalogue  # noqa: E402
-from clinic.exercises.models import Assignment  # noqa: E402
 from clinic.extensions import db  # noqa: E402
 from clinic.mail.models import OutboundMessage  # noqa: E402
-from clinic.portal.models import PortalLink  # noqa: E402
-from clinic.portal.services import hash_token  # noqa: E402
 from clinic.practice.services import create_practice  # noqa: E402
 from clinic.reminders.services import send_due  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402
@@ -94,28 +90,7 @@ def prepare(url: str, messages: int) -> int:
         practice.open_days = "1234567"
         db.session.commit()
         created = now - timedelta(days=7)
-        exercise = catalogue.get("listening-practice")
-        rows = {Couple: [], Partner: [], PortalLink: [], Assignment: []}
-        for cid in range(1, messages // 2 + 1):
-            rows[Couple].append({
-                "id": cid, "practice_id": practice.id, "primary_clinician_id": clinician.id,
-                "case_label": f"Case {cid}", "pseudonym": f"C-{cid:06d}", "status": "active",
-                "current_stage": 1, "created_at": created, "last_activity_at": created,
-            })
-            for n, position in enumerate("AB"):
-                pid = 2 * cid - 1 + n
-                rows[Partner].append({"id": pid, "couple_id": cid, "position": position,
-                                      "name": f"Partner {pid}", "email": f"p{pid}@bench.example"})
-                rows[PortalLink].append({"partner_id": pid, "token_hash": hash_token(f"t{pid}"),
-                                         "created_by_id": clinician.id, "created_at": created})
-            rows[Assignment].append({
-                "couple_id": cid, "joint": True, "exercise_key": exercise.key,
-                "exercise_version": exercise.version, "due_on": now.date(), "status": "assigned",
-                "created_by_id": clinician.id, "created_at": created, "updated_at": created,
-            })
-        for model, values in rows.items():
-            db.session.execute(sa.insert(model), values)
-        db.session.commit()
+        insert_due_couples(practice.id, clinician.id, messages // 2, created, now.date())
         if url.startswith("postgresql"):  # ids given explicitly: move the sequences on
             for table in ("couple", "partner"):
                 db.session.execute(sa.text(

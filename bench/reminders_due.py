@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 DUE = date(2026, 11, 11)  # a Wednesday
 OPEN = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
@@ -43,42 +43,16 @@ def build(couples: int, tmp: Path):
         "JOBS_WAKE": False,
     })
     with app.app_context():
+        from _due_couples import insert_due_couples
+
         from clinic.auth.services import NewUser, create_user
-        from clinic.couples.models import Couple, Partner
-        from clinic.exercises import catalogue
-        from clinic.exercises.models import Assignment
-        from clinic.extensions import db
-        from clinic.portal.models import PortalLink
-        from clinic.portal.services import hash_token
         from clinic.practice.services import create_practice
 
         upgrade(directory=str(ROOT / "migrations"))
         practice = create_practice("Bench practice")
         clinician = create_user(practice.id, NewUser("c@bench.example", "Clinician", "clinician",
                                                      "a long passphrase"))
-        created = datetime(2026, 11, 2, tzinfo=UTC)
-        exercise = catalogue.get("listening-practice")
-        rows = {Couple: [], Partner: [], Assignment: [], PortalLink: []}
-        for cid in range(1, couples + 1):
-            rows[Couple].append({
-                "id": cid, "practice_id": practice.id, "primary_clinician_id": clinician.id,
-                "case_label": f"Case {cid}", "pseudonym": f"C-{cid:06d}", "status": "active",
-                "current_stage": 1, "created_at": created, "last_activity_at": created,
-            })
-            for n, position in enumerate("AB"):
-                pid = 2 * cid - 1 + n
-                rows[Partner].append({"id": pid, "couple_id": cid, "position": position,
-                                      "name": f"Partner {pid}", "email": f"p{pid}@bench.example"})
-                rows[PortalLink].append({"partner_id": pid, "token_hash": hash_token(f"t{pid}"),
-                                         "created_by_id": clinician.id, "created_at": created})
-            rows[Assignment].append({
-                "couple_id": cid, "joint": True, "exercise_key": exercise.key,
-                "exercise_version": exercise.version, "due_on": DUE, "status": "assigned",
-                "created_by_id": clinician.id, "created_at": created, "updated_at": created,
-            })
-        for model, values in rows.items():
-            db.session.execute(insert(model), values)
-        db.session.commit()
+        insert_due_couples(practice.id, clinician.id, couples, datetime(2026, 11, 2, tzinfo=UTC), DUE)
     return app
 
 
