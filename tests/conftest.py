@@ -471,6 +471,18 @@ def login(client):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "config(**kwargs): an app of the test's own, with this configuration")
+    config.addinivalue_line("markers", "long: takes seconds (a subprocess, waiting on a clock); runs early")
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+def pytest_collection_modifyitems(config, items):
+    """The long tests first: the browser's, then those marked `long`. pytest-xdist hands out the
+    first tests one by one to each worker in turn, so the long ones run side by side from the
+    start and no worker is left with a 40-second test when the others are done."""
+    def weight(item) -> int:
+        return 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("long") else 2
+
+    items.sort(key=weight)  # stable: the order within each group is kept
 
 
 # ---- Portal, exercises and records fixtures (tests/portal, tests/exercises, tests/records) ----

@@ -165,6 +165,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.long
 def test_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(database, tmp_path):
     url = f"sqlite:///{database}"
     writer = subprocess.Popen(  # noqa: S603
@@ -296,6 +297,7 @@ def _until_alone(url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.long
 def test_postgresql_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(
         scratch_postgresql, tmp_path):
     url = scratch_postgresql

@@ -95,6 +95,7 @@ def test_the_check_would_see_a_missing_migration(empty_app):
         db.metadata.remove(extra)
 
 
+@pytest.mark.long
 def test_downgrade_to_base_and_upgrade_again(empty_app):
     upgrade(directory=MIGRATIONS)
 

@@ -87,6 +87,7 @@ def attack(app, email: str, tries: int = 25) -> list[int]:
     ]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("storage", STORAGES, indirect=True)
 def test_25_addresses_guessing_one_account_cannot_lock_its_owner_out(app, make_user, storage):
     user = make_user(email="real.person@example.org")

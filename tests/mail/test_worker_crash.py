@@ -64,6 +64,7 @@ def _wait(predicate, timeout: float, what: str, proc: subprocess.Popen, tmp_path
     raise AssertionError(f"{what}; worker log:\n{(tmp_path / f'{name}.log').read_text()}")
 
 
+@pytest.mark.long
 def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight(
     app, queue, smtp_server, tmp_path, queue_url
 ):

@@ -219,6 +219,7 @@ def test_render_pdf_refuses_orm_objects(pdf_app: Flask) -> None:
         render_pdf("pdf/test_note.html", {"couple": "x", "text": [{"note": Row()}]})
 
 
+@pytest.mark.long
 def test_support_check_is_cheap_and_keeps_weasyprint_off_the_request_path() -> None:
     code = (
         "import sys, clinic.pdf\n"

@@ -162,7 +162,17 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(make_practice, make_user, make_couple, assign, make_link):
+def world(built_once, make_practice, make_user, make_couple, assign, make_link):
+    """One couple with a piece of every kind of record; built once per test process (the matrix
+    runs about 300 cases on it) and given back to each test as a fresh copy."""
+
+    def build() -> dict:
+        return _world(make_practice, make_user, make_couple, assign, make_link)
+
+    return SimpleNamespace(**built_once("portal access world", build))
+
+
+def _world(make_practice, make_user, make_couple, assign, make_link) -> dict:
     practice = make_practice()
     clinician = make_user(practice)
     couple = make_couple(clinician, a="Chen Jing", b="Wang Hao")
@@ -181,7 +191,7 @@ def world(make_practice, make_user, make_couple, assign, make_link):
     tag = db.session.scalars(sa.select(ExceptionTag)).one()
     token_a = make_link(a).token
     checkin_a = checkins.offer_checkin(clinician, couple.id, a.id)
-    return SimpleNamespace(
+    return dict(
         practice=practice, clinician=clinician, couple=couple, other=other, a=a, b=b,
         ids={
             "couple": couple.id, "a": a.id, "narrative_a": narrative_a.id, "log_a": log_a.id,

@@ -83,10 +83,30 @@ _FILL = ("(?:最基本的|基本的|最起码的|起码的|一点|一点点|任�
          "丈夫的|妻子的|父亲的|母亲的|成年人的|大人的){0,2}")
 
 
-_Patterns = tuple[re.Pattern[str], list[Label]]
+class _Forms:
+    """The Chinese forms that start with one key: one pattern of alternatives, longest first, and
+    the label of each alternative (by group number). The pattern is compiled the first time a note
+    has that key: the ~850 patterns take seconds to compile, which every process that imports the
+    app (the CLI, the worker, each web worker) would otherwise pay as it starts, while a note
+    touches a few dozen of them."""
+
+    __slots__ = ("_pattern", "_source", "labels")
+
+    def __init__(self, entries: list[tuple[str, Label]]):
+        entries.sort(key=lambda e: -len(e[0]))  # the longest pattern is tried first
+        self._source = "|".join(f"({rx})" for rx, _ in entries)
+        self._pattern: re.Pattern[str] | None = None
+        self.labels = [label for _, label in entries]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        # Two threads compiling the same key at once both get an equal pattern: no lock needed.
+        if self._pattern is None:
+            self._pattern = re.compile(self._source)
+        return self._pattern
 
 
-def _index() -> tuple[dict[str, _Patterns], dict[str, Label]]:
+def _index() -> tuple[dict[str, _Forms], dict[str, Label]]:
     """Chinese forms by their first two characters (or the first alone when a "~", "…" or "^"
     follows it), one pattern of alternatives each (a "~" takes degree words: 控制欲~强; a "…" a
     few characters: 像个…孩子), and the English adjectives and identity nouns, which count after
@@ -104,12 +124,7 @@ def _index() -> tuple[dict[str, _Patterns], dict[str, Label]]:
                     by_start.setdefault(key, []).append((rx, label))
                 elif label.kind in ("adj", "noun", "person"):
                     english[form] = label
-    chinese = {}
-    for key, entries in by_start.items():
-        entries.sort(key=lambda e: -len(e[0]))  # the longest pattern is tried first
-        chinese[key] = (re.compile("|".join(f"({rx})" for rx, _ in entries)),
-                        [label for _, label in entries])
-    return chinese, english
+    return {key: _Forms(entries) for key, entries in by_start.items()}, english
 
 
 _CHINESE, _ENGLISH = _index()
@@ -133,9 +148,9 @@ def _labels(clause: str):
         i = first.start()
         best = None  # the longer of the matches keyed by two characters and by one
         for key in (clause[i:i + 2], clause[i]):
-            if (entry := _CHINESE.get(key)) and (m := entry[0].match(clause, i)) \
+            if (forms := _CHINESE.get(key)) and (m := forms.pattern.match(clause, i)) \
                     and (best is None or m.end() > best[0]):
-                best = (m.end(), entry[1][m.lastindex - 1])
+                best = (m.end(), forms.labels[m.lastindex - 1])
         if best:
             found.append((i, *best))
             i = best[0]
