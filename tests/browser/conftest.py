@@ -26,8 +26,9 @@ Fixtures (all function-scoped unless noted):
     screenshot(page, name)
                         saves test-artifacts/screenshots/<name>-<desktop|phone>.png.
     check_page(page, name)
-                        all of them: screenshot, no horizontal scroll, no attribute rendered as
-                        "None", axe.
+                        all of them: no horizontal scroll, no attribute rendered as "None",
+                        axe; the screenshot when a check fails, or always with
+                        CLINIC_SCREENSHOTS=1.
 
 Every test here carries the `browser` marker. Without /usr/bin/chromium they are skipped,
 unless CLINIC_REQUIRE_BROWSER=1 (CI), which turns the missing browser into a failure.
@@ -48,6 +49,9 @@ from clinic.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Every page check_page sees is saved for a person to look at with CLINIC_SCREENSHOTS=1; otherwise
+# only a page that fails its checks (a full-page screenshot costs Chromium about 0.2 s).
+EVERY_SCREENSHOT = os.environ.get("CLINIC_SCREENSHOTS", "") not in ("", "0")
 PASSWORD = "correct horse battery"  # the same as tests/conftest.py's builders use
 HERE = Path(__file__).resolve().parent
 
@@ -248,8 +252,11 @@ def axe():
 @pytest.fixture
 def assert_accessible(axe):
     def check(page, label: str = "") -> None:
-        results = axe.run(page)
-        blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+        # axe-core (570 kB) is put into a document once, not again for each check of that page.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe.axe_script)
+        violations = page.evaluate("() => axe.run({resultTypes: ['violations']}).then(r => r.violations)")
+        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
         if blocking:
             lines = [f"axe on {label or page.url}: {len(blocking)} serious/critical violation(s)"]
             for v in blocking:
@@ -293,9 +300,15 @@ def _no_none_attributes(page) -> None:
 @pytest.fixture
 def check_page(no_horizontal_scroll, assert_accessible, screenshot):
     def check(page, name: str) -> None:
-        screenshot(page, name)  # first, so a failing page is on file
-        no_horizontal_scroll(page)
-        _no_none_attributes(page)
-        assert_accessible(page, f"{name} ({_form_factor(page)}) {page.url}")
+        if EVERY_SCREENSHOT:
+            screenshot(page, name)
+        try:
+            no_horizontal_scroll(page)
+            _no_none_attributes(page)
+            assert_accessible(page, f"{name} ({_form_factor(page)}) {page.url}")
+        except BaseException:  # pytest.fail's exception is not an Exception
+            if not EVERY_SCREENSHOT:
+                screenshot(page, name)  # the failing page, on file
+            raise
 
     return check

@@ -1,7 +1,7 @@
 """Accessibility sweeps: every form the catalogue can produce, error states, the other pages.
 
 Each page is checked with axe (no serious or critical violation), for sideways scrolling at
-its size, and saved as a screenshot.
+its size (and saved as a screenshot with CLINIC_SCREENSHOTS=1).
 """
 
 import re
@@ -140,3 +140,24 @@ def test_the_other_clinician_pages(size, live_server, practice, desktop_context,
     page.get_by_role("button", name="Add couple").click()
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     check_page(page, "clinician-couple-new-errors")
+
+
+def test_the_page_checks_fail_a_bad_page_and_keep_its_screenshot(desktop_context, check_page):
+    """The checks can fail: an unlabelled field and grey-on-grey text are caught by axe, even
+    when axe is already in the document from an earlier check, and the failing page is saved."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    page = desktop_context().new_page()
+    page.set_content('<!doctype html><html lang="en"><title>Fine</title><main><h1>Fine</h1>'
+                     '<p>Nothing wrong here.</p></main></html>')
+    check_page(page, "check-self-test-fine")
+    page.evaluate("""() => { document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<input type="text"><p style="color:#bbb;background:#ccc">Hard to read</p>'); }""")
+    shot = SCREENSHOTS / "check-self-test-bad-desktop.png"
+    shot.unlink(missing_ok=True)
+
+    with pytest.raises(pytest.fail.Exception) as failed:
+        check_page(page, "check-self-test-bad")
+
+    assert "label" in str(failed.value) and "color-contrast" in str(failed.value)
+    assert shot.exists()
