@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from .. import web
 from ..domain import Attendees, NoteStatus
 from ..errors import DomainError
+from ..formkit import CONTROL_MESSAGE
 from ..i18n import current_language
 from ..safety import services as safety
 from ..timeutil import utcnow
@@ -79,6 +80,13 @@ def _posted_choices() -> dict[int, dict]:
     return out
 
 
+def _refused_paraphrases() -> dict[str, str]:
+    """A paraphrase that carried control characters (taken out at the input boundary) is not
+    saved: the page comes back with it, cleaned, and says so beside it, chosen or not."""
+    return {name: str(CONTROL_MESSAGE) for name in request.refused_inputs
+            if name.startswith("paraphrase-") and name[11:].isdigit()}
+
+
 def _stored_choices(paraphrases: dict | None) -> dict[int, dict]:
     return {int(k): {"mode": "paraphrase", "text": v} for k, v in (paraphrases or {}).items()}
 
@@ -136,8 +144,8 @@ def new(couple_id: int):
         return _editor("notes/new.html", form, context, status=200, checked=False)
     if request.form.get("action") == "check":
         return _editor("notes/new.html", _without_errors(form), context, status=200, checked=True)
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
+    errors = _refused_paraphrases()
+    if form.validate_on_submit() and not errors:
         try:
             note = services.create_note(web.user(), couple_id, _input(form))
         except DomainError as error:
@@ -194,8 +202,8 @@ def edit(note_id: int):
     if request.form.get("action") == "check":
         return _editor("notes/edit.html", _without_errors(form), context, status=200, checked=True,
                        note=note)
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
+    errors = _refused_paraphrases()
+    if form.validate_on_submit() and not errors:
         try:
             services.update_note(web.user(), note.id, _input(form))
         except DomainError as error:

@@ -162,3 +162,23 @@ def test_a_paraphrase_changed_after_signing_breaks_the_seal(world, entries, writ
     db.session.commit()
 
     assert not services.verify_note(db.session.get(SessionNote, note.id, populate_existing=True))
+
+
+@pytest.mark.parametrize("choice", ["paraphrase", "quote", None])
+def test_a_paraphrase_with_control_characters_is_refused_beside_it_chosen_or_not(
+    client, login, world, entries, choice,
+):
+    private, _shared = entries
+    login(world.clinician)
+    posted = {f"paraphrase-{private.id}": "In my own\x1f words"}
+    if choice:
+        posted[f"cite-{private.id}"] = choice
+
+    response = client.post(f"/notes/couples/{world.couple.id}/new", data=_form(
+        entries, difficulties="Money worries still press.", **posted))
+
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert re.search(rf'id="paraphrase-{private.id}-error">This had invisible control characters', body)
+    assert "In my own words" in body and "Money worries still press." in body
+    assert db.session.scalar(sa.select(sa.func.count(SessionNote.id))) == 0
