@@ -108,6 +108,9 @@ class Defaults:
     # The worker lowers its own CPU priority by this much (os.nice): on a machine it shares with
     # the web processes, a page being served goes before mail being sent. 0 leaves it alone.
     JOBS_NICE = 10
+    # Linux only: the worker also asks for the idle scheduling class (SCHED_IDLE), so a page
+    # being served never waits behind it. False leaves the class alone.
+    JOBS_IDLE_CLASS = True
     JOBS_WAKE = True  # a commit that queues mail wakes the worker instead of waiting a minute
 
     # Outgoing mail (clinic/mail). MAIL_URL: smtp://user:pass@host:587 (STARTTLS),

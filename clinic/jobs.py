@@ -137,6 +137,10 @@ def worker_command(workers: int | None) -> None:
         # Background work yields the CPU to the web processes on the same machine (bench/
         # reminders_delivery.py: at equal priority, pages slowed while 2,000 reminders went out).
         os.nice(int(app.config["JOBS_NICE"]))
+    if app.config["JOBS_IDLE_CLASS"] and hasattr(os, "SCHED_IDLE"):
+        # Linux: run only on CPU time the web processes leave (the idle class; a web request that
+        # wakes up takes the CPU at once). It still gets a sliver on a saturated machine.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     with force_locale(operator_language()):
         where = "Redis" if storage_url(app) else _("an SQLite file in the instance folder")
         click.echo(_("Worker started (queue: %(where)s); Ctrl+C stops it.", where=where))
