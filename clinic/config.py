@@ -109,7 +109,7 @@ class Defaults:
     # the web processes, a page being served goes before mail being sent. 0 leaves it alone.
     JOBS_NICE = 10
     # Linux only: the worker also asks for the idle scheduling class (SCHED_IDLE), so a page
-    # being served never waits behind it. False leaves the class alone.
+    # being served goes first (jobs.lower_priority). False leaves the class alone.
     JOBS_IDLE_CLASS = True
     JOBS_WAKE = True  # a commit that queues mail wakes the worker instead of waiting a minute
 

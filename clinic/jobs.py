@@ -125,6 +125,27 @@ def run_worker(app: Flask, *, workers: int) -> None:
     consumer.run()
 
 
+def lower_priority(app: Flask) -> None:
+    """Let the web processes on the same machine go first; called before the worker's threads
+    start, which inherit it (bench/reminders_delivery.py: at equal priority, pages slowed while
+    2,000 reminders went out; at nice 10 alone their medians still rose by 10-20%).
+
+    JOBS_NICE lowers the CPU priority. JOBS_IDLE_CLASS (Linux) asks for the idle scheduling class
+    as well: the worker then runs on CPU time the web leaves, and a request that wakes up takes
+    the CPU at once. On a machine kept fully busy the worker gets only a sliver, so mail waits;
+    a write it holds meanwhile (SQLite's lock) is short, and a web request waiting for it sleeps
+    and so leaves it the CPU. A sandbox that refuses the class (gVisor, a seccomp profile)
+    leaves the worker at its nice value, with a warning.
+    """
+    if app.config["JOBS_NICE"]:
+        os.nice(int(app.config["JOBS_NICE"]))
+    if app.config["JOBS_IDLE_CLASS"] and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError as error:
+            log.warning("the worker stays in the normal scheduling class (%s)", error.strerror)
+
+
 @click.command("worker")
 @click.option("--workers", type=int, default=None, help="Worker threads (default JOBS_WORKERS).")
 def worker_command(workers: int | None) -> None:
@@ -133,14 +154,7 @@ def worker_command(workers: int | None) -> None:
     # One line per message through the app's logger (id and subject: never an address or a
     # body); Huey's own warnings and errors reach stderr, its routine lines stay quiet.
     app.logger.setLevel(logging.INFO)
-    if app.config["JOBS_NICE"]:
-        # Background work yields the CPU to the web processes on the same machine (bench/
-        # reminders_delivery.py: at equal priority, pages slowed while 2,000 reminders went out).
-        os.nice(int(app.config["JOBS_NICE"]))
-    if app.config["JOBS_IDLE_CLASS"] and hasattr(os, "SCHED_IDLE"):
-        # Linux: run only on CPU time the web processes leave (the idle class; a web request that
-        # wakes up takes the CPU at once). It still gets a sliver on a saturated machine.
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    lower_priority(app)
     with force_locale(operator_language()):
         where = "Redis" if storage_url(app) else _("an SQLite file in the instance folder")
         click.echo(_("Worker started (queue: %(where)s); Ctrl+C stops it.", where=where))

@@ -433,6 +433,9 @@ for name in ["clinic", *sys.argv[1:]]:
     for loaded in [m for m in sys.modules if (m == "clinic" or m.startswith("clinic."))
                    and m not in reached]:
         del sys.modules[loaded]
+        parent, _, child = loaded.rpartition(".")
+        if parent in sys.modules:  # or `from parent import child` would find the old one
+            sys.modules[parent].__dict__.pop(child, None)
     try:
         importlib.import_module(name)
     except Exception:

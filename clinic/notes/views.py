@@ -80,11 +80,13 @@ def _posted_choices() -> dict[int, dict]:
     return out
 
 
-def _refused_paraphrases() -> dict[str, str]:
-    """A paraphrase that carried control characters (taken out at the input boundary) is not
-    saved: the page comes back with it, cleaned, and says so beside it, chosen or not."""
-    return {name: str(CONTROL_MESSAGE) for name in request.refused_inputs
-            if name.startswith("paraphrase-") and name[11:].isdigit()}
+def _refused_paraphrases(context) -> dict[str, str]:
+    """A paraphrase the page offers (one per private entry) that was posted with control
+    characters, taken out at the input boundary, is not saved: the page comes back with it
+    cleaned and says so beside it, chosen or not."""
+    refused = getattr(request.form, "refused", frozenset())
+    offered = {paraphrase_field(q.id) for q in context.exceptions if q.private}
+    return {name: str(CONTROL_MESSAGE) for name in sorted(offered & refused)}
 
 
 def _stored_choices(paraphrases: dict | None) -> dict[int, dict]:
@@ -144,7 +146,7 @@ def new(couple_id: int):
         return _editor("notes/new.html", form, context, status=200, checked=False)
     if request.form.get("action") == "check":
         return _editor("notes/new.html", _without_errors(form), context, status=200, checked=True)
-    errors = _refused_paraphrases()
+    errors = _refused_paraphrases(context)
     if form.validate_on_submit() and not errors:
         try:
             note = services.create_note(web.user(), couple_id, _input(form))
@@ -202,7 +204,7 @@ def edit(note_id: int):
     if request.form.get("action") == "check":
         return _editor("notes/edit.html", _without_errors(form), context, status=200, checked=True,
                        note=note)
-    errors = _refused_paraphrases()
+    errors = _refused_paraphrases(context)
     if form.validate_on_submit() and not errors:
         try:
             services.update_note(web.user(), note.id, _input(form))

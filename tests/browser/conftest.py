@@ -34,6 +34,7 @@ Every test here carries the `browser` marker. Without /usr/bin/chromium they are
 unless CLINIC_REQUIRE_BROWSER=1 (CI), which turns the missing browser into a failure.
 """
 
+import contextlib
 import os
 import re
 import threading
@@ -308,7 +309,8 @@ def check_page(no_horizontal_scroll, assert_accessible, screenshot):
             assert_accessible(page, f"{name} ({_form_factor(page)}) {page.url}")
         except BaseException:  # pytest.fail's exception is not an Exception
             if not EVERY_SCREENSHOT:
-                screenshot(page, name)  # the failing page, on file
+                with contextlib.suppress(Exception):  # a crashed page: the check's failure counts
+                    screenshot(page, name)  # the failing page, on file
             raise
 
     return check

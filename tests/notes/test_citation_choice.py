@@ -182,3 +182,35 @@ def test_a_paraphrase_with_control_characters_is_refused_beside_it_chosen_or_not
     assert re.search(rf'id="paraphrase-{private.id}-error">This had invisible control characters', body)
     assert "In my own words" in body and "Money worries still press." in body
     assert db.session.scalar(sa.select(sa.func.count(SessionNote.id))) == 0
+
+
+def test_editing_with_control_characters_in_a_paraphrase_keeps_the_draft_as_it_was(
+    client, login, world, entries,
+):
+    private, _shared = entries
+    login(world.clinician)
+    client.post(f"/notes/couples/{world.couple.id}/new", data=_form(
+        entries, **{f"cite-{private.id}": "paraphrase", f"paraphrase-{private.id}": OWN}))
+    note_id = db.session.scalars(sa.select(SessionNote.id)).one()
+
+    response = client.post(f"/notes/{note_id}/edit", data=_form(
+        entries, **{f"cite-{private.id}": "paraphrase", f"paraphrase-{private.id}": "New\x00 words"}))
+
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert re.search(rf'id="paraphrase-{private.id}-error">This had invisible control characters', body)
+    assert "New words" in body
+    assert db.session.get(SessionNote, note_id, populate_existing=True).paraphrases == {str(private.id): OWN}
+
+
+def test_a_paraphrase_field_the_page_does_not_offer_does_not_block_the_save(
+    client, login, world, entries,
+):
+    _private, shared = entries
+    login(world.clinician)
+
+    response = client.post(f"/notes/couples/{world.couple.id}/new", data=_form(
+        entries, **{f"paraphrase-{shared.id}": "stray\x1f", "paraphrase-999999": "stray\x1f"}))
+
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(SessionNote.id))) == 1

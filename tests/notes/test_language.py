@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from clinic.notes.language import FAMILIES, Finding, check, segments
+from clinic.notes.language import FAMILIES, Finding, check, chinese, segments
 from clinic.notes.language.lexicon import LexiconError, load, plural, spellings, verb_forms
 
 
@@ -327,3 +327,10 @@ def test_a_suggestion_written_back_into_the_sentence_is_not_flagged_again():
             for suggestion in f.suggestions:
                 rewritten = text[:f.start] + suggestion + text[f.end:]
                 assert check(rewritten) == [], rewritten
+
+
+def test_every_chinese_pattern_compiles_and_numbers_its_labels():
+    """The Chinese patterns are compiled when a note first needs them, not at import: each one
+    compiles, and has one group per label (a match's group number names its label)."""
+    for key, forms in chinese._CHINESE.items():
+        assert forms.pattern.groups == len(forms.labels), key
