@@ -19,6 +19,7 @@ from ..practice.models import Practice
 from ..sealing import SealBroken, unseal
 from ..timeutil import utcnow
 from .models import OutboundMessage
+from .reasons import SEAL_BROKEN, reason
 from .transport import DeliveryError
 
 # Quoted-printable UTF-8: readable in an .eml file, safe for any mail server.
@@ -44,8 +45,7 @@ def build_email(message: OutboundMessage, practice: Practice,
         try:
             values = {**unseal(message.sealed), **values}
         except SealBroken:
-            raise DeliveryError("its sealed link could not be opened (the key changed); "
-                                "send a new link", permanent=True) from None
+            raise DeliveryError(reason(SEAL_BROKEN), permanent=True) from None
     if values:
         body = fill(body, values)
         html = fill(html, {k: str(escape(v)) for k, v in values.items()}) if html else None

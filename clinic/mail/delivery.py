@@ -44,12 +44,11 @@ from ..practice.models import Practice
 from ..timeutil import utcnow
 from .compose import build_email
 from .models import OutboundMessage
+from .reasons import INTERRUPTED, NOT_CONFIGURED, WITHDRAWN, reason
 from .transport import DeliveryError, FileTransport, SmtpTransport, parse_mail_url
 
 log = logging.getLogger(__name__)
 
-INTERRUPTED = "the worker stopped while sending; it may have been delivered"
-WITHDRAWN = "not sent: the partner has no working portal link any more"
 FILLERS = "clinic.mail.fillers"
 
 
@@ -355,4 +354,4 @@ def open_transport():
     if config["DEVELOPMENT"] or config["TESTING"]:
         directory = config["MAIL_DIRECTORY"] or Path(current_app.instance_path) / "mail"
         return FileTransport(Path(directory))
-    raise DeliveryError("no mail server is configured (CLINIC_MAIL_URL)", connection_lost=True)
+    raise DeliveryError(reason(NOT_CONFIGURED), connection_lost=True)

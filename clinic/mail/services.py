@@ -17,6 +17,7 @@ from ..domain import MessageKind, MessageStatus
 from ..extensions import db
 from ..sealing import seal
 from ..timeutil import utcnow
+from . import reasons
 from .models import OutboundMessage
 
 # Set on the session by queue_message; the commit that writes the message wakes the worker.
@@ -149,7 +150,7 @@ def _delivery(message: OutboundMessage, couple_label: str | None = None) -> Deli
         id=message.id, kind=message.kind, kind_label=str(KIND_LABELS.get(message.kind, message.kind)),
         to_name=message.to_name, to_address=message.to_address, status=message.status,
         status_label=str(STATUS_LABELS[message.status]), attempts=message.attempts,
-        reason=message.last_error, created_at=message.created_at, sent_at=message.sent_at,
+        reason=reasons.shown(message.last_error), created_at=message.created_at, sent_at=message.sent_at,
         next_attempt_at=message.next_attempt_at if message.status == MessageStatus.QUEUED else None,
         couple_id=message.couple_id, couple_label=couple_label,
     )

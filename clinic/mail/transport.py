@@ -15,6 +15,15 @@ from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .reasons import (
+    BAD_MAIL_URL,
+    CONNECTION_BROKE,
+    NO_STARTTLS,
+    SIGN_IN_REFUSED,
+    UNREACHABLE,
+    reason,
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -42,7 +51,7 @@ def parse_mail_url(url: str) -> SmtpSettings:
     """Read CLINIC_MAIL_URL; raises ValueError saying what is wrong with it."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ValueError("CLINIC_MAIL_URL must look like smtp://user:pass@host:587 or smtps://…")
+        raise ValueError(reason(BAD_MAIL_URL))
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
     if parts.scheme == "smtps":
@@ -74,7 +83,7 @@ class SmtpTransport:
             smtp.ehlo()
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise DeliveryError("the mail server does not offer STARTTLS", connection_lost=True)
+                    raise DeliveryError(reason(NO_STARTTLS), connection_lost=True)
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.username:
@@ -84,11 +93,11 @@ class SmtpTransport:
             raise
         except smtplib.SMTPAuthenticationError as error:
             self._close()
-            raise DeliveryError(f"the mail server refused the sign-in ({error.smtp_code})",
+            raise DeliveryError(reason(SIGN_IN_REFUSED, error.smtp_code),
                                 connection_lost=True) from None
         except (OSError, smtplib.SMTPException) as error:
             self._close()
-            raise DeliveryError(f"could not reach the mail server: {_describe(error)}",
+            raise DeliveryError(reason(UNREACHABLE, _describe(error)),
                                 connection_lost=True) from None
         return self.send
 
@@ -105,7 +114,7 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as error:
             raise DeliveryError(_reply(error.smtp_code, error.smtp_error)) from None
         except (OSError, smtplib.SMTPException) as error:
-            raise DeliveryError(f"the connection to the mail server broke: {_describe(error)}",
+            raise DeliveryError(reason(CONNECTION_BROKE, _describe(error)),
                                 connection_lost=True) from None
         if refused:  # one recipient per message: a partial refusal is a refusal
             raise DeliveryError(_replies(refused.values()))

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from clinic.domain import MessageStatus
 from clinic.extensions import db
-from clinic.mail.delivery import INTERRUPTED, claim_batch, deliver_due
+from clinic.mail.delivery import claim_batch, deliver_due
 from clinic.mail.models import OutboundMessage
+from clinic.mail.reasons import INTERRUPTED
 from clinic.mail.transport import parse_mail_url
 from clinic.timeutil import utcnow
 from tests.smtp_server import SmtpServer, self_signed_certificate
