@@ -26,6 +26,12 @@ class Defaults:
     SESSION_COOKIE_SECURE = None  # None: secure unless DEVELOPMENT or TESTING
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     IDLE_TIMEOUT_SECONDS = 30 * 60
+    # The session (a signed cookie) notes activity at most this often, and the cookie is sent
+    # again only when the session changed. Otherwise every response re-sent it, and a request
+    # still running when the next page was posted (the note editor's live wording check) could
+    # answer last and put back the session as it was before: the post's "Draft saved." lost.
+    SESSION_ACTIVITY_STEP = 60
+    SESSION_REFRESH_EACH_REQUEST = False
     # A clinician's post that arrived after their session ended waits this long for them to
     # sign in again (clinic/auth/kept.py).
     KEPT_POST_HOURS = 24

@@ -39,7 +39,8 @@ def _enforce_session_timeouts():
         staff_session.ended(user.id)
         flash(message, "info")
         return redirect(url_for("auth.login"))
-    session["seen_at"] = now
+    if now - seen >= current_app.config["SESSION_ACTIVITY_STEP"]:
+        session["seen_at"] = now  # config: why not at every request
     return None
 
 

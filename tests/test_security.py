@@ -87,6 +87,22 @@ def test_29_idle_minutes_keep_the_session(client, login, make_user):
     assert client.get("/couples/").status_code == 200
 
 
+def test_a_page_soon_after_another_leaves_the_session_cookie_alone(client, login, make_user, app):
+    """A response re-sending an unchanged session could land after a later post's response and
+    put back what that post added (the note editor's live wording check against "Draft saved.")."""
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    login(make_user())
+    assert client.get("/couples/").status_code == 200
+
+    quiet = client.get("/couples/")
+
+    assert not any(cookie in header for header in quiet.headers.getlist("Set-Cookie"))
+    # A minute on, the activity is noted (the idle timeout counts from it) and the cookie is sent.
+    _age_session(client, idle=app.config["SESSION_ACTIVITY_STEP"])
+    noted = client.get("/couples/")
+    assert any(cookie in header for header in noted.headers.getlist("Set-Cookie"))
+
+
 def test_31_idle_minutes_end_the_session_with_a_message(client, login, make_user):
     login(make_user())
     _age_session(client, idle=31 * 60, since_sign_in=31 * 60)

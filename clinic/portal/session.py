@@ -69,8 +69,8 @@ def current_partner():
         partner = services.portal_partner(
             data.get("link"), data.get("partner"), utcnow(), version=data.get("v")
         )
-    if partner is not None:
-        data["seen"] = now
+    if partner is not None and now - data.get("seen", 0) >= current_app.config["SESSION_ACTIVITY_STEP"]:
+        data["seen"] = now  # not at every request: config.SESSION_ACTIVITY_STEP says why
         session[KEY] = data
     g.portal_partner = partner
     return partner
