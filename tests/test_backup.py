@@ -165,21 +165,31 @@ WRITER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.long
-def test_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(database, tmp_path):
-    url = f"sqlite:///{database}"
-    writer = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", WRITER, str(database)], stdout=subprocess.PIPE, text=True
-    )
+def _writes_around(command: list[str], during) -> tuple[list[int], list[int]]:
+    """Run a writer process (it prints each write's number once committed): 40 acknowledged
+    writes, then `during()` while it goes on, 40 more, then SIGKILL. Returns both runs."""
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
     try:
         acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
-        out = tmp_path / "backup.sqlite3"
-        backup.backup(url, out)  # while the writer goes on
+        during()
         more = [int(writer.stdout.readline()) for _ in range(40)]
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         writer.stdout.close()
+    return acknowledged, more
+
+
+@pytest.mark.long
+def test_writes_backup_more_writes_kill_restore_keeps_every_acknowledged_write(database, tmp_path):
+    url = f"sqlite:///{database}"
+    out = tmp_path / "backup.sqlite3"
+
+    acknowledged, more = _writes_around(
+        [sys.executable, "-c", WRITER, str(database)],
+        lambda: backup.backup(url, out),  # while the writer goes on
+    )
+
     assert more[-1] > acknowledged[-1]
     assert Path(f"{database}-wal").exists()  # the killed writer's WAL, which must not be replayed
 
@@ -302,19 +312,14 @@ def test_postgresql_writes_backup_more_writes_kill_restore_keeps_every_acknowled
         scratch_postgresql, tmp_path):
     url = scratch_postgresql
     dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    writer = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", PG_WRITER, dsn], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
-        out = tmp_path / "backup.dump"
+    out = tmp_path / "backup.dump"
+
+    def during():
         backup.backup(url, out)  # pg_dump's snapshot, while the writer goes on
         _pg_write(url, "after the backup")  # acknowledged once the backup was made
-        more = [int(writer.stdout.readline()) for _ in range(40)]
-    finally:
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        writer.stdout.close()
+
+    acknowledged, more = _writes_around([sys.executable, "-c", PG_WRITER, dsn], during)
+
     assert more[-1] > acknowledged[-1]
     assert "after the backup" in _pg_names(url)
     _until_alone(url)
